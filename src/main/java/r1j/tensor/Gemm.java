@@ -1,0 +1,288 @@
+package r1j.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The one matrix multiply of r1j: {@code C[M,N] (+)= op(A)[M,K] · op(B)[K,N]} in float32, every layout that a
+ * forward and backward pass needs (x·Wᵀ, dY·W, dYᵀ·X) through one kernel.
+ *
+ * <p>The structure is BLIS's (Van Zee &amp; van de Geijn, 2015): op(B) is packed into KC×NR slivers that stay in L1,
+ * op(A) into MR×KC slivers, and a register-tiled micro-kernel keeps an MR×NR block of C in MR·NR/lanes vector
+ * accumulators, broadcasting one A element against NR/lanes contiguous B vectors per step. Packing turns every
+ * layout into the same two streams, so transposition costs one O(MK + KN) copy instead of a second kernel.
+ * Threads each take a contiguous band of C's rows (or of its columns when M is small) and run the loops on it.
+ *
+ * <p>Small M with B stored as [N,K] (a decode step, x·Wᵀ for a few rows) skips packing: both operands are already
+ * contiguous along K, and packing B would cost as much as the product.
+ */
+public final class Gemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Rows of the register tile. */
+    static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
+    static final int KC = 256;
+    static final int MC = 64 * MR / 8 * 2;
+    static final int NC = 2048;
+
+    private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    private static final ThreadLocal<float[]> PACK_B = ThreadLocal.withInitial(() -> new float[KC * NC]);
+
+    private Gemm() {}
+
+    /** C[M,N] = A[M,K] · B[N,K]ᵀ, all contiguous (the x·Wᵀ of a linear layer). */
+    public static void matmulNT(int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
+        gemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, accumulate);
+    }
+
+    /**
+     * General form. op(A) is A stored [M,K] with row stride lda, or with transA A stored [K,M] with row stride lda;
+     * op(B) is B stored [K,N] (ldb), or with transB B stored [N,K] (ldb). C is [M,N] with row stride ldc.
+     * With accumulate the product is added to C, otherwise C is overwritten.
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        if (!transA && transB && m < MR) {
+            smallM(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        long work = (long) m * n * k;
+        int byRows = Parallel.chunks(m / MR, 1);
+        int byCols = Parallel.chunks(n / NR, 1);
+        boolean splitRows = byRows >= byCols;
+        int chunks = work < 32_768 ? 1 : (splitRows ? byRows : byCols);
+        if (chunks <= 1) {
+            blocked(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        final int tiles = splitRows ? (m + MR - 1) / MR : (n + NR - 1) / NR;
+        Parallel.range(tiles, Math.max(1, tiles / chunks), (ch, lo, hi) -> {
+            if (splitRows) {
+                int i0 = lo * MR, i1 = Math.min(m, hi * MR);
+                blocked(transA, transB, i0, i1, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            } else {
+                int j0 = lo * NR, j1 = Math.min(n, hi * NR);
+                blocked(transA, transB, 0, m, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            }
+        });
+    }
+
+    /** The BLIS loop nest over C[i0:i1, j0:j1]. */
+    private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] pa = PACK_A.get();
+        float[] pb = PACK_B.get();
+        float[] edge = new float[MR * NR];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean add = accumulate || pc > 0;
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int pbOff = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int paOff = ir * kc;
+                            int co = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                kernel(kc, pa, paOff, pb, pbOff, c, co, ldc, add);
+                            } else {
+                                java.util.Arrays.fill(edge, 0f);
+                                kernel(kc, pa, paOff, pb, pbOff, edge, 0, NR, true);
+                                for (int r = 0; r < mr; r++) {
+                                    for (int q = 0; q < nr; q++) {
+                                        float v = edge[r * NR + q];
+                                        int idx = co + r * ldc + q;
+                                        c[idx] = add ? c[idx] + v : v;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row slivers: pa[sliver*MR*kc + p*MR + r], zero-padded rows. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] pa) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (!transA) {
+                for (int r = 0; r < MR; r++) {
+                    if (r < mr) {
+                        int src = aOff + (ic + ir + r) * lda + pc;
+                        for (int p = 0; p < kc; p++) pa[base + p * MR + r] = a[src + p];
+                    } else {
+                        for (int p = 0; p < kc; p++) pa[base + p * MR + r] = 0f;
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) pa[dst + r] = a[src + r];
+                    for (int r = mr; r < MR; r++) pa[dst + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column slivers: pb[jr*kc + p*NR + q], zero-padded columns. */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] pb) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (transB) {
+                for (int q = 0; q < NR; q++) {
+                    if (q < nr) {
+                        int src = bOff + (jc + jr + q) * ldb + pc;
+                        for (int p = 0; p < kc; p++) pb[base + p * NR + q] = b[src + p];
+                    } else {
+                        for (int p = 0; p < kc; p++) pb[base + p * NR + q] = 0f;
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    int dst = base + p * NR;
+                    if (nr == NR) {
+                        System.arraycopy(b, src, pb, dst, NR);
+                    } else {
+                        System.arraycopy(b, src, pb, dst, nr);
+                        java.util.Arrays.fill(pb, dst + nr, dst + NR, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The MR×NR register tile: 8 rows × 2 vectors = 16 accumulators. Everything is written out in this one method
+     * (no helper calls): a vector that crosses a call the JIT did not inline is boxed, which costs 8× here.
+     */
+    private static void kernel(int kc, float[] pa, int paOff, float[] pb, int pbOff,
+                               float[] c, int co, int ldc, boolean add) {
+        int o0 = co, o1 = co + ldc, o2 = co + 2 * ldc, o3 = co + 3 * ldc;
+        int o4 = co + 4 * ldc, o5 = co + 5 * ldc, o6 = co + 6 * ldc, o7 = co + 7 * ldc;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (add) {
+            c00 = FloatVector.fromArray(S, c, o0); c01 = FloatVector.fromArray(S, c, o0 + L);
+            c10 = FloatVector.fromArray(S, c, o1); c11 = FloatVector.fromArray(S, c, o1 + L);
+            c20 = FloatVector.fromArray(S, c, o2); c21 = FloatVector.fromArray(S, c, o2 + L);
+            c30 = FloatVector.fromArray(S, c, o3); c31 = FloatVector.fromArray(S, c, o3 + L);
+            c40 = FloatVector.fromArray(S, c, o4); c41 = FloatVector.fromArray(S, c, o4 + L);
+            c50 = FloatVector.fromArray(S, c, o5); c51 = FloatVector.fromArray(S, c, o5 + L);
+            c60 = FloatVector.fromArray(S, c, o6); c61 = FloatVector.fromArray(S, c, o6 + L);
+            c70 = FloatVector.fromArray(S, c, o7); c71 = FloatVector.fromArray(S, c, o7 + L);
+        } else {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
+            c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
+        }
+        int ia = paOff, ib = pbOff;
+        for (int p = 0; p < kc; p++, ia += MR, ib += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, pa[ia]);     c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, pa[ia + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, pa[ia + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, pa[ia + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, pa[ia + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, pa[ia + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, pa[ia + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, pa[ia + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
+        }
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + L);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + L);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + L);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + L);
+        c40.intoArray(c, o4); c41.intoArray(c, o4 + L);
+        c50.intoArray(c, o5); c51.intoArray(c, o5 + L);
+        c60.intoArray(c, o6); c61.intoArray(c, o6 + L);
+        c70.intoArray(c, o7); c71.intoArray(c, o7 + L);
+    }
+
+    /** Few rows of x·Wᵀ: dot products along K, four output columns at a time, no packing. */
+    private static void smallM(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float[] c, int cOff, int ldc, boolean accumulate) {
+        int groups = (n + 3) / 4;
+        Parallel.range(groups, Math.max(1, 16_384 / Math.max(1, k * m)), (ch, lo, hi) -> {
+            int upper = S.loopBound(k);
+            for (int i = 0; i < m; i++) {
+                int ar = aOff + i * lda;
+                for (int g = lo; g < hi; g++) {
+                    int j = g * 4;
+                    if (j + 4 <= n) {
+                        int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+                        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+                        FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+                        int p = 0;
+                        for (; p < upper; p += L) {
+                            FloatVector x = FloatVector.fromArray(S, a, ar + p);
+                            s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+                            s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+                            s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+                            s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
+                        }
+                        float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+                        float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+                        for (; p < k; p++) {
+                            float x = a[ar + p];
+                            r0 += x * b[b0 + p];
+                            r1 += x * b[b1 + p];
+                            r2 += x * b[b2 + p];
+                            r3 += x * b[b3 + p];
+                        }
+                        int co = cOff + i * ldc + j;
+                        if (accumulate) {
+                            c[co] += r0; c[co + 1] += r1; c[co + 2] += r2; c[co + 3] += r3;
+                        } else {
+                            c[co] = r0; c[co + 1] = r1; c[co + 2] = r2; c[co + 3] = r3;
+                        }
+                    } else {
+                        for (int jj = j; jj < n; jj++) {
+                            float r = Kernels.dot(a, ar, b, bOff + jj * ldb, k);
+                            int co = cOff + i * ldc + jj;
+                            c[co] = accumulate ? c[co] + r : r;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Scalar reference of {@link #gemm}, accumulating in double: what the fast kernel is tested against. */
+    public static void reference(boolean transA, boolean transB, int m, int n, int k,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    float x = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    float y = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    s += (double) x * y;
+                }
+                int idx = cOff + i * ldc + j;
+                c[idx] = (float) (accumulate ? c[idx] + s : s);
+            }
+        }
+    }
+}
