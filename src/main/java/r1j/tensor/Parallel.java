@@ -70,8 +70,16 @@ public final class Parallel {
 
     /** Runs body over [0, n) split into {@link #chunks(int, int)} contiguous chunks, the caller taking the first. */
     public static void range(int n, int minPerChunk, RangeBody body) {
+        split(n, chunks(n, minPerChunk), body);
+    }
+
+    /**
+     * Runs body over [0, n) split into exactly c contiguous chunks (c from {@link #chunks}, so that a caller can
+     * keep one partial result per chunk), the caller taking the first.
+     */
+    public static void split(int n, int c, RangeBody body) {
         if (n <= 0) return;
-        int c = chunks(n, minPerChunk);
+        c = Math.max(1, Math.min(c, n));
         if (c == 1) {
             body.run(0, 0, n);
             return;

@@ -1,0 +1,66 @@
+package r1j.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import r1j.model.DenseConfig;
+import r1j.model.DenseModel;
+import r1j.nn.CrossEntropy;
+import r1j.tensor.AdamW;
+import r1j.tensor.Tensor;
+
+/**
+ * {@code r1j bench train}: tokens per second of forward + backward + AdamW on a GPT-style stack (RMSNorm, causal
+ * attention with RoPE, SwiGLU 8/3·d rounded to 64, untied head, no biases, float32) on random tokens.
+ * scripts/bench_train.py builds the identical model in PyTorch for the side-by-side figure.
+ */
+public final class TrainBench {
+    public record Spec(String name, int vocab, int dModel, int layers, int heads, int seq, int batch) {}
+
+    public static final Spec A = new Spec("A", 512, 256, 4, 4, 256, 16);
+    public static final Spec B = new Spec("B", 2048, 512, 8, 8, 512, 8);
+
+    public record Result(Spec spec, long parameters, double secondsPerStep, double tokensPerSecond, float loss) {}
+
+    public static Spec byName(String name) {
+        return switch (name.toUpperCase()) {
+            case "A" -> A;
+            case "B" -> B;
+            default -> throw new IllegalArgumentException("bench train: unknown config '" + name + "' (A or B)");
+        };
+    }
+
+    /** Runs warmup untimed steps then steps timed ones; returns the median step time. */
+    public static Result run(Spec s, int warmup, int steps, long seed) {
+        DenseModel model = new DenseModel(DenseConfig.gpt(s.vocab(), s.dModel(), s.layers(), s.heads(), s.seq()), seed);
+        List<Tensor> params = model.parameterList();
+        AdamW opt = new AdamW(params, AdamW.Config.defaults());
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        int n = s.batch() * s.seq();
+        int[] ids = new int[n], targets = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = rng.nextInt(s.vocab());
+        for (int i = 0; i < n; i++) targets[i] = (i + 1) % s.seq() == 0 ? -1 : ids[i + 1];
+        double[] times = new double[steps];
+        float loss = 0;
+        for (int it = 0; it < warmup + steps; it++) {
+            long t0 = System.nanoTime();
+            for (Tensor p : params) p.zeroGrad();
+            CrossEntropy.Result r = model.loss(ids, targets, s.batch(), s.seq());
+            r.loss().backward();
+            AdamW.clipGradNorm(params, 1f);
+            opt.step(3e-4f);
+            loss = r.loss().item();
+            r.loss().releaseGraph();
+            if (it >= warmup) times[it - warmup] = (System.nanoTime() - t0) / 1e9;
+        }
+        double[] sorted = times.clone();
+        Arrays.sort(sorted);
+        double med = sorted[steps / 2];
+        return new Result(s, model.parameterCount(), med, n / med, loss);
+    }
+
+    public static List<Spec> all() {
+        return new ArrayList<>(List.of(A, B));
+    }
+}

@@ -1,0 +1,151 @@
+package r1j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import r1j.bench.MatmulBench;
+import r1j.bench.MatmulShape;
+import r1j.bench.TrainBench;
+import r1j.tensor.Parallel;
+import r1j.tensor.VectorSupport;
+
+/** {@code r1j bench …}: speed figures, each as a ratio against a peer measured in the same run where one exists. */
+@Command(name = "bench", description = "Measure kernel and training speed.",
+        subcommands = {BenchCommand.Matmul.class, BenchCommand.Train.class})
+public final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static void printJson(Map<String, Object> row) {
+        try {
+            System.out.println(JSON.writeValueAsString(row));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Command(name = "matmul", description = "GFLOP/s of r1j's matmul per shape and layout, against OpenBLAS if installed.")
+    static final class Matmul implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON object per row on stdout.")
+        boolean json;
+
+        @Option(names = "--shape", description = "MxNxK (repeatable); default: the five standard shapes.")
+        List<String> shapes = new ArrayList<>();
+
+        @Option(names = "--layout", description = "NT (x·Wᵀ), NN (dY·W), TN (dYᵀ·X); repeatable; default all.")
+        List<String> layouts = new ArrayList<>();
+
+        @Option(names = "--threads", split = ",", description = "Thread counts, e.g. 1,2; default 1 and all cores.")
+        List<Integer> threads = new ArrayList<>();
+
+        @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions (the median is reported).")
+        int reps;
+
+        @Option(names = "--min-seconds", defaultValue = "0.2", description = "Minimum duration of one repetition.")
+        double minSeconds;
+
+        @Option(names = "--no-openblas", description = "Skip the OpenBLAS comparison.")
+        boolean noOpenblas;
+
+        @Override
+        public Integer call() throws Exception {
+            VectorSupport.logOnce();
+            List<MatmulShape> list = new ArrayList<>();
+            List<String> lays = layouts.isEmpty() ? List.of(MatmulShape.LAYOUTS) : layouts;
+            for (String l : lays) {
+                if (!List.of(MatmulShape.LAYOUTS).contains(l)) throw new UserError("--layout: '" + l + "' is not NT, NN or TN");
+            }
+            if (shapes.isEmpty()) {
+                for (int[] s : MatmulShape.DEFAULT_SHAPES) for (String l : lays) list.add(new MatmulShape(s[0], s[1], s[2], l));
+            } else {
+                for (String s : shapes) {
+                    String[] d = s.split("x");
+                    if (d.length != 3) throw new UserError("--shape: '" + s + "' is not MxNxK");
+                    try {
+                        for (String l : lays) list.add(new MatmulShape(Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2]), l));
+                    } catch (NumberFormatException e) {
+                        throw new UserError("--shape: '" + s + "' is not MxNxK");
+                    }
+                }
+            }
+            List<Integer> ts = threads.isEmpty()
+                    ? (Parallel.maxThreads() > 1 ? List.of(1, Parallel.maxThreads()) : List.of(1)) : threads;
+            MatmulBench bench = new MatmulBench(list, ts, reps, minSeconds);
+            List<MatmulBench.Row> rows = bench.run(!noOpenblas);
+            String core = bench.openblasCore();
+            if (json) {
+                for (MatmulBench.Row r : rows) printJson(MatmulBench.toJson(r, core));
+                return 0;
+            }
+            System.out.println(core == null ? (noOpenblas ? "OpenBLAS: skipped" : "OpenBLAS: not installed (apt-get install libopenblas-dev)")
+                    : "OpenBLAS core type: " + core + " (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it)");
+            System.out.printf("%-16s %-7s %7s %12s %14s %7s%n", "shape MxNxK", "op", "threads", "r1j GFLOP/s", "OpenBLAS GFLOP/s", "ratio");
+            for (MatmulBench.Row r : rows) {
+                System.out.printf("%-16s %-7s %7d %12.1f %14s %7s%n", r.shape(), MatmulShape.describe(r.layout()), r.threads(),
+                        r.gflops(), r.openblasGflops() == null ? "-" : String.format("%.1f", r.openblasGflops()),
+                        r.openblasGflops() == null ? "-" : String.format("%.2f", r.gflops() / r.openblasGflops()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "train", description = "Tokens/s of forward + backward + AdamW on GPT-style configs A and B.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON object per config on stdout.")
+        boolean json;
+
+        @Option(names = "--config", description = "A or B (default: both).")
+        String config;
+
+        @Option(names = "--steps", defaultValue = "5", description = "Timed steps (the median is reported).")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps first.")
+        int warmup;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() {
+            VectorSupport.logOnce();
+            if (steps < 1) throw new UserError("--steps must be at least 1");
+            List<TrainBench.Spec> specs = config == null ? TrainBench.all() : List.of(TrainBench.byName(config));
+            if (!json) System.out.printf("%-6s %12s %8s %12s %12s %8s%n", "config", "parameters", "threads", "s/step", "tokens/s", "loss");
+            for (TrainBench.Spec s : specs) {
+                TrainBench.Result r = TrainBench.run(s, warmup, steps, seed);
+                if (json) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("config", s.name());
+                    row.put("parameters", r.parameters());
+                    row.put("threads", Parallel.threads());
+                    row.put("seconds_per_step", round3(r.secondsPerStep()));
+                    row.put("tokens_per_s", round3(r.tokensPerSecond()));
+                    row.put("loss", r.loss());
+                    printJson(row);
+                } else {
+                    System.out.printf("%-6s %12d %8d %12.3f %12.0f %8.4f%n", s.name(), r.parameters(), Parallel.threads(),
+                            r.secondsPerStep(), r.tokensPerSecond(), r.loss());
+                }
+            }
+            return 0;
+        }
+    }
+
+
+    static double round3(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,52 @@
+package r1j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The r1j command line: one subcommand per job. Usage errors and bad input print one line and exit with 2;
+ * failures print one line and exit with 1; {@code --debug} adds the stack trace.
+ */
+@Command(name = "r1j", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "The DeepSeek-R1 training workflow, from scratch in Java.",
+        subcommands = {VersionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("r1j: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (debug) ex.printStackTrace(c.getErr());
+            if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
+                c.getErr().println("r1j: error: " + ex.getMessage());
+                return 2;
+            }
+            String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            c.getErr().println("r1j: failed: " + msg + (debug ? "" : " (--debug shows the stack trace)"));
+            return 1;
+        });
+        return cl.execute(args);
+    }
+}

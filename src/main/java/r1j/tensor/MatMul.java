@@ -1,0 +1,64 @@
+package r1j.tensor;
+
+/** Autograd wrappers around {@link Gemm}: the linear layer, the plain product, and its batched form. */
+public final class MatMul {
+    private MatMul() {}
+
+    /** y = x·wᵀ with x [..., K] and w [N, K] (a Hugging Face linear weight, [out, in]); y is [..., N]. */
+    public static Tensor linear(Tensor x, Tensor w) {
+        Shapes.check(w.rank() == 2 && x.cols() == w.dim(1), "linear", x, w, "need x [..., K] and w [N, K]");
+        int m = x.rows(), k = x.cols(), n = w.dim(0);
+        Tensor y = Tensor.result(Shapes.withLast(x.shape(), n), out -> {
+            float[] dy = out.grad;
+            // dX[M,K] += dY[M,N]·W[N,K];  dW[N,K] += dY[M,N]ᵀ·X[M,K]
+            if (x.requiresGrad()) Gemm.gemm(false, false, m, k, n, dy, 0, n, w.data, 0, k, x.gradBuffer(), 0, k, true);
+            if (w.requiresGrad()) Gemm.gemm(true, false, n, k, m, dy, 0, n, x.data, 0, k, w.gradBuffer(), 0, k, true);
+        }, x, w);
+        Gemm.gemm(false, true, m, n, k, x.data, 0, k, w.data, 0, k, y.data, 0, n, false);
+        return y;
+    }
+
+    /** c = a·b with a [M, K] and b [K, N]. */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        Shapes.check(a.rank() == 2 && b.rank() == 2 && a.dim(1) == b.dim(0), "matmul", a, b, "need [M, K] and [K, N]");
+        int m = a.dim(0), k = a.dim(1), n = b.dim(1);
+        Tensor c = Tensor.result(new int[] {m, n}, out -> {
+            float[] dc = out.grad;
+            // dA[M,K] += dC[M,N]·B[K,N]ᵀ;  dB[K,N] += A[M,K]ᵀ·dC[M,N]
+            if (a.requiresGrad()) Gemm.gemm(false, true, m, k, n, dc, 0, n, b.data, 0, n, a.gradBuffer(), 0, k, true);
+            if (b.requiresGrad()) Gemm.gemm(true, false, k, n, m, a.data, 0, k, dc, 0, n, b.gradBuffer(), 0, n, true);
+        }, a, b);
+        Gemm.gemm(false, false, m, n, k, a.data, 0, k, b.data, 0, n, c.data, 0, n, false);
+        return c;
+    }
+
+    /**
+     * Batched product over the first dimension: a [B, M, K] times b [B, K, N], or b [B, N, K] transposed when
+     * transB (per-head products such as MLA's absorbed query projection).
+     */
+    public static Tensor bmm(Tensor a, Tensor b, boolean transB) {
+        Shapes.check(a.rank() == 3 && b.rank() == 3 && a.dim(0) == b.dim(0)
+                && a.dim(2) == (transB ? b.dim(2) : b.dim(1)), "bmm", a, b,
+                transB ? "need [B, M, K] and [B, N, K]" : "need [B, M, K] and [B, K, N]");
+        int batch = a.dim(0), m = a.dim(1), k = a.dim(2), n = transB ? b.dim(1) : b.dim(2);
+        int ldb = transB ? k : n;
+        Tensor c = Tensor.result(new int[] {batch, m, n}, out -> {
+            float[] dc = out.grad;
+            for (int i = 0; i < batch; i++) {
+                int ao = i * m * k, bo = i * k * n, co = i * m * n;
+                if (a.requiresGrad()) {
+                    // dA = dC·op(B)ᵀ
+                    Gemm.gemm(false, !transB, m, k, n, dc, co, n, b.data, bo, ldb, a.gradBuffer(), ao, k, true);
+                }
+                if (b.requiresGrad()) {
+                    if (transB) Gemm.gemm(true, false, n, k, m, dc, co, n, a.data, ao, k, b.gradBuffer(), bo, k, true);
+                    else Gemm.gemm(true, false, k, n, m, a.data, ao, k, dc, co, n, b.gradBuffer(), bo, n, true);
+                }
+            }
+        }, a, b);
+        for (int i = 0; i < batch; i++) {
+            Gemm.gemm(false, transB, m, n, k, a.data, i * m * k, k, b.data, i * k * n, ldb, c.data, i * m * n, n, false);
+        }
+        return c;
+    }
+}

@@ -1,0 +1,119 @@
+package r1j.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** Softmax and log-softmax over the last dimension, and the fused log-softmax + gather of language modelling. */
+public final class Softmax {
+    private Softmax() {}
+
+    /** softmax(x) per row. */
+    public static Tensor softmax(Tensor x) {
+        int n = x.rows(), c = x.cols();
+        Tensor y = Tensor.result(x.shape(), out -> {
+            // dx = y ⊙ (dy − Σ dy·y)
+            float[] gx = x.gradBuffer();
+            for (int i = 0; i < n; i++) {
+                int o = i * c;
+                float d = Kernels.dot(out.grad, o, out.data, o, c);
+                for (int j = 0; j < c; j++) gx[o + j] += out.data[o + j] * (out.grad[o + j] - d);
+            }
+        }, x);
+        Parallel.range(n, Math.max(1, 32_768 / Math.max(1, c)), (ch, lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int o = i * c;
+                float lse = logSumExp(x.data, o, c);
+                for (int j = 0; j < c; j++) y.data[o + j] = (float) Math.exp(x.data[o + j] - lse);
+            }
+        });
+        return y;
+    }
+
+    /** log softmax(x) per row. */
+    public static Tensor logSoftmax(Tensor x) {
+        int n = x.rows(), c = x.cols();
+        Tensor y = Tensor.result(x.shape(), out -> {
+            // dx = dy − softmax·Σ dy
+            float[] gx = x.gradBuffer();
+            for (int i = 0; i < n; i++) {
+                int o = i * c;
+                float s = Kernels.sum(out.grad, o, c);
+                for (int j = 0; j < c; j++) gx[o + j] += out.grad[o + j] - (float) Math.exp(out.data[o + j]) * s;
+            }
+        }, x);
+        Parallel.range(n, Math.max(1, 32_768 / Math.max(1, c)), (ch, lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int o = i * c;
+                float lse = logSumExp(x.data, o, c);
+                for (int j = 0; j < c; j++) y.data[o + j] = x.data[o + j] - lse;
+            }
+        });
+        return y;
+    }
+
+    /**
+     * lp[i] = log softmax(logits[i])[targets[i]] for logits [n, V]: the per-token log-probabilities that
+     * cross-entropy, SFT and GRPO all start from, without materialising the [n, V] log-softmax. A negative
+     * target gives 0 and no gradient (padding).
+     */
+    public static Tensor tokenLogProbs(Tensor logits, int[] targets) {
+        int n = logits.rows(), v = logits.cols();
+        Shapes.check(targets.length == n, "tokenLogProbs", logits, "need " + n + " targets, got " + targets.length);
+        for (int t : targets) if (t >= v) throw new IndexOutOfBoundsException("tokenLogProbs: target " + t + " ≥ vocab " + v);
+        float[] lse = new float[n];
+        Tensor y = Tensor.result(new int[] {n}, out -> {
+            // d lp_i / d logit_ij = 1[j = t_i] − softmax_ij
+            float[] gx = logits.gradBuffer();
+            Parallel.range(n, Math.max(1, 16_384 / Math.max(1, v)), (ch, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    if (targets[i] < 0) continue;
+                    float g = out.grad[i];
+                    if (g == 0f) continue;
+                    int o = i * v;
+                    expShiftAxpy(-g, logits.data, o, lse[i], gx, o, v);
+                    gx[o + targets[i]] += g;
+                }
+            });
+        }, logits);
+        Parallel.range(n, Math.max(1, 16_384 / Math.max(1, v)), (ch, lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                if (targets[i] < 0) {
+                    y.data[i] = 0f;
+                    continue;
+                }
+                int o = i * v;
+                lse[i] = logSumExp(logits.data, o, v);
+                y.data[i] = logits.data[o + targets[i]] - lse[i];
+            }
+        });
+        return y;
+    }
+
+    /** log Σ exp x[o .. o+n), computed stably around the maximum. */
+    public static float logSumExp(float[] x, int o, int n) {
+        float m = Kernels.max(x, o, n);
+        if (m == Float.NEGATIVE_INFINITY) return m;
+        var s = Kernels.S;
+        FloatVector acc = FloatVector.zero(s);
+        FloatVector vm = FloatVector.broadcast(s, m);
+        int i = 0;
+        for (int up = n - Kernels.L; i <= up; i += Kernels.L) {
+            acc = acc.add(FloatVector.fromArray(s, x, o + i).sub(vm).lanewise(VectorOperators.EXP));
+        }
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += Math.exp(x[o + i] - m);
+        return (float) (m + Math.log(sum));
+    }
+
+    /** y[yo+i] += alpha·exp(x[xo+i] − shift). */
+    static void expShiftAxpy(float alpha, float[] x, int xo, float shift, float[] y, int yo, int n) {
+        var s = Kernels.S;
+        FloatVector va = FloatVector.broadcast(s, alpha), vs = FloatVector.broadcast(s, shift);
+        int i = 0;
+        for (int up = n - Kernels.L; i <= up; i += Kernels.L) {
+            FloatVector e = FloatVector.fromArray(s, x, xo + i).sub(vs).lanewise(VectorOperators.EXP);
+            e.fma(va, FloatVector.fromArray(s, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) y[yo + i] += alpha * (float) Math.exp(x[xo + i] - shift);
+    }
+}
