@@ -1,7 +1,6 @@
 package r1j.nn;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import r1j.tensor.Kernels;
 import r1j.tensor.Parallel;
@@ -96,9 +95,9 @@ public final class Attention {
         FloatVector vs = FloatVector.broadcast(S, shift);
         int i = 0;
         for (int up = n - S.length(); i <= up; i += S.length()) {
-            FloatVector.fromArray(S, s, i).sub(vs).lanewise(VectorOperators.EXP).intoArray(s, i);
+            Kernels.exp(FloatVector.fromArray(S, s, i).sub(vs)).intoArray(s, i);
         }
-        for (; i < n; i++) s[i] = (float) Math.exp(s[i] - shift);
+        for (; i < n; i++) s[i] = Kernels.exp(s[i] - shift);
     }
 
     /**

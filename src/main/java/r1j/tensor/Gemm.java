@@ -1,7 +1,6 @@
 package r1j.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -241,8 +240,8 @@ public final class Gemm {
                             s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
                             s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
                         }
-                        float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-                        float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+                        float r0 = Kernels.sumLanes(s0), r1 = Kernels.sumLanes(s1);
+                        float r2 = Kernels.sumLanes(s2), r3 = Kernels.sumLanes(s3);
                         for (; p < k; p++) {
                             float x = a[ar + p];
                             r0 += x * b[b0 + p];

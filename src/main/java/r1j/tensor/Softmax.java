@@ -1,7 +1,6 @@
 package r1j.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** Softmax and log-softmax over the last dimension, and the fused log-softmax + gather of language modelling. */
 public final class Softmax {
@@ -98,10 +97,10 @@ public final class Softmax {
         FloatVector vm = FloatVector.broadcast(s, m);
         int i = 0;
         for (int up = n - Kernels.L; i <= up; i += Kernels.L) {
-            acc = acc.add(FloatVector.fromArray(s, x, o + i).sub(vm).lanewise(VectorOperators.EXP));
+            acc = acc.add(Kernels.exp(FloatVector.fromArray(s, x, o + i).sub(vm)));
         }
-        double sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) sum += Math.exp(x[o + i] - m);
+        double sum = Kernels.sumLanes(acc);
+        for (; i < n; i++) sum += Kernels.exp(x[o + i] - m);
         return (float) (m + Math.log(sum));
     }
 
@@ -111,9 +110,9 @@ public final class Softmax {
         FloatVector va = FloatVector.broadcast(s, alpha), vs = FloatVector.broadcast(s, shift);
         int i = 0;
         for (int up = n - Kernels.L; i <= up; i += Kernels.L) {
-            FloatVector e = FloatVector.fromArray(s, x, xo + i).sub(vs).lanewise(VectorOperators.EXP);
+            FloatVector e = Kernels.exp(FloatVector.fromArray(s, x, xo + i).sub(vs));
             e.fma(va, FloatVector.fromArray(s, y, yo + i)).intoArray(y, yo + i);
         }
-        for (; i < n; i++) y[yo + i] += alpha * (float) Math.exp(x[xo + i] - shift);
+        for (; i < n; i++) y[yo + i] += alpha * Kernels.exp(x[xo + i] - shift);
     }
 }
