@@ -29,6 +29,7 @@ public final class Gemm {
 
     private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[MC * KC]);
     private static final ThreadLocal<float[]> PACK_B = ThreadLocal.withInitial(() -> new float[KC * NC]);
+    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private Gemm() {}
 
@@ -81,7 +82,7 @@ public final class Gemm {
                                 float[] c, int cOff, int ldc, boolean accumulate) {
         float[] pa = PACK_A.get();
         float[] pb = PACK_B.get();
-        float[] edge = new float[MR * NR];
+        float[] edge = EDGE.get();
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {

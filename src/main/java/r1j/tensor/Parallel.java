@@ -92,10 +92,13 @@ public final class Parallel {
             futures.add(POOL.submit(() -> body.run(chunk, lo, hi)));
         }
         Throwable failure = null;
+        IN_WORKER.set(true); // the caller's own chunk must not fan out again while the workers are busy
         try {
             body.run(0, 0, (int) ((long) n / c));
         } catch (Throwable t) {
             failure = t;
+        } finally {
+            IN_WORKER.set(false);
         }
         for (Future<?> f : futures) {
             try {
