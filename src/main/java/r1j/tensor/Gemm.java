@@ -29,6 +29,7 @@ public final class Gemm {
 
     private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[MC * KC]);
     private static final ThreadLocal<float[]> PACK_B = ThreadLocal.withInitial(() -> new float[KC * NC]);
+    private static final ThreadLocal<int[]> GATHER = ThreadLocal.withInitial(() -> new int[L]);
     private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private Gemm() {}
@@ -58,7 +59,9 @@ public final class Gemm {
         long work = (long) m * n * k;
         int byRows = Parallel.chunks(m / MR, 1);
         int byCols = Parallel.chunks(n / NR, 1);
-        boolean splitRows = byRows >= byCols;
+        // Each thread packs all of op(B) when rows are split, and all of op(A) (only when transposed) when
+        // columns are: split the way that duplicates less packing.
+        boolean splitRows = byCols >= Parallel.threads() && (!transA || n >= m) ? false : byRows >= byCols;
         int chunks = work < 32_768 ? 1 : (splitRows ? byRows : byCols);
         if (chunks <= 1) {
             blocked(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
@@ -91,19 +94,36 @@ public final class Gemm {
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
+                    // A stored [M,K] is read in place (rows are contiguous streams along K); only A stored
+                    // transposed, and a last partial sliver, are packed.
+                    if (transA) packA(true, a, aOff, lda, ic, mc, pc, kc, pa);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int pbOff = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            int paOff = ir * kc;
+                            int ao, rs, ks;
+                            if (transA) {
+                                ao = ir * kc;
+                                rs = 1;
+                                ks = MR;
+                            } else if (mr == MR) {
+                                ao = aOff + (ic + ir) * lda + pc;
+                                rs = lda;
+                                ks = 1;
+                            } else {
+                                packA(false, a, aOff, lda, ic + ir, mr, pc, kc, pa);
+                                ao = 0;
+                                rs = 1;
+                                ks = MR;
+                            }
+                            float[] as = transA || mr < MR ? pa : a;
                             int co = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                kernel(kc, pa, paOff, pb, pbOff, c, co, ldc, add);
+                                kernel(kc, as, ao, rs, ks, pb, pbOff, c, co, ldc, add);
                             } else {
                                 java.util.Arrays.fill(edge, 0f);
-                                kernel(kc, pa, paOff, pb, pbOff, edge, 0, NR, true);
+                                kernel(kc, as, ao, rs, ks, pb, pbOff, edge, 0, NR, true);
                                 for (int r = 0; r < mr; r++) {
                                     for (int q = 0; q < nr; q++) {
                                         float v = edge[r * NR + q];
@@ -149,7 +169,16 @@ public final class Gemm {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
-            if (transB) {
+            if (transB && nr == NR) {
+                // A transpose: one gather of L elements a stride ldb apart per vector of the sliver.
+                int[] idx = GATHER.get();
+                for (int q = 0; q < L; q++) idx[q] = q * ldb;
+                int src0 = bOff + (jc + jr) * ldb + pc, src1 = src0 + L * ldb;
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromArray(S, b, src0 + p, idx, 0).intoArray(pb, base + p * NR);
+                    FloatVector.fromArray(S, b, src1 + p, idx, 0).intoArray(pb, base + p * NR + L);
+                }
+            } else if (transB) {
                 for (int q = 0; q < NR; q++) {
                     if (q < nr) {
                         int src = bOff + (jc + jr + q) * ldb + pc;
@@ -177,7 +206,7 @@ public final class Gemm {
      * The MR×NR register tile: 8 rows × 2 vectors = 16 accumulators. Everything is written out in this one method
      * (no helper calls): a vector that crosses a call the JIT did not inline is boxed, which costs 8× here.
      */
-    private static void kernel(int kc, float[] pa, int paOff, float[] pb, int pbOff,
+    private static void kernel(int kc, float[] pa, int paOff, int rs, int ks, float[] pb, int pbOff,
                                float[] c, int co, int ldc, boolean add) {
         int o0 = co, o1 = co + ldc, o2 = co + 2 * ldc, o3 = co + 3 * ldc;
         int o4 = co + 4 * ldc, o5 = co + 5 * ldc, o6 = co + 6 * ldc, o7 = co + 7 * ldc;
@@ -195,19 +224,20 @@ public final class Gemm {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
             c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
         }
+        int r1 = rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
         int ia = paOff, ib = pbOff;
-        for (int p = 0; p < kc; p++, ia += MR, ib += NR) {
+        for (int p = 0; p < kc; p++, ia += ks, ib += NR) {
             FloatVector b0 = FloatVector.fromArray(S, pb, ib);
             FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
             FloatVector a;
-            a = FloatVector.broadcast(S, pa[ia]);     c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, pa[ia + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, pa[ia + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, pa[ia + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, pa[ia + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, pa[ia + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(S, pa[ia + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(S, pa[ia + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
+            a = FloatVector.broadcast(S, pa[ia]);      c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, pa[ia + r1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, pa[ia + r2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, pa[ia + r3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, pa[ia + r4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, pa[ia + r5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, pa[ia + r6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, pa[ia + r7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
         }
         c00.intoArray(c, o0); c01.intoArray(c, o0 + L);
         c10.intoArray(c, o1); c11.intoArray(c, o1 + L);
