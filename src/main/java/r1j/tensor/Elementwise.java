@@ -1,5 +1,7 @@
 package r1j.tensor;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * Elementwise ops with their gradients. Binary ops take two tensors of one shape, or a second operand of shape
  * [cols] broadcast over the rows of the first (a bias, a norm weight, a per-feature scale).
@@ -169,7 +171,7 @@ public final class Elementwise {
         return y;
     }
 
-    /** The fused SwiGLU gate: silu(gate) ⊙ up (Shazeer 2020), one pass forward and one backward. */
+    /** The fused SwiGLU gate: silu(gate) ⊙ up (Shazeer 2020), one vectorised pass forward and one backward. */
     public static Tensor swiglu(Tensor gate, Tensor up) {
         Shapes.same("swiglu", gate, up);
         int n = gate.numel();
@@ -178,23 +180,47 @@ public final class Elementwise {
             float[] dy = out.grad;
             float[] dg = gate.requiresGrad() ? gate.gradBuffer() : null;
             float[] du = up.requiresGrad() ? up.gradBuffer() : null;
-            Parallel.range(n, GRAIN, (c, lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
-                    float s = sigmoid(g[i]);
-                    if (dg != null) dg[i] += dy[i] * u[i] * s * (1f + g[i] * (1f - s));
-                    if (du != null) du[i] += dy[i] * g[i] * s;
-                }
-            });
+            Parallel.range(n, GRAIN, (c, lo, hi) -> swigluBackward(g, u, dy, dg, du, lo, hi));
         }, gate, up);
         float[] o = y.data;
         Parallel.range(n, GRAIN, (c, lo, hi) -> {
-            for (int i = lo; i < hi; i++) o[i] = g[i] * sigmoid(g[i]) * u[i];
+            int i = lo;
+            for (int up2 = hi - Kernels.L; i <= up2; i += Kernels.L) {
+                FloatVector x = FloatVector.fromArray(Kernels.S, g, i);
+                x.mul(sigmoid(x)).mul(FloatVector.fromArray(Kernels.S, u, i)).intoArray(o, i);
+            }
+            for (; i < hi; i++) o[i] = g[i] * sigmoid(g[i]) * u[i];
         });
         return y;
     }
 
+    /** dg += dy·u·σ(g)(1 + g(1 − σ(g))), du += dy·g·σ(g). */
+    private static void swigluBackward(float[] g, float[] u, float[] dy, float[] dg, float[] du, int lo, int hi) {
+        int i = lo;
+        for (int up2 = hi - Kernels.L; i <= up2; i += Kernels.L) {
+            FloatVector x = FloatVector.fromArray(Kernels.S, g, i);
+            FloatVector s = sigmoid(x);
+            FloatVector d = FloatVector.fromArray(Kernels.S, dy, i);
+            if (dg != null) {
+                FloatVector ds = s.mul(x.mul(s.neg().add(1f)).add(1f));
+                d.mul(FloatVector.fromArray(Kernels.S, u, i)).fma(ds, FloatVector.fromArray(Kernels.S, dg, i)).intoArray(dg, i);
+            }
+            if (du != null) d.mul(x).fma(s, FloatVector.fromArray(Kernels.S, du, i)).intoArray(du, i);
+        }
+        for (; i < hi; i++) {
+            float s = sigmoid(g[i]);
+            if (dg != null) dg[i] += dy[i] * u[i] * s * (1f + g[i] * (1f - s));
+            if (du != null) du[i] += dy[i] * g[i] * s;
+        }
+    }
+
+    /** σ per lane through the deterministic {@link Kernels#exp(FloatVector)}. */
+    static FloatVector sigmoid(FloatVector x) {
+        return FloatVector.broadcast(Kernels.S, 1f).div(Kernels.exp(x.neg()).add(1f));
+    }
+
     static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
+        return 1f / (1f + Kernels.exp(-x));
     }
 
     private static float siluGrad(float x) {
