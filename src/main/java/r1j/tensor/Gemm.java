@@ -23,7 +23,9 @@ public final class Gemm {
     static final int MR = 8;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
-    static final int KC = 256;
+    static final int KC = 512;
+    /** MR floats as one vector, for copying a packed row of A. */
+    private static final VectorSpecies<Float> S_MR = FloatVector.SPECIES_256;
     static final int MC = 64 * MR / 8 * 2;
     static final int NC = 2048;
 
@@ -157,8 +159,12 @@ public final class Gemm {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir;
                     int dst = base + p * MR;
-                    for (int r = 0; r < mr; r++) pa[dst + r] = a[src + r];
-                    for (int r = mr; r < MR; r++) pa[dst + r] = 0f;
+                    if (mr == MR) {
+                        FloatVector.fromArray(S_MR, a, src).intoArray(pa, dst);
+                    } else {
+                        for (int r = 0; r < mr; r++) pa[dst + r] = a[src + r];
+                        for (int r = mr; r < MR; r++) pa[dst + r] = 0f;
+                    }
                 }
             }
         }
