@@ -118,4 +118,62 @@ public final class Rows {
         }
         return y;
     }
+
+    /** Rows of all parts stacked in order: [Σ rows, cols]. */
+    public static Tensor concatRows(java.util.List<Tensor> parts) {
+        if (parts.isEmpty()) throw new IllegalArgumentException("concatRows: no parts");
+        int cols = parts.get(0).cols(), rows = 0;
+        for (Tensor t : parts) {
+            Shapes.check(t.cols() == cols, "concatRows", parts.get(0), t, "need the same number of columns");
+            rows += t.rows();
+        }
+        Tensor y = Tensor.result(new int[] {rows, cols}, out -> {
+            int off = 0;
+            for (Tensor t : parts) {
+                if (t.requiresGrad()) Kernels.axpy(1f, out.grad(), off, t.gradBuffer(), 0, t.numel());
+                off += t.numel();
+            }
+        }, parts.toArray(new Tensor[0]));
+        int off = 0;
+        for (Tensor t : parts) {
+            System.arraycopy(t.data, 0, y.data, off, t.numel());
+            off += t.numel();
+        }
+        return y;
+    }
+
+    /** y[:, j] = x[:, cols[j]] for a fixed column map (repeats allowed: a broadcast; the backward adds up). */
+    public static Tensor selectCols(Tensor x, int[] cols) {
+        int n = x.rows(), c = x.cols(), w = cols.length;
+        for (int j : cols) if (j < 0 || j >= c) throw new IndexOutOfBoundsException("selectCols: column " + j + " of " + c);
+        Tensor y = Tensor.result(Shapes.withLast(x.shape(), w), out -> {
+            float[] gx = x.gradBuffer(), g = out.grad();
+            for (int i = 0; i < n; i++) for (int j = 0; j < w; j++) gx[i * c + cols[j]] += g[i * w + j];
+        }, x);
+        Parallel.range(n, Math.max(1, 8192 / Math.max(1, w)), (ch, lo, hi) -> {
+            for (int i = lo; i < hi; i++) for (int j = 0; j < w; j++) y.data[i * w + j] = x.data[i * c + cols[j]];
+        });
+        return y;
+    }
+
+    /** y[i][j] = x[i][j] / (Σ_j x[i][j] + eps): normalising the selected gate weights (norm_topk_prob). */
+    public static Tensor normalizeRows(Tensor x, float eps) {
+        int n = x.rows(), c = x.cols();
+        float[] denom = new float[n];
+        Tensor y = Tensor.result(x.shape(), out -> {
+            float[] gx = x.gradBuffer(), g = out.grad();
+            for (int i = 0; i < n; i++) {
+                int o = i * c;
+                float d = denom[i];
+                float dot = Kernels.dot(g, o, x.data, o, c);
+                for (int j = 0; j < c; j++) gx[o + j] += g[o + j] / d - dot / (d * d);
+            }
+        }, x);
+        for (int i = 0; i < n; i++) {
+            int o = i * c;
+            denom[i] = Kernels.sum(x.data, o, c) + eps;
+            for (int j = 0; j < c; j++) y.data[o + j] = x.data[o + j] / denom[i];
+        }
+        return y;
+    }
 }

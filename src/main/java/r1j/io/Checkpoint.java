@@ -1,0 +1,162 @@
+package r1j.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import r1j.model.ModelConfig;
+import r1j.model.ParameterShapes;
+import r1j.model.Transformer;
+import r1j.tensor.Tensor;
+
+/**
+ * A model folder in the Hugging Face layout: config.json, generation_config.json, and model.safetensors, or shards
+ * model-0000i-of-0000n.safetensors with model.safetensors.index.json. Every file is written atomically.
+ */
+public final class Checkpoint {
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String INDEX = "model.safetensors.index.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Checkpoint() {}
+
+    /** Saves in one file when the weights fit in shardBytes, else in shards of at most shardBytes each. */
+    public static void save(Transformer model, Path dir, DType dtype, long shardBytes) throws IOException {
+        Files.createDirectories(dir);
+        ModelConfig c = model.config();
+        Map<String, SafeTensors.Item> all = new LinkedHashMap<>();
+        for (var e : model.tensors().entrySet()) {
+            Tensor t = e.getValue();
+            all.put(e.getKey(), new SafeTensors.Item(t.data, t.shape()));
+        }
+        for (var e : ParameterShapes.mtpCopies(c).entrySet()) {
+            Tensor src = model.tensors().get(e.getValue());
+            all.put(e.getKey(), new SafeTensors.Item(src.data, src.shape()));
+        }
+        List<Map<String, SafeTensors.Item>> shards = new ArrayList<>();
+        Map<String, SafeTensors.Item> cur = new LinkedHashMap<>();
+        long curBytes = 0;
+        for (var e : all.entrySet()) {
+            long b = (long) e.getValue().values().length * dtype.bytes;
+            if (!cur.isEmpty() && curBytes + b > shardBytes) {
+                shards.add(cur);
+                cur = new LinkedHashMap<>();
+                curBytes = 0;
+            }
+            cur.put(e.getKey(), e.getValue());
+            curBytes += b;
+        }
+        shards.add(cur);
+        if (shards.size() == 1) {
+            writeShard(dir.resolve(WEIGHTS), shards.get(0), dtype);
+            Files.deleteIfExists(dir.resolve(INDEX));
+        } else {
+            Map<String, String> weightMap = new TreeMap<>();
+            long total = 0;
+            for (int i = 0; i < shards.size(); i++) {
+                String name = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
+                writeShard(dir.resolve(name), shards.get(i), dtype);
+                for (var e : shards.get(i).entrySet()) {
+                    weightMap.put(e.getKey(), name);
+                    total += (long) e.getValue().values().length * dtypeOf(e.getKey(), dtype).bytes;
+                }
+            }
+            Map<String, Object> index = new LinkedHashMap<>();
+            index.put("metadata", Map.of("total_size", total));
+            index.put("weight_map", weightMap);
+            AtomicFiles.writeString(dir.resolve(INDEX), JSON.writeValueAsString(index) + "\n");
+            Files.deleteIfExists(dir.resolve(WEIGHTS));
+        }
+        AtomicFiles.writeString(dir.resolve(CONFIG), c.toJson());
+        Map<String, Object> gen = new LinkedHashMap<>();
+        gen.put("bos_token_id", c.bos_token_id());
+        gen.put("eos_token_id", c.eos_token_id());
+        gen.put("do_sample", true);
+        gen.put("temperature", 0.6);
+        gen.put("top_p", 0.95);
+        AtomicFiles.writeString(dir.resolve("generation_config.json"), JSON.writeValueAsString(gen) + "\n");
+    }
+
+    /** The router bias stays float32 whatever the dtype (HF keeps it in fp32). */
+    private static DType dtypeOf(String name, DType dtype) {
+        return ParameterShapes.isBuffer(name) ? DType.F32 : dtype;
+    }
+
+    private static void writeShard(Path file, Map<String, SafeTensors.Item> items, DType dtype) throws IOException {
+        SafeTensors.write(file, items, name -> dtypeOf(name, dtype), Map.of());
+    }
+
+    /** Loads a model folder. In strict mode a tensor the config does not expect is an error; otherwise ignored. */
+    public static Transformer load(Path dir, boolean strict) throws IOException {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": no such model folder");
+        ModelConfig cfg = ModelConfig.read(dir.resolve(CONFIG));
+        Map<String, int[]> expected = ParameterShapes.of(cfg);
+        Map<String, String> copies = ParameterShapes.mtpCopies(cfg);
+        Map<String, Path> fileOf = weightFiles(dir);
+        Map<String, Tensor> tensors = new HashMap<>();
+        Map<Path, List<String>> byFile = new LinkedHashMap<>();
+        for (var e : fileOf.entrySet()) byFile.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
+        for (var f : byFile.entrySet()) {
+            try (SafeTensors st = SafeTensors.open(f.getKey())) {
+                for (var entry : st.entries().values()) {
+                    String name = entry.name();
+                    if (!fileOf.containsKey(name) || !fileOf.get(name).equals(f.getKey())) continue;
+                    if (copies.containsKey(name)) continue;
+                    int[] shape = expected.get(name);
+                    if (shape == null) {
+                        if (strict) throw new IllegalArgumentException(f.getKey() + ": unexpected tensor '" + name + "' (strict mode)");
+                        continue;
+                    }
+                    if (!Arrays.equals(shape, entry.shape())) {
+                        throw new IllegalArgumentException(f.getKey() + ": tensor '" + name + "' has shape "
+                                + Arrays.toString(entry.shape()) + " but config.json implies " + Arrays.toString(shape));
+                    }
+                    tensors.put(name, Tensor.of(st.read(name), shape));
+                }
+            }
+        }
+        for (String name : expected.keySet()) {
+            if (!tensors.containsKey(name)) {
+                throw new IllegalArgumentException(dir + ": missing tensor '" + name + "' that config.json implies");
+            }
+        }
+        return Transformer.of(cfg, tensors);
+    }
+
+    /** Which file holds each tensor: the index's weight_map, or every tensor of model.safetensors. */
+    private static Map<String, Path> weightFiles(Path dir) throws IOException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        Path index = dir.resolve(INDEX);
+        if (Files.isRegularFile(index)) {
+            JsonNode root;
+            try {
+                root = new ObjectMapper().readTree(index.toFile());
+            } catch (IOException e) {
+                throw new IllegalArgumentException(index + ": not valid JSON");
+            }
+            JsonNode map = root == null ? null : root.get("weight_map");
+            if (map == null || !map.isObject()) throw new IllegalArgumentException(index + ": no weight_map object");
+            map.fields().forEachRemaining(e -> out.put(e.getKey(), dir.resolve(e.getValue().asText())));
+            for (Path p : new java.util.HashSet<>(out.values())) {
+                if (!Files.isRegularFile(p)) throw new IllegalArgumentException(index + ": shard " + p.getFileName() + " is missing");
+            }
+            return out;
+        }
+        Path single = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(single)) throw new IllegalArgumentException(dir + ": no " + WEIGHTS + " or " + INDEX);
+        try (SafeTensors st = SafeTensors.open(single)) {
+            for (String name : st.entries().keySet()) out.put(name, single);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,91 @@
+package r1j.model;
+
+import java.util.Map;
+import r1j.nn.Attention;
+import r1j.nn.Rope;
+import r1j.nn.RopeTable;
+import r1j.tensor.Elementwise;
+import r1j.tensor.Kernels;
+import r1j.tensor.MatMul;
+import r1j.tensor.Parallel;
+import r1j.tensor.Tensor;
+
+/**
+ * Grouped-query attention of the dense students (Llama; Qwen2 adds q/k/v biases): half-split RoPE on q and k,
+ * num_key_value_heads shared key/value heads. The cache holds the roped K and V rows.
+ */
+final class GqaAttention implements AttentionLayer {
+    private final int h, kvh, hd;
+    private final float scale;
+    private final RopeTable rope;
+    private final Tensor wq, wk, wv, wo, bq, bk, bv;
+
+    GqaAttention(ModelConfig c, Map<String, Tensor> p, String prefix, RopeTable rope) {
+        h = c.num_attention_heads();
+        kvh = c.num_key_value_heads();
+        hd = c.denseHeadDim();
+        scale = c.softmaxScale();
+        this.rope = rope;
+        String a = prefix + "self_attn.";
+        wq = Weights.get(p, a + "q_proj.weight");
+        wk = Weights.get(p, a + "k_proj.weight");
+        wv = Weights.get(p, a + "v_proj.weight");
+        wo = Weights.get(p, a + "o_proj.weight");
+        bq = c.qkvBias() ? Weights.get(p, a + "q_proj.bias") : null;
+        bk = c.qkvBias() ? Weights.get(p, a + "k_proj.bias") : null;
+        bv = c.qkvBias() ? Weights.get(p, a + "v_proj.bias") : null;
+    }
+
+    private static Tensor project(Tensor x, Tensor w, Tensor b) {
+        Tensor y = MatMul.linear(x, w);
+        return b == null ? y : Elementwise.add(y, b);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, int[] pos, int batch, int seq) {
+        Tensor q = Rope.apply(project(x, wq, bq), pos, h, hd, 0, rope, false);
+        Tensor k = Rope.apply(project(x, wk, bk), pos, kvh, hd, 0, rope, false);
+        Tensor v = project(x, wv, bv);
+        return MatMul.linear(Attention.causal(q, k, v, batch, seq, h, kvh, scale), wo);
+    }
+
+    @Override
+    public int cacheWidthA() {
+        return kvh * hd;
+    }
+
+    @Override
+    public int cacheWidthB() {
+        return kvh * hd;
+    }
+
+    @Override
+    public Tensor extend(Tensor x, int layer, CachedRows rows) {
+        int n = rows.size(), kw = kvh * hd, group = h / kvh;
+        Tensor q = Rope.apply(project(x, wq, bq), rows.pos(), h, hd, 0, rope, false);
+        Tensor k = Rope.apply(project(x, wk, bk), rows.pos(), kvh, hd, 0, rope, false);
+        Tensor v = project(x, wv, bv);
+        for (int i = 0; i < n; i++) rows.cache()[i].put(layer, rows.pos()[i], k.data, i * kw, v.data, i * kw);
+        Tensor out = Tensor.zeros(n, h * hd);
+        int maxLen = rows.maxPos() + 1;
+        Parallel.range(n * h, 1, (ch, lo, hi) -> {
+            float[] s = new float[maxLen];
+            for (int task = lo; task < hi; task++) {
+                int i = task / h, hh = task % h, g = hh / group;
+                KvCache cache = rows.cache()[i];
+                float[] kc = cache.a(layer), vc = cache.b(layer);
+                int len = rows.pos()[i] + 1, qo = i * h * hd + hh * hd;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < len; j++) {
+                    s[j] = Kernels.dot(q.data, qo, kc, j * kw + g * hd, hd) * scale;
+                    max = Math.max(max, s[j]);
+                }
+                double z = 0;
+                for (int j = 0; j < len; j++) z += s[j] = Kernels.exp(s[j] - max);
+                float inv = (float) (1.0 / z);
+                for (int j = 0; j < len; j++) Kernels.axpy(s[j] * inv, vc, j * kw + g * hd, out.data, qo, hd);
+            }
+        });
+        return MatMul.linear(out, wo);
+    }
+}

@@ -1,0 +1,134 @@
+package r1j.model;
+
+import java.util.Map;
+import r1j.nn.Attention;
+import r1j.nn.RMSNorm;
+import r1j.nn.Rope;
+import r1j.nn.RopeTable;
+import r1j.tensor.Gemm;
+import r1j.tensor.Kernels;
+import r1j.tensor.MatMul;
+import r1j.tensor.Parallel;
+import r1j.tensor.Rows;
+import r1j.tensor.Tensor;
+
+/**
+ * Multi-head Latent Attention (DeepSeek-V2 §2.1; deepseek-v3.md §4.2): queries through an optional low-rank
+ * bottleneck, keys and values expanded from a compressed latent c (kv_lora_rank) plus one RoPE key shared by all
+ * heads. Training uses the naive form (k and v materialised per head); inference uses the absorbed form (§4.7),
+ * caching only the normalised latent and the roped shared key per token.
+ */
+final class Mla implements AttentionLayer {
+    /** q_a_layernorm and kv_a_layernorm use 1e-6 whatever rms_norm_eps says (HF constructs them without eps). */
+    private static final float LATENT_EPS = 1e-6f;
+
+    private final int h, dn, dr, dv, r;
+    private final float scale;
+    private final RopeTable rope;
+    private final Tensor qA, qANorm, qB, q, kvA, kvANorm, kvB, o;
+    private final int[] kCols, vCols;
+
+    Mla(ModelConfig c, Map<String, Tensor> p, String prefix, RopeTable rope) {
+        h = c.num_attention_heads();
+        dn = c.qk_nope_head_dim();
+        dr = c.qk_rope_head_dim();
+        dv = c.v_head_dim();
+        r = c.kv_lora_rank();
+        scale = c.softmaxScale();
+        this.rope = rope;
+        String a = prefix + "self_attn.";
+        qA = c.usesQLora() ? Weights.get(p, a + "q_a_proj.weight") : null;
+        qANorm = c.usesQLora() ? Weights.get(p, a + "q_a_layernorm.weight") : null;
+        qB = c.usesQLora() ? Weights.get(p, a + "q_b_proj.weight") : null;
+        q = c.usesQLora() ? null : Weights.get(p, a + "q_proj.weight");
+        kvA = Weights.get(p, a + "kv_a_proj_with_mqa.weight");
+        kvANorm = Weights.get(p, a + "kv_a_layernorm.weight");
+        kvB = Weights.get(p, a + "kv_b_proj.weight");
+        o = Weights.get(p, a + "o_proj.weight");
+        // Per head: k = [k_nope(h) ; k_rope] from [kv | k_rope]; v = v(h) from kv. Rows of kv_b are head-major.
+        int kvw = dn + dv;
+        kCols = new int[h * (dn + dr)];
+        vCols = new int[h * dv];
+        for (int hh = 0; hh < h; hh++) {
+            for (int j = 0; j < dn; j++) kCols[hh * (dn + dr) + j] = hh * kvw + j;
+            for (int j = 0; j < dr; j++) kCols[hh * (dn + dr) + dn + j] = h * kvw + j;
+            for (int j = 0; j < dv; j++) vCols[hh * dv + j] = hh * kvw + dn + j;
+        }
+    }
+
+    /** q [n, H·(dn+dr)] with RoPE on each head's last dr columns (interleaved pairs, as stored). */
+    private Tensor query(Tensor x, int[] pos) {
+        Tensor qq = qA != null
+                ? MatMul.linear(RMSNorm.apply(MatMul.linear(x, qA), qANorm, LATENT_EPS), qB)
+                : MatMul.linear(x, q);
+        return Rope.apply(qq, pos, h, dn + dr, dn, rope, true);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, int[] pos, int batch, int seq) {
+        Tensor qq = query(x, pos);
+        Tensor ckv = MatMul.linear(x, kvA);
+        Tensor latent = RMSNorm.apply(Rows.sliceCols(ckv, 0, r), kvANorm, LATENT_EPS);
+        Tensor kRope = Rope.apply(Rows.sliceCols(ckv, r, r + dr), pos, 1, dr, 0, rope, true);
+        Tensor kv = MatMul.linear(latent, kvB);
+        Tensor k = Rows.selectCols(Rows.concatCols(kv, kRope), kCols);
+        Tensor v = Rows.selectCols(kv, vCols);
+        return MatMul.linear(Attention.causal(qq, k, v, batch, seq, h, h, scale), o);
+    }
+
+    @Override
+    public int cacheWidthA() {
+        return r;
+    }
+
+    @Override
+    public int cacheWidthB() {
+        return dr;
+    }
+
+    /**
+     * The absorbed form: q_nope·k_nope = (W_UKᵀ q_nope)·c and o = W_UV (Σ p c), so scores and outputs are taken in
+     * the latent space against the cached c, and per-head keys and values never exist.
+     */
+    @Override
+    public Tensor extend(Tensor x, int layer, CachedRows rows) {
+        int n = rows.size(), dqk = dn + dr, kvw = dn + dv;
+        Tensor qq = query(x, rows.pos());
+        Tensor ckv = MatMul.linear(x, kvA);
+        Tensor latent = RMSNorm.apply(Rows.sliceCols(ckv, 0, r), kvANorm, LATENT_EPS);
+        Tensor kRope = Rope.apply(Rows.sliceCols(ckv, r, r + dr), rows.pos(), 1, dr, 0, rope, true);
+        for (int i = 0; i < n; i++) rows.cache()[i].put(layer, rows.pos()[i], latent.data, i * r, kRope.data, i * dr);
+        float[] qLat = new float[n * h * r];
+        for (int hh = 0; hh < h; hh++) {
+            // q_lat[:, h] = q_nope[:, h] · W_UK[h], W_UK[h] = kv_b rows [h·kvw, h·kvw + dn) as [dn, r]
+            Gemm.gemm(false, false, n, r, dn, qq.data, hh * dqk, h * dqk, kvB.data, hh * kvw * r, r, qLat, hh * r, h * r, false);
+        }
+        float[] oLat = new float[n * h * r];
+        int maxLen = rows.maxPos() + 1;
+        Parallel.range(n * h, 1, (ch, lo, hi) -> {
+            float[] s = new float[maxLen];
+            for (int task = lo; task < hi; task++) {
+                int i = task / h, hh = task % h;
+                KvCache cache = rows.cache()[i];
+                float[] c = cache.a(layer), kr = cache.b(layer);
+                int len = rows.pos()[i] + 1;
+                int ql = (i * h + hh) * r, qr = i * h * dqk + hh * dqk + dn;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < len; j++) {
+                    s[j] = (Kernels.dot(qLat, ql, c, j * r, r) + Kernels.dot(qq.data, qr, kr, j * dr, dr)) * scale;
+                    max = Math.max(max, s[j]);
+                }
+                double z = 0;
+                for (int j = 0; j < len; j++) z += s[j] = Kernels.exp(s[j] - max);
+                float inv = (float) (1.0 / z);
+                for (int j = 0; j < len; j++) Kernels.axpy(s[j] * inv, c, j * r, oLat, ql, r);
+            }
+        });
+        Tensor heads = Tensor.zeros(n, h * dv);
+        for (int hh = 0; hh < h; hh++) {
+            // o[:, h] = o_lat[:, h] · W_UV[h]ᵀ, W_UV[h] = kv_b rows [h·kvw + dn, (h+1)·kvw) as [dv, r]
+            Gemm.gemm(false, true, n, dv, r, oLat, hh * r, h * r, kvB.data, (hh * kvw + dn) * r, r, heads.data, hh * dv, h * dv, false);
+        }
+        return MatMul.linear(heads, o);
+    }
+}

@@ -1,0 +1,308 @@
+package r1j.model;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model's config.json. The components are the Hugging Face keys, spelled as they are there, for DeepSeek-V3
+ * ({@code model_type: deepseek_v3}: MLA and DeepSeekMoE) and for the dense students ({@code llama},
+ * {@code qwen2}). Keys a family does not use are null. {@link #problems()} names every inconsistency.
+ */
+public record ModelConfig(
+        List<String> architectures,
+        String model_type,
+        int vocab_size,
+        int hidden_size,
+        int intermediate_size,
+        int num_hidden_layers,
+        int num_attention_heads,
+        int num_key_value_heads,
+        Integer head_dim,
+        String hidden_act,
+        double rms_norm_eps,
+        double rope_theta,
+        RopeScaling rope_scaling,
+        int max_position_embeddings,
+        boolean tie_word_embeddings,
+        Boolean attention_bias,
+        Double attention_dropout,
+        double initializer_range,
+        Integer bos_token_id,
+        Integer eos_token_id,
+        String torch_dtype,
+        // DeepSeek-V3
+        Integer moe_intermediate_size,
+        Integer n_shared_experts,
+        Integer n_routed_experts,
+        Integer num_experts_per_tok,
+        Double routed_scaling_factor,
+        Integer n_group,
+        Integer topk_group,
+        Integer first_k_dense_replace,
+        Integer moe_layer_freq,
+        Boolean norm_topk_prob,
+        String scoring_func,
+        String topk_method,
+        Boolean seq_aux,
+        Double aux_loss_alpha,
+        Integer kv_lora_rank,
+        Integer q_lora_rank,
+        Integer qk_nope_head_dim,
+        Integer qk_rope_head_dim,
+        Integer v_head_dim,
+        Integer num_nextn_predict_layers,
+        Boolean rope_interleave) {
+
+    public static final String DEEPSEEK_V3 = "deepseek_v3";
+    public static final String LLAMA = "llama";
+    public static final String QWEN2 = "qwen2";
+    private static final Set<String> TYPES = Set.of(DEEPSEEK_V3, LLAMA, QWEN2);
+    /** Keys written even when null: for DeepSeek-V3 a null q_lora_rank and rope_scaling carry meaning. */
+    private static final Set<String> NULL_MEANINGFUL = Set.of("q_lora_rank", "rope_scaling");
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public boolean isDeepseek() {
+        return DEEPSEEK_V3.equals(model_type);
+    }
+
+    public boolean usesQLora() {
+        return q_lora_rank != null && q_lora_rank > 0;
+    }
+
+    /** Whether layer l uses the MoE feed-forward (DeepSeek-V3 layers from first_k_dense_replace on). */
+    public boolean isMoeLayer(int l) {
+        if (!isDeepseek() || n_routed_experts == null || n_routed_experts == 0) return false;
+        int freq = moe_layer_freq == null ? 1 : moe_layer_freq;
+        return l >= first_k_dense_replace && (l - first_k_dense_replace) % freq == 0;
+    }
+
+    /** Per-head width of the dense students' attention. */
+    public int denseHeadDim() {
+        return head_dim != null ? head_dim : hidden_size / num_attention_heads;
+    }
+
+    /** Whether q/k/v projections carry a bias (Qwen2 always; Llama when attention_bias). */
+    public boolean qkvBias() {
+        return QWEN2.equals(model_type) || Boolean.TRUE.equals(attention_bias);
+    }
+
+    /** MLA's query/key width per head, dn + dr. */
+    public int qkHeadDim() {
+        return qk_nope_head_dim + qk_rope_head_dim;
+    }
+
+    public int mtpLayers() {
+        return num_nextn_predict_layers == null ? 0 : num_nextn_predict_layers;
+    }
+
+    /** Attention softmax scale: dqk^−1/2, times YaRN's mscale² when rope_scaling is YaRN (V3 §4.6). */
+    public float softmaxScale() {
+        int d = isDeepseek() ? qkHeadDim() : denseHeadDim();
+        double scale = 1.0 / Math.sqrt(d);
+        if (rope_scaling != null && "yarn".equals(rope_scaling.kind())) {
+            double msAll = rope_scaling.mscale_all_dim() == null ? 0 : rope_scaling.mscale_all_dim();
+            double m = RopeScaling.yarnMscale(rope_scaling.factorOr1(), msAll);
+            scale *= m * m;
+        }
+        return (float) scale;
+    }
+
+    /** Every inconsistency of this config, each naming the keys involved; empty when the config is usable. */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        if (model_type == null || !TYPES.contains(model_type)) {
+            p.add("model_type '" + model_type + "' is not one of " + TYPES);
+            return p;
+        }
+        positive(p, "vocab_size", vocab_size);
+        positive(p, "hidden_size", hidden_size);
+        positive(p, "num_hidden_layers", num_hidden_layers);
+        positive(p, "num_attention_heads", num_attention_heads);
+        if (rms_norm_eps <= 0) p.add("rms_norm_eps must be > 0, got " + rms_norm_eps);
+        if (rope_theta <= 0) p.add("rope_theta must be > 0, got " + rope_theta);
+        if (hidden_act != null && !hidden_act.equals("silu")) p.add("hidden_act '" + hidden_act + "' is not supported (silu)");
+        if (isDeepseek()) deepseekProblems(p);
+        else denseProblems(p);
+        ropeScalingProblems(p);
+        return p;
+    }
+
+    private void deepseekProblems(List<String> p) {
+        for (var e : Map.of("kv_lora_rank", kv_lora_rank, "qk_nope_head_dim", qk_nope_head_dim,
+                "qk_rope_head_dim", qk_rope_head_dim, "v_head_dim", v_head_dim).entrySet()) {
+            if (e.getValue() == null || e.getValue() <= 0) p.add(e.getKey() + " must be a positive integer, got " + e.getValue());
+        }
+        if (q_lora_rank != null && q_lora_rank <= 0) {
+            p.add("q_lora_rank must be null (no query compression) or positive, got " + q_lora_rank);
+        }
+        if (qk_rope_head_dim != null && qk_rope_head_dim % 2 != 0) p.add("qk_rope_head_dim must be even, got " + qk_rope_head_dim);
+        if (num_key_value_heads != num_attention_heads) {
+            p.add("num_key_value_heads " + num_key_value_heads + " must equal num_attention_heads "
+                    + num_attention_heads + " for MLA");
+        }
+        Integer fk = first_k_dense_replace;
+        if (fk == null || fk < 0 || fk > num_hidden_layers) {
+            p.add("first_k_dense_replace " + fk + " must be within [0, num_hidden_layers = " + num_hidden_layers + "]");
+        }
+        if (fk != null && fk > 0) positive(p, "intermediate_size", intermediate_size);
+        Integer e = n_routed_experts;
+        if (e == null || e < 0) {
+            p.add("n_routed_experts must be ≥ 0, got " + e);
+            return;
+        }
+        if (e == 0) return;
+        if (moe_intermediate_size == null || moe_intermediate_size <= 0) p.add("moe_intermediate_size must be positive");
+        if (n_shared_experts == null || n_shared_experts < 0) p.add("n_shared_experts must be ≥ 0, got " + n_shared_experts);
+        int g = n_group == null ? 1 : n_group, tg = topk_group == null ? 1 : topk_group;
+        Integer k = num_experts_per_tok;
+        if (g <= 0 || e % g != 0) {
+            p.add("n_routed_experts " + e + " is not divisible by n_group " + g);
+        } else {
+            if (g > 1 && e / g < 2) p.add("n_group " + g + " leaves " + (e / g) + " expert per group; the top-2 group score needs ≥ 2");
+            if (tg <= 0 || tg > g) p.add("topk_group " + tg + " must be within [1, n_group = " + g + "]");
+            else if (k != null && k > tg * (e / g)) {
+                p.add("num_experts_per_tok " + k + " exceeds the " + (tg * (e / g)) + " experts of topk_group " + tg + " groups");
+            }
+        }
+        if (k == null || k <= 0 || k > e) p.add("num_experts_per_tok " + k + " must be within [1, n_routed_experts = " + e + "]");
+        if (scoring_func != null && !scoring_func.equals("sigmoid")) {
+            p.add("scoring_func '" + scoring_func + "' is not supported (DeepSeek-V3 uses sigmoid)");
+        }
+        if (topk_method != null && !topk_method.equals("noaux_tc")) {
+            p.add("topk_method '" + topk_method + "' is not supported (DeepSeek-V3 uses noaux_tc)");
+        }
+        if (routed_scaling_factor == null || routed_scaling_factor <= 0) p.add("routed_scaling_factor must be positive");
+        if (num_nextn_predict_layers != null && num_nextn_predict_layers < 0) p.add("num_nextn_predict_layers must be ≥ 0");
+    }
+
+    private void denseProblems(List<String> p) {
+        positive(p, "intermediate_size", intermediate_size);
+        positive(p, "num_key_value_heads", num_key_value_heads);
+        if (num_key_value_heads > 0 && num_attention_heads % num_key_value_heads != 0) {
+            p.add("num_attention_heads " + num_attention_heads + " is not a multiple of num_key_value_heads " + num_key_value_heads);
+        }
+        if (head_dim == null && num_attention_heads > 0 && hidden_size % num_attention_heads != 0) {
+            p.add("hidden_size " + hidden_size + " is not a multiple of num_attention_heads " + num_attention_heads);
+        }
+        if (denseHeadDimOrZero() % 2 != 0) p.add("head dimension " + denseHeadDimOrZero() + " must be even for RoPE");
+    }
+
+    private int denseHeadDimOrZero() {
+        return num_attention_heads <= 0 ? 0 : denseHeadDim();
+    }
+
+    private void ropeScalingProblems(List<String> p) {
+        RopeScaling rs = rope_scaling;
+        if (rs == null) return;
+        if (!"yarn".equals(rs.kind())) {
+            p.add("rope_scaling type '" + rs.kind() + "' is not supported (null or yarn)");
+            return;
+        }
+        if (rs.factor() == null || rs.factor() < 1) p.add("rope_scaling.factor must be ≥ 1, got " + rs.factor());
+        if (rs.original_max_position_embeddings() == null || rs.original_max_position_embeddings() <= 0) {
+            p.add("rope_scaling.original_max_position_embeddings must be positive");
+        } else if (rs.factor() != null) {
+            // Newer transformers recompute factor = max_position_embeddings / original: keep them consistent.
+            double implied = (double) max_position_embeddings / rs.original_max_position_embeddings();
+            if (Math.abs(implied - rs.factor()) > 1e-6) {
+                p.add("YaRN factor " + rs.factor() + " disagrees with max_position_embeddings / original_max_position_embeddings = "
+                        + max_position_embeddings + " / " + rs.original_max_position_embeddings() + " = " + implied);
+            }
+        }
+    }
+
+    private static void positive(List<String> p, String key, int v) {
+        if (v <= 0) p.add(key + " must be positive, got " + v);
+    }
+
+    /** Throws one message listing every problem, prefixed by where the config came from. */
+    public ModelConfig validated(String source) {
+        List<String> p = problems();
+        if (!p.isEmpty()) throw new IllegalArgumentException(source + ": invalid config: " + String.join("; ", p));
+        return this;
+    }
+
+    // ---- config.json ------------------------------------------------------------------------------------------
+
+    public static ModelConfig read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such config file");
+        ModelConfig c;
+        try {
+            c = JSON.readValue(file.toFile(), ModelConfig.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+        }
+        return c.validated(file.toString());
+    }
+
+    /** config.json text: null keys left out, except those whose null carries meaning for DeepSeek-V3. */
+    public String toJson() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> all = JSON.convertValue(this, LinkedHashMap.class);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (var e : all.entrySet()) {
+            if (e.getValue() != null || (isDeepseek() && NULL_MEANINGFUL.contains(e.getKey()))) out.put(e.getKey(), e.getValue());
+        }
+        try {
+            return JSON.writeValueAsString(out) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A copy with another vocabulary size (the tokenizer decides it). */
+    public ModelConfig withVocabSize(int v) {
+        return new ModelConfig(architectures, model_type, v, hidden_size, intermediate_size, num_hidden_layers,
+                num_attention_heads, num_key_value_heads, head_dim, hidden_act, rms_norm_eps, rope_theta, rope_scaling,
+                max_position_embeddings, tie_word_embeddings, attention_bias, attention_dropout, initializer_range,
+                bos_token_id, eos_token_id, torch_dtype, moe_intermediate_size, n_shared_experts, n_routed_experts,
+                num_experts_per_tok, routed_scaling_factor, n_group, topk_group, first_k_dense_replace, moe_layer_freq,
+                norm_topk_prob, scoring_func, topk_method, seq_aux, aux_loss_alpha, kv_lora_rank, q_lora_rank,
+                qk_nope_head_dim, qk_rope_head_dim, v_head_dim, num_nextn_predict_layers, rope_interleave);
+    }
+
+    /** A copy with another number of MTP modules. */
+    public ModelConfig withMtp(int layers) {
+        return new ModelConfig(architectures, model_type, vocab_size, hidden_size, intermediate_size, num_hidden_layers,
+                num_attention_heads, num_key_value_heads, head_dim, hidden_act, rms_norm_eps, rope_theta, rope_scaling,
+                max_position_embeddings, tie_word_embeddings, attention_bias, attention_dropout, initializer_range,
+                bos_token_id, eos_token_id, torch_dtype, moe_intermediate_size, n_shared_experts, n_routed_experts,
+                num_experts_per_tok, routed_scaling_factor, n_group, topk_group, first_k_dense_replace, moe_layer_freq,
+                norm_topk_prob, scoring_func, topk_method, seq_aux, aux_loss_alpha, kv_lora_rank, q_lora_rank,
+                qk_nope_head_dim, qk_rope_head_dim, v_head_dim, layers, rope_interleave);
+    }
+
+    /** A DeepSeek-V3 config with the given shapes and V3's defaults for the rest. */
+    public static ModelConfig deepseekV3(int vocab, int d, int layers, int heads, Integer qLora, int kvLora, int dn, int dr,
+                                         int dv, int inter, int moeInter, int experts, int shared, int topk, int groups,
+                                         int topkGroups, int firstDense, int maxPos) {
+        return new ModelConfig(List.of("DeepseekV3ForCausalLM"), DEEPSEEK_V3, vocab, d, inter, layers, heads, heads, null,
+                "silu", 1e-6, 10000.0, null, maxPos, false, false, 0.0, 0.006, 0, 1, "float32",
+                moeInter, shared, experts, topk, 2.5, groups, topkGroups, firstDense, 1, true, "sigmoid", "noaux_tc",
+                true, 1e-4, kvLora, qLora, dn, dr, dv, 0, null);
+    }
+
+    /** A dense student in the Llama (no biases) or Qwen2 (q/k/v biases) layout. */
+    public static ModelConfig dense(String type, int vocab, int d, int layers, int heads, int kvHeads, int inter,
+                                    int maxPos, boolean tie) {
+        String arch = QWEN2.equals(type) ? "Qwen2ForCausalLM" : "LlamaForCausalLM";
+        return new ModelConfig(List.of(arch), type, vocab, d, inter, layers, heads, kvHeads, null, "silu", 1e-6,
+                10000.0, null, maxPos, tie, LLAMA.equals(type) ? false : null, 0.0, 0.02, 0, 1, "float32",
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null);
+    }
+}

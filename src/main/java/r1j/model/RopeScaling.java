@@ -1,0 +1,32 @@
+package r1j.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The {@code rope_scaling} block of config.json. r1j implements YaRN (DeepSeek-V2 §2.1 / V3 §4.3 context
+ * extension); {@code null} in the config means plain RoPE.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RopeScaling(
+        String type,
+        Double factor,
+        Integer original_max_position_embeddings,
+        Double beta_fast,
+        Double beta_slow,
+        Double mscale,
+        Double mscale_all_dim,
+        String rope_type) {
+
+    public String kind() {
+        return type != null ? type : rope_type;
+    }
+
+    public double factorOr1() {
+        return factor == null ? 1.0 : factor;
+    }
+
+    /** YaRN's magnitude correction m(s, mscale) = 0.1·mscale·ln s + 1 (1 for s ≤ 1). */
+    public static double yarnMscale(double scale, double mscale) {
+        return scale <= 1 ? 1.0 : 0.1 * mscale * Math.log(scale) + 1.0;
+    }
+}

@@ -1,0 +1,304 @@
+package r1j.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import r1j.nn.CrossEntropy;
+import r1j.nn.Embedding;
+import r1j.nn.RMSNorm;
+import r1j.nn.RopeTable;
+import r1j.tensor.Elementwise;
+import r1j.tensor.Grad;
+import r1j.tensor.Init;
+import r1j.tensor.MatMul;
+import r1j.tensor.Rows;
+import r1j.tensor.Tensor;
+
+/**
+ * The decoder: DeepSeek-V3 (MLA attention, dense then DeepSeekMoE feed-forwards, optional multi-token prediction)
+ * or a dense Llama/Qwen2 student, chosen by {@code model_type}. Pre-norm residual blocks (deepseek-v3.md §3):
+ * h += Attn(RMSNorm(h)); h += FFN(RMSNorm(h)); logits = RMSNorm(h)·lm_headᵀ.
+ *
+ * <p>The parameters are a plain map whose keys are exactly the Hugging Face names ({@link ParameterShapes}), so
+ * a checkpoint loads and saves without translation.
+ */
+public final class Transformer {
+    private final ModelConfig cfg;
+    private final Map<String, Tensor> params;
+    private final List<Block> blocks = new ArrayList<>();
+    private final List<MtpModule> mtp = new ArrayList<>();
+    private final Tensor embed, norm, head;
+
+    /** One decoder layer: attention, then a dense MLP or an MoE. */
+    private record Block(Tensor inNorm, AttentionLayer attn, Tensor postNorm, Mlp mlp, MoE moe) {}
+
+    /** A multi-token-prediction module (V3 §2.2; deepseek-v3.md §5.3). */
+    private record MtpModule(Tensor enorm, Tensor hnorm, Tensor ehProj, Block block, Tensor headNorm) {}
+
+    private Transformer(ModelConfig cfg, Map<String, Tensor> params) {
+        this.cfg = cfg.validated("model config");
+        this.params = params;
+        Map<String, int[]> shapes = ParameterShapes.of(cfg);
+        for (var e : shapes.entrySet()) {
+            Tensor t = params.get(e.getKey());
+            if (t == null) throw new IllegalArgumentException("missing tensor '" + e.getKey() + "'");
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
+                        + " but the config implies " + Arrays.toString(e.getValue()));
+            }
+        }
+        RopeTable rope = Yarn.table(cfg);
+        for (int l = 0; l < cfg.num_hidden_layers(); l++) blocks.add(block(l, rope));
+        for (int k = 0; k < cfg.mtpLayers(); k++) {
+            int l = cfg.num_hidden_layers() + k;
+            String p = "model.layers." + l + ".";
+            mtp.add(new MtpModule(params.get(p + "enorm.weight"), params.get(p + "hnorm.weight"),
+                    params.get(p + "eh_proj.weight"), block(l, rope), params.get(p + "shared_head.norm.weight")));
+        }
+        embed = params.get("model.embed_tokens.weight");
+        norm = params.get("model.norm.weight");
+        head = cfg.tie_word_embeddings() ? embed : params.get("lm_head.weight");
+    }
+
+    private Block block(int l, RopeTable rope) {
+        String p = "model.layers." + l + ".";
+        AttentionLayer attn = cfg.isDeepseek() ? new Mla(cfg, params, p, rope) : new GqaAttention(cfg, params, p, rope);
+        boolean moe = cfg.isMoeLayer(l);
+        return new Block(params.get(p + "input_layernorm.weight"), attn, params.get(p + "post_attention_layernorm.weight"),
+                moe ? null : new Mlp(params, p + "mlp."), moe ? new MoE(cfg, params, p) : null);
+    }
+
+    /** A freshly initialised model: N(0, initializer_range²) weights, norms 1, biases and router biases 0. */
+    public static Transformer init(ModelConfig cfg, long seed) {
+        cfg.validated("model config");
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, Tensor> p = new LinkedHashMap<>();
+        for (var e : ParameterShapes.of(cfg).entrySet()) {
+            String name = e.getKey();
+            Tensor t = ParameterShapes.isBuffer(name) ? Tensor.of(new float[size(e.getValue())], e.getValue())
+                    : Tensor.param(name, e.getValue());
+            if (ParameterShapes.isRandomInit(name)) Init.normal(t.data, (float) cfg.initializer_range(), rng);
+            else Init.fill(t.data, ParameterShapes.initialValue(name));
+            p.put(name, t);
+        }
+        return new Transformer(cfg, p);
+    }
+
+    /** A model over loaded tensors (names and shapes are checked against the config). */
+    public static Transformer of(ModelConfig cfg, Map<String, Tensor> tensors) {
+        Map<String, Tensor> p = new LinkedHashMap<>();
+        for (var e : ParameterShapes.of(cfg).entrySet()) {
+            Tensor t = tensors.get(e.getKey());
+            if (t == null) throw new IllegalArgumentException("missing tensor '" + e.getKey() + "'");
+            p.put(e.getKey(), ParameterShapes.isBuffer(e.getKey()) ? Tensor.of(t.data, t.shape())
+                    : Tensor.param(e.getKey(), t.data, t.shape()));
+        }
+        return new Transformer(cfg, p);
+    }
+
+    private static int size(int[] shape) {
+        int n = 1;
+        for (int d : shape) n *= d;
+        return n;
+    }
+
+    public ModelConfig config() {
+        return cfg;
+    }
+
+    /** Every tensor of the checkpoint by its Hugging Face name (trainable ones and the router biases). */
+    public Map<String, Tensor> tensors() {
+        return params;
+    }
+
+    /** The tensors AdamW updates (the router biases are moved by the balancing rule instead). */
+    public List<Tensor> trainable() {
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : params.values()) if (t.requiresGrad()) out.add(t);
+        return out;
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (Tensor t : params.values()) n += t.numel();
+        return n;
+    }
+
+    /** Parameters used per token: all but the routed experts a token does not visit. */
+    public long activeParameterCount() {
+        long n = parameterCount();
+        if (!cfg.isDeepseek() || cfg.n_routed_experts() == null || cfg.n_routed_experts() == 0) return n;
+        long perExpert = 3L * cfg.hidden_size() * cfg.moe_intermediate_size();
+        int moeLayers = 0;
+        for (int l = 0; l < cfg.num_hidden_layers(); l++) if (cfg.isMoeLayer(l)) moeLayers++;
+        return n - (long) moeLayers * (cfg.n_routed_experts() - cfg.num_experts_per_tok()) * perExpert;
+    }
+
+    // ---- training / full-sequence forward ----------------------------------------------------------------------
+
+    /** Options of the training loss: MTP weight λ (§5.3) and sequence-wise balance weight α (§5.2). */
+    public record LossOptions(float mtpLambda, float balanceAlpha) {
+        public static final LossOptions NONE = new LossOptions(0f, 0f);
+    }
+
+    /** The total loss and its parts: next-token cross-entropy (with per-token log-probs), MTP and balance terms. */
+    public record Loss(Tensor total, CrossEntropy.Result main, Tensor mtp, Tensor balance) {}
+
+    /** Logits [batch·seq, vocab] for ids laid out as batch rows of seq tokens. */
+    public Tensor forward(int[] ids, int batch, int seq) {
+        return logits(hidden(ids, batch, seq, 0f, null));
+    }
+
+    /** Next-token loss over targets (a negative target is ignored), plus MTP and balance terms when enabled. */
+    public Loss loss(int[] ids, int[] targets, int batch, int seq, LossOptions opt) {
+        List<Tensor> balance = new ArrayList<>();
+        Tensor h = hidden(ids, batch, seq, opt.balanceAlpha(), balance);
+        Tensor normed = RMSNorm.apply(h, norm, (float) cfg.rms_norm_eps());
+        CrossEntropy.Result main = CrossEntropy.apply(MatMul.linear(normed, head), targets);
+        Tensor total = main.loss();
+        Tensor mtpLoss = null;
+        if (!mtp.isEmpty() && opt.mtpLambda() > 0) {
+            mtpLoss = mtpLoss(normed, ids, targets, batch, seq, opt.balanceAlpha(), balance);
+            total = Elementwise.add(total, Elementwise.scale(mtpLoss, opt.mtpLambda() / mtp.size()));
+        }
+        Tensor bal = null;
+        for (Tensor b : balance) bal = bal == null ? b : Elementwise.add(bal, b);
+        if (bal != null) total = Elementwise.add(total, bal);
+        return new Loss(total, main, mtpLoss, bal);
+    }
+
+    private Tensor hidden(int[] ids, int batch, int seq, float alpha, List<Tensor> balance) {
+        if (ids.length != batch * seq) {
+            throw new IllegalArgumentException("forward: " + ids.length + " ids for batch " + batch + " × seq " + seq);
+        }
+        int[] pos = positions(batch, seq);
+        Tensor x = Embedding.lookup(embed, ids);
+        for (Block b : blocks) x = blockForward(b, x, pos, batch, seq, alpha, balance);
+        return x;
+    }
+
+    private Tensor blockForward(Block b, Tensor x, int[] pos, int batch, int seq, float alpha, List<Tensor> balance) {
+        float eps = (float) cfg.rms_norm_eps();
+        x = Elementwise.add(x, b.attn().forward(RMSNorm.apply(x, b.inNorm(), eps), pos, batch, seq));
+        Tensor m = RMSNorm.apply(x, b.postNorm(), eps);
+        if (b.moe() == null) return Elementwise.add(x, b.mlp().forward(m));
+        MoE.Output out = b.moe().forward(m, batch, seq, alpha);
+        if (out.balanceLoss() != null && balance != null) balance.add(out.balanceLoss());
+        return Elementwise.add(x, out.y());
+    }
+
+    private Tensor logits(Tensor h) {
+        return MatMul.linear(RMSNorm.apply(h, norm, (float) cfg.rms_norm_eps()), head);
+    }
+
+    private static int[] positions(int batch, int seq) {
+        int[] pos = new int[batch * seq];
+        for (int i = 0; i < pos.length; i++) pos[i] = i % seq;
+        return pos;
+    }
+
+    /**
+     * MTP depth k predicts token i+k+1 from [enorm(Emb(t_{i+k})) ; hnorm(h^{k−1}_i)] through eh_proj and one
+     * decoder layer over the sequence shortened by k; h⁰ is the main model's normalised output (as vLLM and
+     * SGLang feed it). Its target at position i is the main target at i+k, so masks carry over. The mean of the
+     * depths' cross-entropies is returned.
+     */
+    private Tensor mtpLoss(Tensor h0, int[] ids, int[] targets, int batch, int seq, float alpha, List<Tensor> balance) {
+        float eps = (float) cfg.rms_norm_eps();
+        Tensor prev = h0;
+        int prevSeq = seq;
+        Tensor sum = null;
+        for (int k = 1; k <= mtp.size(); k++) {
+            MtpModule m = mtp.get(k - 1);
+            int len = seq - k;
+            if (len <= 0) break;
+            int[] keepRows = new int[batch * len], tok = new int[batch * len], tgt = new int[batch * len];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < len; i++) {
+                    keepRows[b * len + i] = b * prevSeq + i;
+                    tok[b * len + i] = ids[b * seq + i + k];
+                    tgt[b * len + i] = targets[b * seq + i + k];
+                }
+            }
+            Tensor e = RMSNorm.apply(Embedding.lookup(embed, tok), m.enorm(), eps);
+            Tensor hPrev = RMSNorm.apply(Rows.gather(prev, keepRows), m.hnorm(), eps);
+            Tensor x = MatMul.linear(Rows.concatCols(e, hPrev), m.ehProj());
+            Tensor hk = blockForward(m.block(), x, positions(batch, len), batch, len, alpha, balance);
+            Tensor lg = MatMul.linear(RMSNorm.apply(hk, m.headNorm(), eps), head);
+            Tensor l = CrossEntropy.apply(lg, tgt).loss();
+            sum = sum == null ? l : Elementwise.add(sum, l);
+            prev = hk;
+            prevSeq = len;
+        }
+        return sum == null ? Tensor.zeros() : sum;
+    }
+
+    // ---- MoE balancing ------------------------------------------------------------------------------------------
+
+    /** Per MoE layer (in layer order, MTP layers last), the tokens routed to each expert since the last update. */
+    public List<long[]> expertLoads() {
+        List<long[]> out = new ArrayList<>();
+        for (Block b : allBlocks()) if (b.moe() != null) out.add(b.moe().load());
+        return out;
+    }
+
+    /** The auxiliary-loss-free update of every router bias from the load since the last call (§5.1). */
+    public void updateRouterBiases(float gamma) {
+        for (Block b : allBlocks()) if (b.moe() != null) b.moe().updateBias(gamma);
+    }
+
+    public void resetExpertLoads() {
+        for (Block b : allBlocks()) if (b.moe() != null) b.moe().resetLoad();
+    }
+
+    private List<Block> allBlocks() {
+        List<Block> all = new ArrayList<>(blocks);
+        for (MtpModule m : mtp) all.add(m.block());
+        return all;
+    }
+
+    // ---- inference with a cache ------------------------------------------------------------------------------
+
+    /** An empty cache for one sequence: MLA's latent + rope key, or GQA's K and V, for every main layer. */
+    public KvCache newCache(int capacity) {
+        AttentionLayer a = blocks.get(0).attn();
+        return new KvCache(blocks.size(), a.cacheWidthA(), a.cacheWidthB(), capacity);
+    }
+
+    /**
+     * Feeds new tokens of several sequences through the model, each sequence continuing from its cache, and
+     * returns logits [Σ new tokens, vocab] in the order given. Linear layers see all rows at once; attention
+     * reads each sequence's own cache (MLA in the absorbed form). No graph is recorded.
+     */
+    public Tensor extend(KvCache[] caches, int[][] tokens) {
+        int total = 0;
+        for (int[] t : tokens) total += t.length;
+        int[] ids = new int[total], pos = new int[total];
+        KvCache[] rowCache = new KvCache[total];
+        int r = 0;
+        for (int s = 0; s < caches.length; s++) {
+            caches[s].reserve(tokens[s].length);
+            for (int t = 0; t < tokens[s].length; t++, r++) {
+                ids[r] = tokens[s][t];
+                pos[r] = caches[s].length() + t;
+                rowCache[r] = caches[s];
+            }
+        }
+        CachedRows rows = new CachedRows(rowCache, pos);
+        float eps = (float) cfg.rms_norm_eps();
+        try (var ignored = Grad.noGrad()) {
+            Tensor x = Embedding.lookup(embed, ids);
+            for (int l = 0; l < blocks.size(); l++) {
+                Block b = blocks.get(l);
+                x = Elementwise.add(x, b.attn().extend(RMSNorm.apply(x, b.inNorm(), eps), l, rows));
+                Tensor m = RMSNorm.apply(x, b.postNorm(), eps);
+                x = Elementwise.add(x, b.moe() == null ? b.mlp().forward(m) : b.moe().forward(m, 1, m.rows(), 0f).y());
+            }
+            for (int s = 0; s < caches.length; s++) caches[s].advance(tokens[s].length);
+            return logits(x);
+        }
+    }
+}
