@@ -29,7 +29,7 @@ def swiglu_width(d):
 
 
 class RMSNorm(nn.Module):
-    def __init__(self, d, eps=1e-5):
+    def __init__(self, d, eps=1e-6):
         super().__init__()
         self.weight = nn.Parameter(torch.ones(d))
         self.eps = eps

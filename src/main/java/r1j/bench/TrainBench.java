@@ -4,9 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import r1j.model.DenseConfig;
-import r1j.model.DenseModel;
-import r1j.nn.CrossEntropy;
+import r1j.model.ModelConfig;
+import r1j.model.Transformer;
 import r1j.tensor.AdamW;
 import r1j.tensor.Tensor;
 
@@ -33,8 +32,10 @@ public final class TrainBench {
 
     /** Runs warmup untimed steps then steps timed ones; returns the median step time. */
     public static Result run(Spec s, int warmup, int steps, long seed) {
-        DenseModel model = new DenseModel(DenseConfig.gpt(s.vocab(), s.dModel(), s.layers(), s.heads(), s.seq()), seed);
-        List<Tensor> params = model.parameterList();
+        ModelConfig cfg = ModelConfig.dense(ModelConfig.LLAMA, s.vocab(), s.dModel(), s.layers(), s.heads(), s.heads(),
+                swigluWidth(s.dModel()), s.seq(), false);
+        Transformer model = Transformer.init(cfg, seed);
+        List<Tensor> params = model.trainable();
         AdamW opt = new AdamW(params, AdamW.Config.defaults());
         SplittableRandom rng = new SplittableRandom(seed + 1);
         int n = s.batch() * s.seq();
@@ -46,18 +47,24 @@ public final class TrainBench {
         for (int it = 0; it < warmup + steps; it++) {
             long t0 = System.nanoTime();
             for (Tensor p : params) p.zeroGrad();
-            CrossEntropy.Result r = model.loss(ids, targets, s.batch(), s.seq());
-            r.loss().backward();
+            Tensor l = model.loss(ids, targets, s.batch(), s.seq(), Transformer.LossOptions.NONE).total();
+            l.backward();
             AdamW.clipGradNorm(params, 1f);
             opt.step(3e-4f);
-            loss = r.loss().item();
-            r.loss().releaseGraph();
+            loss = l.item();
+            l.releaseGraph();
             if (it >= warmup) times[it - warmup] = (System.nanoTime() - t0) / 1e9;
         }
         double[] sorted = times.clone();
         Arrays.sort(sorted);
         double med = sorted[steps / 2];
         return new Result(s, model.parameterCount(), med, n / med, loss);
+    }
+
+    /** SwiGLU width as LLaMA sizes it: 8/3·d rounded up to a multiple of 64. */
+    public static int swigluWidth(int d) {
+        int w = (int) Math.ceil(8.0 * d / 3.0);
+        return (w + 63) / 64 * 64;
     }
 
     public static List<Spec> all() {

@@ -1,0 +1,52 @@
+package r1j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import r1j.io.Checkpoint;
+import r1j.io.DType;
+import r1j.model.ModelConfig;
+import r1j.model.Presets;
+import r1j.model.Transformer;
+
+/** {@code r1j init}: a freshly initialised model folder (config.json, model.safetensors, generation_config.json). */
+@Command(name = "init", description = "Write a freshly initialised model folder from a preset.")
+public final class InitCommand implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = "tiny", description = "nano, tiny or small (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--out", required = true, description = "The model folder to write.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--vocab-size", description = "Override the preset's vocabulary size.")
+    Integer vocabSize;
+
+    @Option(names = "--mtp", defaultValue = "0", description = "Multi-token-prediction modules (default: ${DEFAULT-VALUE}).")
+    int mtp;
+
+    @Option(names = "--dtype", defaultValue = "F32", description = "F32, BF16 or F16 (default: ${DEFAULT-VALUE}).")
+    DType dtype;
+
+    @Option(names = "--force", description = "Overwrite an existing model folder.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        if (Files.exists(out.resolve(Checkpoint.CONFIG)) && !force) {
+            throw new UserError(out + " already holds a model (--force overwrites it)");
+        }
+        ModelConfig cfg = Presets.get(preset);
+        if (vocabSize != null) cfg = cfg.withVocabSize(vocabSize);
+        if (mtp > 0) cfg = cfg.withMtp(mtp);
+        Transformer model = Transformer.init(cfg, seed);
+        Checkpoint.save(model, out, dtype, Long.MAX_VALUE);
+        System.out.println(ModelSummary.describe(model));
+        System.out.println("wrote " + out);
+        return 0;
+    }
+}

@@ -1,0 +1,76 @@
+package r1j.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** JSON Lines reading with errors that name the file, the line and the field. */
+public final class Jsonl {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Jsonl() {}
+
+    /** One parsed line with its 1-based line number. */
+    public record Row(Path file, int line, JsonNode node) {
+        public IllegalArgumentException error(String what) {
+            return new IllegalArgumentException(file + ":" + line + ": " + what);
+        }
+
+        /** The field, which must exist. */
+        public JsonNode field(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) throw error("missing field '" + name + "'");
+            return v;
+        }
+
+        /** An array of integers in the given field. */
+        public int[] intArray(String name) {
+            JsonNode v = field(name);
+            if (!v.isArray()) throw error("field '" + name + "' must be an array of integers");
+            int[] out = new int[v.size()];
+            for (int i = 0; i < out.length; i++) {
+                JsonNode x = v.get(i);
+                if (!x.canConvertToInt() || !x.isIntegralNumber()) throw error("field '" + name + "'[" + i + "] is not an integer: " + x);
+                out[i] = x.asInt();
+            }
+            return out;
+        }
+    }
+
+    /** Every non-blank line of the file, parsed; a malformed line fails with its number. */
+    public static List<Row> read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such file");
+        List<Row> rows = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int n = 0;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.isBlank()) continue;
+                JsonNode node;
+                try {
+                    node = JSON.readTree(line);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(file + ":" + n + ": not valid JSON");
+                }
+                if (node == null || !node.isObject()) throw new IllegalArgumentException(file + ":" + n + ": not a JSON object");
+                rows.add(new Row(file, n, node));
+            }
+        }
+        return rows;
+    }
+
+    public static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

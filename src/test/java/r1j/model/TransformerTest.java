@@ -1,0 +1,119 @@
+package r1j.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import r1j.tensor.AdamW;
+import r1j.tensor.Tensor;
+import r1j.testing.GradCheck;
+
+/** Whole nano models: gradients through every block, learning, determinism, cached decoding. */
+class TransformerTest {
+    static final ModelConfig MOE_QLORA = Presets.get("nano").withVocabSize(41);
+    static final ModelConfig MOE_NO_QLORA = ModelConfig.deepseekV3(41, 32, 2, 2, null, 16, 8, 4, 8, 64, 16, 8, 1, 2, 4, 2, 1, 64);
+    static final ModelConfig QWEN2 = ModelConfig.dense(ModelConfig.QWEN2, 41, 32, 2, 4, 2, 64, 64, false);
+
+    static final int[] IDS = {1, 5, 9, 2, 30, 7, 7, 0, 3, 3, 12, 40};
+    static final int[] TARGETS = {5, 9, 2, 30, 7, -1, 0, 3, 3, 12, 40, -1};
+
+    /** Checks some tensors of every kind: attention, router, an expert, the shared expert, norms, embedding. */
+    private static void check(Transformer m, Transformer.LossOptions opt, String... names) {
+        List<Tensor> ts = new ArrayList<>();
+        for (String n : names) ts.add(m.tensors().get(n));
+        // A perturbation of 1e-3 keeps every token's expert choice fixed (the routing is piecewise constant).
+        GradCheck.check(() -> m.loss(IDS, TARGETS, 2, 6, opt).total(), ts, 1e-3f, 5e-2, 2e-3);
+    }
+
+    @Test
+    void gradientsMlaMoeWithQueryCompression() {
+        Transformer m = Transformer.init(MOE_QLORA, 5);
+        scaleUp(m);
+        check(m, Transformer.LossOptions.NONE, "model.layers.0.self_attn.q_a_proj.weight",
+                "model.layers.0.self_attn.q_b_proj.weight", "model.layers.1.self_attn.kv_a_proj_with_mqa.weight",
+                "model.layers.1.self_attn.kv_b_proj.weight", "model.layers.1.mlp.gate.weight",
+                "model.layers.1.mlp.experts.3.up_proj.weight", "model.layers.1.mlp.shared_experts.down_proj.weight",
+                "model.layers.1.self_attn.kv_a_layernorm.weight", "model.embed_tokens.weight", "lm_head.weight");
+    }
+
+    @Test
+    void gradientsMlaMoeWithoutQueryCompressionAndWithBalanceLossAndMtp() {
+        Transformer m = Transformer.init(MOE_NO_QLORA.withMtp(1), 6);
+        scaleUp(m);
+        check(m, new Transformer.LossOptions(0.3f, 0.01f), "model.layers.0.self_attn.q_proj.weight",
+                "model.layers.1.mlp.gate.weight", "model.layers.2.eh_proj.weight", "model.layers.2.mlp.gate.weight",
+                "model.layers.2.enorm.weight", "model.layers.0.mlp.down_proj.weight");
+    }
+
+    @Test
+    void gradientsDenseGqaStudentWithBiases() {
+        Transformer m = Transformer.init(QWEN2, 7);
+        scaleUp(m);
+        check(m, Transformer.LossOptions.NONE, "model.layers.0.self_attn.q_proj.weight", "model.layers.0.self_attn.k_proj.bias",
+                "model.layers.1.self_attn.v_proj.weight", "model.layers.1.self_attn.v_proj.bias",
+                "model.layers.1.mlp.gate_proj.weight", "model.norm.weight");
+    }
+
+    /** Larger weights than the 0.006 default, so that every path carries gradient well above float noise. */
+    private static void scaleUp(Transformer m) {
+        for (var e : m.tensors().entrySet()) {
+            if (ParameterShapes.isRandomInit(e.getKey())) for (int i = 0; i < e.getValue().numel(); i++) e.getValue().data[i] *= 30f;
+        }
+    }
+
+    @Test
+    void cachedDecodingEqualsFullRecomputationForEveryFamily() {
+        for (ModelConfig c : List.of(MOE_QLORA, MOE_NO_QLORA, QWEN2)) {
+            Transformer m = Transformer.init(c, 9);
+            scaleUp(m);
+            Tensor full = m.forward(IDS, 1, IDS.length);
+            KvCache cache = m.newCache(2);
+            for (int t = 0; t < IDS.length; t++) {
+                Tensor step = m.extend(new KvCache[] {cache}, new int[][] {{IDS[t]}});
+                for (int v = 0; v < c.vocab_size(); v++) {
+                    assertThat(step.data[v]).as("%s position %d", c.model_type(), t)
+                            .isCloseTo(full.data[t * c.vocab_size() + v], org.assertj.core.data.Offset.offset(1e-4f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void learnsAndIsBitIdenticalForAFixedSeed() {
+        float[] a = train(MOE_QLORA, 3), b = train(MOE_QLORA, 3);
+        assertThat(b).containsExactly(a);
+        float[] c = train(QWEN2, 3), d = train(QWEN2, 3);
+        assertThat(d).containsExactly(c);
+    }
+
+    private static float[] train(ModelConfig cfg, long seed) {
+        Transformer m = Transformer.init(cfg, seed);
+        List<Tensor> params = m.trainable();
+        AdamW opt = new AdamW(params, AdamW.Config.defaults());
+        int batch = 4, seq = 16, n = batch * seq, v = cfg.vocab_size();
+        SplittableRandom rng = new SplittableRandom(seed);
+        float first = 0, last = 0;
+        for (int step = 0; step < 80; step++) {
+            int[] ids = new int[n], targets = new int[n];
+            for (int b = 0; b < batch; b++) {
+                int start = rng.nextInt(v);
+                for (int t = 0; t < seq; t++) ids[b * seq + t] = (start + 3 * t) % v;
+            }
+            for (int i = 0; i < n; i++) targets[i] = (i + 1) % seq == 0 ? -1 : ids[i + 1];
+            for (Tensor p : params) p.zeroGrad();
+            Tensor loss = m.loss(ids, targets, batch, seq, Transformer.LossOptions.NONE).total();
+            loss.backward();
+            AdamW.clipGradNorm(params, 1f);
+            opt.step(1e-2f);
+            m.updateRouterBiases(1e-3f);
+            if (step == 0) first = loss.item();
+            last = loss.item();
+            loss.releaseGraph();
+        }
+        assertThat(first).isGreaterThan(3f);
+        assertThat(last).as("%s loss after 80 steps on a +3 mod %d sequence", cfg.model_type(), v).isLessThan(1f);
+        return m.tensors().get("lm_head.weight").data.clone();
+    }
+}
