@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import r1j.bench.BalanceBench;
 import r1j.bench.MatmulBench;
 import r1j.bench.MatmulShape;
 import r1j.bench.TrainBench;
@@ -16,7 +17,7 @@ import r1j.tensor.VectorSupport;
 
 /** {@code r1j bench …}: speed figures, each as a ratio against a peer measured in the same run where one exists. */
 @Command(name = "bench", description = "Measure kernel and training speed.",
-        subcommands = {BenchCommand.Matmul.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Matmul.class, BenchCommand.Train.class, BenchCommand.Balance.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -147,5 +148,49 @@ public final class BenchCommand implements Runnable {
 
     static double round3(double x) {
         return Math.round(x * 1000) / 1000.0;
+    }
+
+    @Command(name = "balance", description = "Expert load max/min ratio with the bias-based balancing on and frozen.")
+    static final class Balance implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON object per run on stdout.")
+        boolean json;
+
+        @Option(names = "--preset", defaultValue = "nano")
+        String preset;
+
+        @Option(names = "--gamma", defaultValue = "0.01", description = "Bias update speed γ (default: ${DEFAULT-VALUE}).")
+        float gamma;
+
+        @Option(names = "--steps", defaultValue = "300")
+        int steps;
+
+        @Option(names = "--window", defaultValue = "50", description = "Steps per load measurement.")
+        int window;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() {
+            VectorSupport.logOnce();
+            if (steps < 2 * window) throw new UserError("--steps must be at least twice --window");
+            if (!json) System.out.printf("%-22s %14s %14s %10s%n", "run", "max/min start", "max/min end", "loss");
+            for (float g : new float[] {gamma, 0f}) {
+                BalanceBench.Result r = BalanceBench.run(preset, g, steps, window, seed);
+                String name = g > 0 ? "bias update γ=" + g : "bias frozen";
+                if (json) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("run", g > 0 ? "balanced" : "frozen");
+                    row.put("gamma", g);
+                    row.put("max_min_ratio_start", round3(r.ratioStart()));
+                    row.put("max_min_ratio_end", round3(r.ratioEnd()));
+                    row.put("loss", r.lossEnd());
+                    printJson(row);
+                } else {
+                    System.out.printf("%-22s %14.2f %14.2f %10.4f%n", name, r.ratioStart(), r.ratioEnd(), r.lossEnd());
+                }
+            }
+            return 0;
+        }
     }
 }

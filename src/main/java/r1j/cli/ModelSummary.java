@@ -15,7 +15,7 @@ final class ModelSummary {
                 c.hidden_size(), c.vocab_size()));
         sb.append(String.format("parameters: %,d (active per token: %,d)%n", m.parameterCount(), m.activeParameterCount()));
         if (c.isDeepseek()) {
-            long mha = 2L * c.num_hidden_layers() * c.num_attention_heads() * Math.max(c.qkHeadDim(), c.v_head_dim()) * 4;
+            long mha = (long) c.num_hidden_layers() * c.num_attention_heads() * (c.qkHeadDim() + c.v_head_dim()) * 4;
             sb.append(String.format("KV cache: %,d bytes per token (MLA latent %d + rope key %d per layer; full keys and "
                     + "values would take %,d)", cache, c.kv_lora_rank(), c.qk_rope_head_dim(), mha));
         } else {

@@ -59,4 +59,35 @@ class MainTest {
         assertThat(row.get("gflops").asDouble()).isPositive();
         assertThat(row.get("openblas_gflops").isNull()).isTrue();
     }
+
+    @Test
+    void initThenLogprobsAgreesWithLogits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path model = tmp.resolve("m");
+        Run init = run("init", "--preset", "nano", "--out", model.toString());
+        assertThat(init.code()).as(init.err()).isZero();
+        assertThat(init.out()).contains("KV cache: 160 bytes per token (MLA latent 16 + rope key 4 per layer; full keys and values would take 320)");
+        assertThat(run("init", "--preset", "nano", "--out", model.toString()).err()).contains("already holds a model");
+        java.nio.file.Path data = tmp.resolve("in.jsonl");
+        java.nio.file.Files.writeString(data, "{\"input_ids\": [1, 2, 3, 4]}\n\n{\"input_ids\": [9, 8]}\n");
+        Run lp = run("logprobs", "--model", model.toString(), "--data", data.toString(), "--logits");
+        assertThat(lp.code()).as(lp.err()).isZero();
+        String[] lines = lp.out().strip().split("\n");
+        assertThat(lines).hasSize(2);
+        JsonNode row = new ObjectMapper().readTree(lines[0]);
+        assertThat(row.get("logprobs")).hasSize(3);
+        JsonNode logits = row.get("logits");
+        assertThat(logits).hasSize(4);
+        double lse = 0, max = Double.NEGATIVE_INFINITY;
+        for (JsonNode v : logits.get(0)) max = Math.max(max, v.asDouble());
+        for (JsonNode v : logits.get(0)) lse += Math.exp(v.asDouble() - max);
+        lse = max + Math.log(lse);
+        assertThat(row.get("logprobs").get(0).asDouble()).isCloseTo(logits.get(0).get(2).asDouble() - lse,
+                org.assertj.core.data.Offset.offset(1e-5));
+        java.nio.file.Files.writeString(data, "{\"input_ids\": [1, 2]}\n{\"input_ids\": [1, \"x\"]}\n");
+        Run bad = run("logprobs", "--model", model.toString(), "--data", data.toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo("r1j: error: " + data + ":2: field 'input_ids'[1] is not an integer: \"x\"");
+        Run missing = run("logprobs", "--model", tmp.resolve("nope").toString(), "--data", data.toString());
+        assertThat(missing.err().strip()).isEqualTo("r1j: error: " + tmp.resolve("nope") + ": no such model folder");
+    }
 }
