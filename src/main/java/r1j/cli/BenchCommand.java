@@ -11,13 +11,15 @@ import picocli.CommandLine.Option;
 import r1j.bench.BalanceBench;
 import r1j.bench.MatmulBench;
 import r1j.bench.MatmulShape;
+import r1j.bench.TokenizerBench;
 import r1j.bench.TrainBench;
 import r1j.tensor.Parallel;
 import r1j.tensor.VectorSupport;
 
 /** {@code r1j bench …}: speed figures, each as a ratio against a peer measured in the same run where one exists. */
 @Command(name = "bench", description = "Measure kernel and training speed.",
-        subcommands = {BenchCommand.Matmul.class, BenchCommand.Train.class, BenchCommand.Balance.class})
+        subcommands = {BenchCommand.Matmul.class, BenchCommand.Train.class, BenchCommand.Balance.class,
+            BenchCommand.TokenizerSpeed.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -188,6 +190,42 @@ public final class BenchCommand implements Runnable {
                     printJson(row);
                 } else {
                     System.out.printf("%-22s %14.2f %14.2f %10.4f%n", name, r.ratioStart(), r.ratioEnd(), r.lossEnd());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "tokenizer", description = "Encoding throughput (MB/s of UTF-8 input).")
+    static final class TokenizerSpeed implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON object per tokenizer on stdout.")
+        boolean json;
+
+        @Option(names = "--tokenizer", description = "Also measure this tokenizer folder (tokenizer.json).")
+        List<java.nio.file.Path> others = new ArrayList<>();
+
+        @Option(names = "--seconds", defaultValue = "2")
+        double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> docs = TokenizerBench.sampleText(20_000, 2);
+            List<TokenizerBench.Result> rows = new ArrayList<>();
+            rows.add(TokenizerBench.run(TokenizerBench.worldTokenizer(), "world (trained here, 1024)", docs, seconds));
+            for (java.nio.file.Path p : others) {
+                rows.add(TokenizerBench.run(r1j.tokenizer.Tokenizer.load(p), p.toString(), docs, seconds));
+            }
+            if (!json) System.out.printf("%-40s %10s %14s %12s%n", "tokenizer", "MB/s", "tokens/s", "bytes/token");
+            for (TokenizerBench.Result r : rows) {
+                if (json) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("tokenizer", r.tokenizer());
+                    row.put("mb_per_s", round3(r.mbPerSecond()));
+                    row.put("tokens_per_s", round3(r.tokensPerSecond()));
+                    row.put("bytes_per_token", round3(r.bytesPerToken()));
+                    printJson(row);
+                } else {
+                    System.out.printf("%-40s %10.2f %14.0f %12.2f%n", r.tokenizer(), r.mbPerSecond(), r.tokensPerSecond(), r.bytesPerToken());
                 }
             }
             return 0;

@@ -14,8 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import r1j.io.AtomicFiles;
 
 /**
@@ -33,7 +31,8 @@ public final class Tokenizer {
     private final List<AddedToken> added;
     private final Map<Integer, AddedToken> addedById = new HashMap<>();
     private final Map<String, AddedToken> addedByContent = new HashMap<>();
-    private final Pattern addedPattern;
+    /** Added tokens by first character, longest first: leftmost-longest matching without an 800-way regex. */
+    private final Map<Character, List<AddedToken>> addedByFirstChar = new HashMap<>();
     private final PreTokenizer.TextNormalizer normalizer;
     private final PreTokenizer preTokenizer;
     private final TokenizerJson.Template template;
@@ -70,15 +69,11 @@ public final class Tokenizer {
             addedById.put(t.id(), t);
             addedByContent.put(t.content(), t);
         }
-        List<AddedToken> byLength = new ArrayList<>(added);
-        byLength.sort(Comparator.comparingInt((AddedToken t) -> -t.content().length()));
-        StringBuilder alt = new StringBuilder();
-        for (AddedToken t : byLength) {
+        for (AddedToken t : added) {
             if (t.content().isEmpty()) continue;
-            if (!alt.isEmpty()) alt.append('|');
-            alt.append(Pattern.quote(t.content()));
+            addedByFirstChar.computeIfAbsent(t.content().charAt(0), c -> new ArrayList<>()).add(t);
         }
-        addedPattern = alt.isEmpty() ? null : Pattern.compile(alt.toString());
+        for (List<AddedToken> l : addedByFirstChar.values()) l.sort(Comparator.comparingInt((AddedToken t) -> -t.content().length()));
         normalizer = TokenizerJson.normalizer(json.get("normalizer"), where);
         preTokenizer = TokenizerJson.preTokenizer(json.get("pre_tokenizer"), where);
         template = TokenizerJson.postProcessor(json.get("post_processor"), where);
@@ -130,18 +125,17 @@ public final class Tokenizer {
         List<Integer> ids = new ArrayList<>();
         if (addSpecial) for (String t : template.before()) ids.add(requireId(t));
         int at = 0;
-        if (addedPattern != null) {
-            Matcher m = addedPattern.matcher(text);
-            while (m.find()) {
-                AddedToken t = addedByContent.get(m.group());
-                int start = m.start(), end = m.end();
-                String before = text.substring(at, start);
+        if (!addedByFirstChar.isEmpty()) {
+            for (int i = 0; i < text.length(); i++) {
+                AddedToken t = addedAt(text, i);
+                if (t == null) continue;
+                String before = text.substring(at, i);
                 if (t.lstrip()) before = before.stripTrailing();
                 encodeText(before, ids);
                 ids.add(t.id());
-                at = end;
+                at = i + t.content().length();
                 if (t.rstrip()) while (at < text.length() && Character.isWhitespace(text.charAt(at))) at++;
-                if (at > end) m.region(at, text.length());
+                i = at - 1;
             }
         }
         encodeText(text.substring(at), ids);
@@ -149,6 +143,14 @@ public final class Tokenizer {
         int[] out = new int[ids.size()];
         for (int i = 0; i < out.length; i++) out[i] = ids.get(i);
         return out;
+    }
+
+    /** The longest added token starting at i, or null. */
+    private AddedToken addedAt(String text, int i) {
+        List<AddedToken> cands = addedByFirstChar.get(text.charAt(i));
+        if (cands == null) return null;
+        for (AddedToken t : cands) if (text.startsWith(t.content(), i)) return t;
+        return null;
     }
 
     private void encodeText(String s, List<Integer> ids) {
