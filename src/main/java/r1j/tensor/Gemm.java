@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * layout into the same two streams, so transposition costs one O(MK + KN) copy instead of a second kernel.
  * Threads each take a contiguous band of C's rows (or of its columns when M is small) and run the loops on it.
  *
- * <p>Small M with B stored as [N,K] (a decode step, x·Wᵀ for a few rows) skips packing: both operands are already
- * contiguous along K, and packing B would cost as much as the product.
+ * <p>Every element of C is one sequential chain of fused multiply-adds over k in order, whatever M, the tile it
+ * falls in or the thread count: a row's result does not depend on which other rows share the call. The generator
+ * relies on this (a sequence samples the same tokens whatever batch it decodes in).
  */
 public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -52,10 +53,6 @@ public final class Gemm {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-            return;
-        }
-        if (!transA && transB && m < MR) {
-            smallM(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
         long work = (long) m * n * k;
@@ -253,55 +250,6 @@ public final class Gemm {
         c50.intoArray(c, o5); c51.intoArray(c, o5 + L);
         c60.intoArray(c, o6); c61.intoArray(c, o6 + L);
         c70.intoArray(c, o7); c71.intoArray(c, o7 + L);
-    }
-
-    /** Few rows of x·Wᵀ: dot products along K, four output columns at a time, no packing. */
-    private static void smallM(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                               float[] c, int cOff, int ldc, boolean accumulate) {
-        int groups = (n + 3) / 4;
-        Parallel.range(groups, Math.max(1, 16_384 / Math.max(1, k * m)), (ch, lo, hi) -> {
-            int upper = S.loopBound(k);
-            for (int i = 0; i < m; i++) {
-                int ar = aOff + i * lda;
-                for (int g = lo; g < hi; g++) {
-                    int j = g * 4;
-                    if (j + 4 <= n) {
-                        int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-                        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
-                        FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
-                        int p = 0;
-                        for (; p < upper; p += L) {
-                            FloatVector x = FloatVector.fromArray(S, a, ar + p);
-                            s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
-                            s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
-                            s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
-                            s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
-                        }
-                        float r0 = Kernels.sumLanes(s0), r1 = Kernels.sumLanes(s1);
-                        float r2 = Kernels.sumLanes(s2), r3 = Kernels.sumLanes(s3);
-                        for (; p < k; p++) {
-                            float x = a[ar + p];
-                            r0 += x * b[b0 + p];
-                            r1 += x * b[b1 + p];
-                            r2 += x * b[b2 + p];
-                            r3 += x * b[b3 + p];
-                        }
-                        int co = cOff + i * ldc + j;
-                        if (accumulate) {
-                            c[co] += r0; c[co + 1] += r1; c[co + 2] += r2; c[co + 3] += r3;
-                        } else {
-                            c[co] = r0; c[co + 1] = r1; c[co + 2] = r2; c[co + 3] = r3;
-                        }
-                    } else {
-                        for (int jj = j; jj < n; jj++) {
-                            float r = Kernels.dot(a, ar, b, bOff + jj * ldb, k);
-                            int co = cOff + i * ldc + jj;
-                            c[co] = accumulate ? c[co] + r : r;
-                        }
-                    }
-                }
-            }
-        });
     }
 
     /** Scalar reference of {@link #gemm}, accumulating in double: what the fast kernel is tested against. */

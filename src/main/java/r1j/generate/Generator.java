@@ -1,0 +1,195 @@
+package r1j.generate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import r1j.model.KvCache;
+import r1j.model.Transformer;
+import r1j.tensor.Tensor;
+import r1j.tokenizer.Tokenizer;
+
+/**
+ * Batched sampling with per-sequence KV caches (MLA's latent cache for DeepSeek models) and continuous batching:
+ * up to maxBatch sequences decode together, one token each per step, and a finished sequence's slot goes to the
+ * next waiting prompt at once.
+ *
+ * <p>Prefix sharing, which dominates the cost of a GRPO step otherwise: a constant prefix (the R1-Zero template) is
+ * run once per call and its cache forked for every prompt; each prompt is run once and its cache forked for its
+ * samples. Each sample draws from its own generator, seeded from the request's seed and the sample's index, and the
+ * model computes every row independently of the others ({@link r1j.tensor.Gemm}), so a seeded sample is the same
+ * whatever batch it decodes in.
+ */
+public final class Generator {
+    /** A prompt (token ids after the shared prefix) and the seed of its samples. */
+    public record Request(int[] tokens, long seed) {}
+
+    /** Streaming: text as it is produced, per (request, sample). */
+    public interface Listener {
+        void onText(int request, int sample, String delta);
+    }
+
+    private final Transformer model;
+    private final Tokenizer tokenizer;
+    private final int maxBatch;
+
+    public Generator(Transformer model, Tokenizer tokenizer, int maxBatch) {
+        if (maxBatch < 1) throw new IllegalArgumentException("max batch must be ≥ 1");
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.maxBatch = maxBatch;
+    }
+
+    private final class Seq {
+        final int request, sample;
+        final KvCache cache;
+        final SplittableRandom rng;
+        final int[] seen;
+        int seenCount;
+        final int[] out;
+        final float[] sampleLp, modelLp;
+        int n;
+        float[] logits;
+        int logitsOff;
+        String text = "";
+        Completion.Finish finish;
+
+        Seq(int request, int sample, KvCache cache, long seed, int[] context, int maxNew) {
+            this.request = request;
+            this.sample = sample;
+            this.cache = cache;
+            this.rng = new SplittableRandom(mix(seed, sample));
+            this.seen = Arrays.copyOf(context, context.length + maxNew);
+            this.seenCount = context.length;
+            this.out = new int[maxNew];
+            this.sampleLp = new float[maxNew];
+            this.modelLp = new float[maxNew];
+        }
+
+        Completion completion() {
+            return new Completion(Arrays.copyOf(out, n), text, Arrays.copyOf(sampleLp, n), Arrays.copyOf(modelLp, n), finish);
+        }
+    }
+
+    /** samples completions for each request, in request order; the shared prefix may be empty. */
+    public List<List<Completion>> generate(int[] sharedPrefix, List<Request> requests, int samples, SamplingParams p,
+                                           Listener listener) {
+        int vocab = model.config().vocab_size();
+        int longest = 0;
+        for (Request r : requests) {
+            longest = Math.max(longest, r.tokens().length);
+            if (r.tokens().length == 0 && sharedPrefix.length == 0) throw new IllegalArgumentException("empty prompt");
+            for (int t : r.tokens()) if (t < 0 || t >= vocab) throw new IllegalArgumentException("prompt token " + t + " outside the vocabulary");
+        }
+        int capacity = sharedPrefix.length + longest + p.maxNewTokens();
+        KvCache prefix = model.newCache(capacity);
+        float[] prefixLogits = null;
+        if (sharedPrefix.length > 0) {
+            Tensor lg = model.extend(new KvCache[] {prefix}, new int[][] {sharedPrefix});
+            prefixLogits = Arrays.copyOfRange(lg.data, (sharedPrefix.length - 1) * vocab, sharedPrefix.length * vocab);
+            lg.releaseGraph();
+        }
+        Completion[][] results = new Completion[requests.size()][samples];
+        List<Seq> active = new ArrayList<>();
+        int next = 0;
+        while (next < requests.size() || !active.isEmpty()) {
+            List<Integer> admit = new ArrayList<>();
+            while (next < requests.size() && (active.size() + (admit.size() + 1) * samples <= maxBatch
+                    || (active.isEmpty() && admit.isEmpty()))) {
+                admit.add(next++);
+            }
+            if (!admit.isEmpty()) prefill(admit, requests, samples, p, sharedPrefix, prefix, prefixLogits, active);
+            List<Seq> running = new ArrayList<>();
+            for (Seq s : active) {
+                step(s, p, vocab, listener);
+                if (s.finish != null) results[s.request][s.sample] = s.completion();
+                else running.add(s);
+            }
+            active = running;
+            if (active.isEmpty()) continue;
+            KvCache[] caches = new KvCache[active.size()];
+            int[][] toks = new int[active.size()][];
+            for (int i = 0; i < caches.length; i++) {
+                caches[i] = active.get(i).cache;
+                toks[i] = new int[] {active.get(i).out[active.get(i).n - 1]};
+            }
+            float[] lg = model.extend(caches, toks).data;
+            for (int i = 0; i < caches.length; i++) {
+                active.get(i).logits = lg;
+                active.get(i).logitsOff = i * vocab;
+            }
+        }
+        List<List<Completion>> out = new ArrayList<>();
+        for (Completion[] r : results) out.add(List.of(r));
+        return out;
+    }
+
+    /** Runs the admitted prompts after the shared prefix, batched, and forks each prompt's cache for its samples. */
+    private void prefill(List<Integer> admit, List<Request> requests, int samples, SamplingParams p, int[] sharedPrefix,
+                         KvCache prefix, float[] prefixLogits, List<Seq> active) {
+        int vocab = model.config().vocab_size();
+        KvCache[] caches = new KvCache[admit.size()];
+        int[][] toks = new int[admit.size()][];
+        for (int i = 0; i < caches.length; i++) {
+            caches[i] = prefix.fork();
+            toks[i] = requests.get(admit.get(i)).tokens();
+        }
+        float[] lg = model.extend(caches, toks).data;
+        int row = 0;
+        for (int i = 0; i < caches.length; i++) {
+            Request r = requests.get(admit.get(i));
+            row += toks[i].length;
+            float[] logits = toks[i].length == 0 ? prefixLogits : lg;
+            int off = toks[i].length == 0 ? 0 : (row - 1) * vocab;
+            int[] context = new int[sharedPrefix.length + toks[i].length];
+            System.arraycopy(sharedPrefix, 0, context, 0, sharedPrefix.length);
+            System.arraycopy(toks[i], 0, context, sharedPrefix.length, toks[i].length);
+            for (int s = 0; s < samples; s++) {
+                KvCache c = s == samples - 1 ? caches[i] : caches[i].fork();
+                Seq seq = new Seq(admit.get(i), s, c, r.seed(), context, p.maxNewTokens());
+                seq.logits = logits;
+                seq.logitsOff = off;
+                active.add(seq);
+            }
+        }
+    }
+
+    /** Samples one token for s and decides whether s is finished. */
+    private void step(Seq s, SamplingParams p, int vocab, Listener listener) {
+        Sampler.Pick pick = Sampler.pick(s.logits, s.logitsOff, vocab, p, s.seen, s.seenCount, s.rng);
+        s.out[s.n] = pick.token();
+        s.sampleLp[s.n] = pick.sampleLogprob();
+        s.modelLp[s.n] = pick.modelLogprob();
+        s.n++;
+        s.seen[s.seenCount++] = pick.token();
+        s.logits = null;
+        if (p.isStopToken(pick.token())) {
+            s.finish = Completion.Finish.STOP;
+            return;
+        }
+        String text = tokenizer.decode(Arrays.copyOf(s.out, s.n), true);
+        for (String stop : p.stopStrings()) {
+            int at = text.indexOf(stop);
+            if (at >= 0) {
+                text = text.substring(0, at);
+                s.finish = Completion.Finish.STOP;
+            }
+        }
+        if (listener != null && text.length() > s.text.length() && !text.endsWith("\uFFFD") && text.startsWith(s.text)) {
+            listener.onText(s.request, s.sample, text.substring(s.text.length()));
+        }
+        if (!text.endsWith("\uFFFD") || s.finish != null) s.text = text;
+        if (s.finish == null && s.n >= p.maxNewTokens()) {
+            s.finish = Completion.Finish.LENGTH;
+            s.text = text;
+        }
+    }
+
+    /** A 64-bit mix of the request's seed and the sample index (SplitMix64's finaliser). */
+    static long mix(long seed, int sample) {
+        long z = seed + 0x9E3779B97F4A7C15L * (sample + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,76 @@
+package r1j.generate;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import r1j.tensor.Softmax;
+
+/**
+ * Picks the next token from one row of logits under {@link SamplingParams}, in the order HF applies the processors:
+ * repetition penalty, temperature, top-k, top-p, min-p; then a draw from the sequence's own generator. Returns the
+ * token with its log-probability under the processed distribution and under the raw model.
+ */
+final class Sampler {
+    record Pick(int token, float sampleLogprob, float modelLogprob) {}
+
+    private Sampler() {}
+
+    static Pick pick(float[] logits, int off, int vocab, SamplingParams p, int[] seen, int seenCount, SplittableRandom rng) {
+        float[] z = Arrays.copyOfRange(logits, off, off + vocab);
+        float rawLse = Softmax.logSumExp(z, 0, vocab);
+        if (p.repetitionPenalty() != 1f) {
+            boolean[] done = new boolean[vocab];
+            for (int i = 0; i < seenCount; i++) {
+                int t = seen[i];
+                if (t < 0 || t >= vocab || done[t]) continue;
+                done[t] = true;
+                z[t] = z[t] > 0 ? z[t] / p.repetitionPenalty() : z[t] * p.repetitionPenalty();
+            }
+        }
+        if (p.temperature() == 0f) {
+            int best = 0;
+            for (int i = 1; i < vocab; i++) if (z[i] > z[best]) best = i;
+            return new Pick(best, 0f, logits[off + best] - rawLse);
+        }
+        for (int i = 0; i < vocab; i++) z[i] /= p.temperature();
+        // Order tokens by logit (ties to the lower id) once; every truncation keeps a prefix of this order.
+        Integer[] order = new Integer[vocab];
+        for (int i = 0; i < vocab; i++) order[i] = i;
+        final float[] zz = z;
+        Arrays.sort(order, (a, b) -> zz[a] != zz[b] ? Float.compare(zz[b], zz[a]) : Integer.compare(a, b));
+        int keep = p.topK() > 0 ? Math.min(p.topK(), vocab) : vocab;
+        double max = z[order[0]];
+        double[] prob = new double[keep];
+        double total = 0;
+        for (int i = 0; i < keep; i++) total += prob[i] = Math.exp(z[order[i]] - max);
+        if (p.topP() < 1f) {
+            double cum = 0;
+            int k = 0;
+            while (k < keep) {
+                cum += prob[k] / total;
+                k++;
+                if (cum >= p.topP()) break;
+            }
+            keep = k;
+        }
+        if (p.minP() > 0f) {
+            double floor = p.minP() * prob[0];
+            int k = 1;
+            while (k < keep && prob[k] >= floor) k++;
+            keep = k;
+        }
+        double kept = 0;
+        for (int i = 0; i < keep; i++) kept += prob[i];
+        double u = rng.nextDouble() * kept;
+        int chosen = keep - 1;
+        double acc = 0;
+        for (int i = 0; i < keep; i++) {
+            acc += prob[i];
+            if (u < acc) {
+                chosen = i;
+                break;
+            }
+        }
+        int token = order[chosen];
+        return new Pick(token, (float) Math.log(prob[chosen] / kept), logits[off + token] - rawLse);
+    }
+}
