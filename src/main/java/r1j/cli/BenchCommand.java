@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import r1j.bench.BalanceBench;
 import r1j.bench.MatmulBench;
+import r1j.bench.GenerateBench;
 import r1j.bench.MatmulShape;
 import r1j.bench.TokenizerBench;
 import r1j.bench.TrainBench;
@@ -19,7 +20,7 @@ import r1j.tensor.VectorSupport;
 /** {@code r1j bench …}: speed figures, each as a ratio against a peer measured in the same run where one exists. */
 @Command(name = "bench", description = "Measure kernel and training speed.",
         subcommands = {BenchCommand.Matmul.class, BenchCommand.Train.class, BenchCommand.Balance.class,
-            BenchCommand.TokenizerSpeed.class})
+            BenchCommand.TokenizerSpeed.class, BenchCommand.Generate.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -226,6 +227,52 @@ public final class BenchCommand implements Runnable {
                     printJson(row);
                 } else {
                     System.out.printf("%-40s %10.2f %14.0f %12.2f%n", r.tokenizer(), r.mbPerSecond(), r.tokensPerSecond(), r.bytesPerToken());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "generate", description = "Decoding tokens/s on a preset: many sequences together, and one alone.")
+    static final class Generate implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON object per measurement on stdout.")
+        boolean json;
+
+        @Option(names = "--preset", defaultValue = "tiny")
+        String preset;
+
+        @Option(names = "--sequences", defaultValue = "64", description = "Sequences decoding together (default: ${DEFAULT-VALUE}).")
+        int sequences;
+
+        @Option(names = "--prompt-tokens", defaultValue = "32")
+        int promptTokens;
+
+        @Option(names = "--new-tokens", defaultValue = "128")
+        int newTokens;
+
+        @Override
+        public Integer call() {
+            VectorSupport.logOnce();
+            if (!json) System.out.printf("%-8s %10s %12s %10s %12s %22s%n", "preset", "sequences", "new tokens", "seconds",
+                    "tokens/s", "bandwidth bound (1 seq)");
+            for (int n : new int[] {sequences, 1}) {
+                GenerateBench.Result r = GenerateBench.run(preset, n, promptTokens, newTokens, 1);
+                if (json) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("preset", r.preset());
+                    row.put("sequences", r.sequences());
+                    row.put("new_tokens", r.newTokens());
+                    row.put("seconds", round3(r.seconds()));
+                    row.put("tokens_per_s", round3(r.tokensPerSecond()));
+                    if (n == 1) {
+                        row.put("bandwidth_bound_tokens_per_s", round3(r.boundTokensPerSecond()));
+                        row.put("fraction_of_bound", round3(r.tokensPerSecond() / r.boundTokensPerSecond()));
+                    }
+                    printJson(row);
+                } else {
+                    System.out.printf("%-8s %10d %12d %10.2f %12.0f %22s%n", r.preset(), r.sequences(), r.newTokens(),
+                            r.seconds(), r.tokensPerSecond(), n == 1 ? String.format("%.0f tok/s (%.0f%%)",
+                                    r.boundTokensPerSecond(), 100 * r.tokensPerSecond() / r.boundTokensPerSecond()) : "");
                 }
             }
             return 0;

@@ -10,6 +10,7 @@ import r1j.io.DType;
 import r1j.model.ModelConfig;
 import r1j.model.Presets;
 import r1j.model.Transformer;
+import r1j.tokenizer.Tokenizer;
 
 /** {@code r1j init}: a freshly initialised model folder (config.json, model.safetensors, generation_config.json). */
 @Command(name = "init", description = "Write a freshly initialised model folder from a preset.")
@@ -35,16 +36,22 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite an existing model folder.")
     boolean force;
 
+    @Option(names = "--tokenizer", description = "A tokenizer folder: copied into the model folder; sets the vocabulary size.")
+    Path tokenizer;
+
     @Override
     public Integer call() throws Exception {
         if (Files.exists(out.resolve(Checkpoint.CONFIG)) && !force) {
             throw new UserError(out + " already holds a model (--force overwrites it)");
         }
         ModelConfig cfg = Presets.get(preset);
+        Tokenizer tok = tokenizer == null ? null : Tokenizer.load(tokenizer);
+        if (tok != null) cfg = cfg.withVocabSize(tok.vocabSize());
         if (vocabSize != null) cfg = cfg.withVocabSize(vocabSize);
         if (mtp > 0) cfg = cfg.withMtp(mtp);
         Transformer model = Transformer.init(cfg, seed);
         Checkpoint.save(model, out, dtype, Long.MAX_VALUE);
+        if (tok != null) tok.save(out);
         System.out.println(ModelSummary.describe(model));
         System.out.println("wrote " + out);
         return 0;

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import r1j.model.KvCache;
 import r1j.model.Transformer;
+import r1j.tensor.PackedWeights;
+import r1j.tensor.Parallel;
 import r1j.tensor.Tensor;
 import r1j.tokenizer.Tokenizer;
 
@@ -33,6 +35,7 @@ public final class Generator {
     private final Tokenizer tokenizer;
     private final int maxBatch;
 
+    /** tokenizer may be null when only token ids are wanted (no text, no stop strings). */
     public Generator(Transformer model, Tokenizer tokenizer, int maxBatch) {
         if (maxBatch < 1) throw new IllegalArgumentException("max batch must be ≥ 1");
         this.model = model;
@@ -74,6 +77,13 @@ public final class Generator {
     /** samples completions for each request, in request order; the shared prefix may be empty. */
     public List<List<Completion>> generate(int[] sharedPrefix, List<Request> requests, int samples, SamplingParams p,
                                            Listener listener) {
+        try (var packed = PackedWeights.open()) {
+            return run(sharedPrefix, requests, samples, p, listener);
+        }
+    }
+
+    private List<List<Completion>> run(int[] sharedPrefix, List<Request> requests, int samples, SamplingParams p,
+                                       Listener listener) {
         int vocab = model.config().vocab_size();
         int longest = 0;
         for (Request r : requests) {
@@ -100,8 +110,16 @@ public final class Generator {
             }
             if (!admit.isEmpty()) prefill(admit, requests, samples, p, sharedPrefix, prefix, prefixLogits, active);
             List<Seq> running = new ArrayList<>();
-            for (Seq s : active) {
-                step(s, p, vocab, listener);
+            List<Seq> now = active;
+            if (listener == null) {
+                // Each sequence samples from its own generator: steps are independent and may run in parallel.
+                Parallel.range(now.size(), 4, (c, lo, hi) -> {
+                    for (int i = lo; i < hi; i++) step(now.get(i), p, vocab, null);
+                });
+            } else {
+                for (Seq s : now) step(s, p, vocab, listener);
+            }
+            for (Seq s : now) {
                 if (s.finish != null) results[s.request][s.sample] = s.completion();
                 else running.add(s);
             }
@@ -165,6 +183,11 @@ public final class Generator {
         s.logits = null;
         if (p.isStopToken(pick.token())) {
             s.finish = Completion.Finish.STOP;
+            return;
+        }
+        if (tokenizer == null) {
+            // Token ids only (benchmarks): no text, no stop strings.
+            if (s.n >= p.maxNewTokens()) s.finish = Completion.Finish.LENGTH;
             return;
         }
         String text = tokenizer.decode(Arrays.copyOf(s.out, s.n), true);

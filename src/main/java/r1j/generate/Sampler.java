@@ -32,16 +32,12 @@ final class Sampler {
             return new Pick(best, 0f, logits[off + best] - rawLse);
         }
         for (int i = 0; i < vocab; i++) z[i] /= p.temperature();
-        // Order tokens by logit (ties to the lower id) once; every truncation keeps a prefix of this order.
-        Integer[] order = new Integer[vocab];
-        for (int i = 0; i < vocab; i++) order[i] = i;
-        final float[] zz = z;
-        Arrays.sort(order, (a, b) -> zz[a] != zz[b] ? Float.compare(zz[b], zz[a]) : Integer.compare(a, b));
-        int keep = p.topK() > 0 ? Math.min(p.topK(), vocab) : vocab;
-        double max = z[order[0]];
+        int[] order = p.topK() > 0 || p.topP() < 1f || p.minP() > 0f ? sortedByLogit(z) : null;
+        int keep = order == null ? vocab : p.topK() > 0 ? Math.min(p.topK(), vocab) : vocab;
+        double max = order == null ? z[argmax(z)] : z[order[0]];
         double[] prob = new double[keep];
         double total = 0;
-        for (int i = 0; i < keep; i++) total += prob[i] = Math.exp(z[order[i]] - max);
+        for (int i = 0; i < keep; i++) total += prob[i] = Math.exp(z[order == null ? i : order[i]] - max);
         if (p.topP() < 1f) {
             double cum = 0;
             int k = 0;
@@ -70,7 +66,30 @@ final class Sampler {
                 break;
             }
         }
-        int token = order[chosen];
+        int token = order == null ? chosen : order[chosen];
         return new Pick(token, (float) Math.log(prob[chosen] / kept), logits[off + token] - rawLse);
+    }
+
+    private static int argmax(float[] z) {
+        int best = 0;
+        for (int i = 1; i < z.length; i++) if (z[i] > z[best]) best = i;
+        return best;
+    }
+
+    /**
+     * Token ids by logit, highest first, ties to the lower id: every truncation (top-k, top-p, min-p) keeps a prefix
+     * of this order. Sorted as primitive keys (order-preserving float bits above the id), with no boxing.
+     */
+    static int[] sortedByLogit(float[] z) {
+        long[] keys = new long[z.length];
+        for (int i = 0; i < z.length; i++) {
+            int bits = Float.floatToIntBits(z[i]);
+            int ordered = bits >= 0 ? bits : bits ^ 0x7FFFFFFF; // monotone in the float value
+            keys[i] = ((long) ~ordered << 32) | i;              // descending value, then ascending id
+        }
+        java.util.Arrays.sort(keys);
+        int[] out = new int[z.length];
+        for (int i = 0; i < out.length; i++) out[i] = (int) (keys[i] & 0xFFFFFFFFL);
+        return out;
     }
 }

@@ -50,6 +50,45 @@ public final class Gemm {
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc, boolean accumulate) {
+        run(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, null);
+    }
+
+    /** C[M,N] (+)= A[M,K]·Wᵀ with W packed beforehand ({@link #pack}): the same arithmetic, without packing W. */
+    public static void gemmPacked(int m, float[] a, int aOff, int lda, PackedB w, float[] c, int cOff, int ldc, boolean accumulate) {
+        run(false, true, m, w.n, w.k, a, aOff, lda, null, 0, w.k, c, cOff, ldc, accumulate, w);
+    }
+
+    /** op(B) of a weight W [N,K] used as x·Wᵀ, packed once into the kernel's slivers for every KC block. */
+    public static final class PackedB {
+        final int n, k;
+        final float[] data;
+        final int[] blockOffset;
+
+        private PackedB(int n, int k, float[] data, int[] blockOffset) {
+            this.n = n;
+            this.k = k;
+            this.data = data;
+            this.blockOffset = blockOffset;
+        }
+    }
+
+    public static PackedB pack(float[] w, int n, int k) {
+        int nPad = (n + NR - 1) / NR * NR, blocks = (k + KC - 1) / KC;
+        int[] off = new int[blocks];
+        float[] data = new float[nPad * k];
+        for (int bl = 0; bl < blocks; bl++) {
+            int pc = bl * KC, kc = Math.min(KC, k - pc);
+            off[bl] = nPad * pc;
+            float[] tmp = new float[nPad * kc];
+            packB(true, w, 0, k, pc, kc, 0, n, tmp);
+            System.arraycopy(tmp, 0, data, off[bl], tmp.length);
+        }
+        return new PackedB(n, k, data, off);
+    }
+
+    private static void run(boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean accumulate, PackedB pre) {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
@@ -63,17 +102,17 @@ public final class Gemm {
         boolean splitRows = byCols >= Parallel.threads() && (!transA || n >= m) ? false : byRows >= byCols;
         int chunks = work < 32_768 ? 1 : (splitRows ? byRows : byCols);
         if (chunks <= 1) {
-            blocked(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            blocked(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, pre);
             return;
         }
         final int tiles = splitRows ? (m + MR - 1) / MR : (n + NR - 1) / NR;
         Parallel.range(tiles, Math.max(1, tiles / chunks), (ch, lo, hi) -> {
             if (splitRows) {
                 int i0 = lo * MR, i1 = Math.min(m, hi * MR);
-                blocked(transA, transB, i0, i1, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+                blocked(transA, transB, i0, i1, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, pre);
             } else {
                 int j0 = lo * NR, j1 = Math.min(n, hi * NR);
-                blocked(transA, transB, 0, m, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+                blocked(transA, transB, 0, m, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, pre);
             }
         });
     }
@@ -81,16 +120,18 @@ public final class Gemm {
     /** The BLIS loop nest over C[i0:i1, j0:j1]. */
     private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, boolean accumulate) {
+                                float[] c, int cOff, int ldc, boolean accumulate, PackedB pre) {
         float[] pa = PACK_A.get();
-        float[] pb = PACK_B.get();
+        float[] pb = pre != null ? pre.data : PACK_B.get();
         float[] edge = EDGE.get();
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                int pbBase = 0;
+                if (pre == null) packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                else pbBase = pre.blockOffset[pc / KC] + jc * kc;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     // A stored [M,K] is read in place (rows are contiguous streams along K); only A stored
@@ -98,7 +139,7 @@ public final class Gemm {
                     if (transA) packA(true, a, aOff, lda, ic, mc, pc, kc, pa);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
-                        int pbOff = jr * kc;
+                        int pbOff = pbBase + jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ao, rs, ks;

@@ -14,7 +14,9 @@ public final class MatMul {
             if (x.requiresGrad()) Gemm.gemm(false, false, m, k, n, dy, 0, n, w.data, 0, k, x.gradBuffer(), 0, k, true);
             if (w.requiresGrad()) Gemm.gemm(true, false, n, k, m, dy, 0, n, x.data, 0, k, w.gradBuffer(), 0, k, true);
         }, x, w);
-        Gemm.gemm(false, true, m, n, k, x.data, 0, k, w.data, 0, k, y.data, 0, n, false);
+        Gemm.PackedB packed = Grad.isEnabled() ? null : PackedWeights.lookup(w.data, n, k);
+        if (packed != null) Gemm.gemmPacked(m, x.data, 0, k, packed, y.data, 0, n, false);
+        else Gemm.gemm(false, true, m, n, k, x.data, 0, k, w.data, 0, k, y.data, 0, n, false);
         return y;
     }
 

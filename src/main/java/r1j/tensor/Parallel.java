@@ -1,15 +1,18 @@
 package r1j.tensor;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one thread pool of r1j. Work is split into static, contiguous chunks (never work stealing), so that
- * for a fixed thread count every kernel computes each output with the same operation order: bit-identical
- * results for a fixed seed. Calls made from inside a worker run inline (no nested parallelism, no deadlock).
+ * The one thread pool of r1j. Work is split into static, contiguous chunks (never work stealing), so that for a
+ * fixed thread count every kernel computes each output with the same operation order: bit-identical results for a
+ * fixed seed. Calls made from inside a chunk run inline (no nested parallelism, no deadlock).
+ *
+ * <p>A decoding step runs a hundred small ops of tens of microseconds each, so handing work to a thread must cost
+ * far less than that: workers spin briefly on their task slot before parking, and the caller spins on a counter,
+ * instead of going through an executor's queue and futures.
  */
 public final class Parallel {
     /** A body over the half-open range [lo, hi), told which chunk it is (for per-thread scratch). */
@@ -21,14 +24,42 @@ public final class Parallel {
     private static final int MAX_THREADS = configuredThreads();
     private static volatile int threads = MAX_THREADS;
     private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> false);
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, MAX_THREADS - 1), r -> {
-        Thread t = new Thread(() -> {
+    /** One caller at a time drives the workers; another caller meanwhile runs its work inline. */
+    private static final ReentrantLock DRIVER = new ReentrantLock();
+    private static final Worker[] WORKERS = new Worker[Math.max(0, MAX_THREADS - 1)];
+    /** Spins before a waiting thread parks: a few tens of microseconds. */
+    private static final int SPINS = 20_000;
+
+    static {
+        for (int i = 0; i < WORKERS.length; i++) {
+            WORKERS[i] = new Worker("r1j-worker-" + (i + 1));
+            WORKERS[i].start();
+        }
+    }
+
+    private static final class Worker extends Thread {
+        volatile Runnable task;
+
+        Worker(String name) {
+            super(name);
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
             IN_WORKER.set(true);
-            r.run();
-        }, "r1j-worker");
-        t.setDaemon(true);
-        return t;
-    });
+            while (true) {
+                Runnable t = task;
+                for (int spin = 0; t == null; spin++) {
+                    if (spin < SPINS) Thread.onSpinWait();
+                    else LockSupport.park(this);
+                    t = task;
+                }
+                task = null;
+                t.run();
+            }
+        }
+    }
 
     private Parallel() {}
 
@@ -79,39 +110,48 @@ public final class Parallel {
      */
     public static void split(int n, int c, RangeBody body) {
         if (n <= 0) return;
-        c = Math.max(1, Math.min(c, n));
-        if (c == 1) {
-            body.run(0, 0, n);
+        c = Math.max(1, Math.min(c, Math.min(n, WORKERS.length + 1)));
+        if (c == 1 || IN_WORKER.get() || !DRIVER.tryLock()) {
+            // One chunk, or called from inside a chunk, or another thread drives the pool: run the chunks here.
+            for (int i = 0; i < c; i++) body.run(i, (int) ((long) n * i / c), (int) ((long) n * (i + 1) / c));
             return;
         }
-        List<Future<?>> futures = new ArrayList<>(c - 1);
-        for (int i = 1; i < c; i++) {
-            final int chunk = i;
-            final int lo = (int) ((long) n * i / c);
-            final int hi = (int) ((long) n * (i + 1) / c);
-            futures.add(POOL.submit(() -> body.run(chunk, lo, hi)));
-        }
-        Throwable failure = null;
-        IN_WORKER.set(true); // the caller's own chunk must not fan out again while the workers are busy
         try {
-            body.run(0, 0, (int) ((long) n / c));
-        } catch (Throwable t) {
-            failure = t;
-        } finally {
-            IN_WORKER.set(false);
-        }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (failure == null) failure = e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = e;
+            AtomicInteger pending = new AtomicInteger(c - 1);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (int i = 1; i < c; i++) {
+                final int chunk = i;
+                final int lo = (int) ((long) n * i / c), hi = (int) ((long) n * (i + 1) / c);
+                Worker w = WORKERS[i - 1];
+                w.task = () -> {
+                    try {
+                        body.run(chunk, lo, hi);
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    } finally {
+                        pending.decrementAndGet();
+                    }
+                };
+                LockSupport.unpark(w);
             }
+            IN_WORKER.set(true); // the caller's own chunk must not fan out again while the workers are busy
+            try {
+                body.run(0, 0, (int) ((long) n / c));
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                IN_WORKER.set(false);
+            }
+            for (int spin = 0; pending.get() > 0; spin++) {
+                if (spin < SPINS) Thread.onSpinWait();
+                else Thread.yield();
+            }
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException re) throw re;
+            if (t instanceof Error err) throw err;
+            if (t != null) throw new RuntimeException(t);
+        } finally {
+            DRIVER.unlock();
         }
-        if (failure instanceof RuntimeException re) throw re;
-        if (failure instanceof Error err) throw err;
-        if (failure != null) throw new RuntimeException(failure);
     }
 }

@@ -1,0 +1,58 @@
+package r1j.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import r1j.generate.Generator;
+import r1j.generate.SamplingParams;
+import r1j.model.Presets;
+import r1j.model.Transformer;
+import r1j.tensor.Kernels;
+import r1j.tensor.Parallel;
+
+/**
+ * {@code r1j bench generate}: decoding throughput on a preset model with random weights: total new tokens per second
+ * for many sequences decoding together, and for one sequence, whose speed is also given as a fraction of the bound
+ * that memory bandwidth sets (every active weight and the cache read once per token).
+ */
+public final class GenerateBench {
+    public record Result(String preset, int sequences, int newTokens, double seconds, double tokensPerSecond,
+                         double boundTokensPerSecond) {}
+
+    private GenerateBench() {}
+
+    public static Result run(String preset, int sequences, int promptTokens, int newTokens, long seed) {
+        Transformer m = Transformer.init(Presets.get(preset), seed);
+        int v = m.config().vocab_size();
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Generator.Request> reqs = new ArrayList<>();
+        for (int i = 0; i < sequences; i++) {
+            int[] p = new int[promptTokens];
+            for (int j = 0; j < promptTokens; j++) p[j] = r.nextInt(v);
+            reqs.add(new Generator.Request(p, seed + i));
+        }
+        // No stop token: every sequence runs to the length limit.
+        SamplingParams sp = SamplingParams.sample(1f, 1f, newTokens);
+        Generator g = new Generator(m, null, sequences);
+        // The first run compiles every path; the median of the next three is reported.
+        double sec = Timing.medianSeconds(() -> g.generate(new int[0], reqs, 1, sp, null), 3, 0);
+        long bytesPerToken = m.activeParameterCount() * 4 + m.newCache(1).bytesPerToken() * (promptTokens + newTokens / 2);
+        double bound = memoryBandwidth() / bytesPerToken;
+        return new Result(preset, sequences, sequences * newTokens, sec, sequences * newTokens / sec, bound);
+    }
+
+    /** Bytes per second of reading a 256 MB buffer with all threads (a STREAM-style sum). */
+    public static double memoryBandwidth() {
+        int n = 64 << 20;
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        double best = 0;
+        for (int rep = 0; rep < 5; rep++) {
+            long t0 = System.nanoTime();
+            float[] sink = new float[Parallel.threads()];
+            Parallel.range(n, 1 << 20, (c, lo, hi) -> sink[c] = Kernels.sum(a, lo, hi - lo));
+            best = Math.max(best, 4.0 * n / ((System.nanoTime() - t0) / 1e9));
+        }
+        return best;
+    }
+}

@@ -1,0 +1,107 @@
+package r1j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import r1j.data.Jsonl;
+import r1j.generate.Completion;
+import r1j.generate.Generator;
+import r1j.generate.SamplingParams;
+import r1j.io.Checkpoint;
+import r1j.model.Transformer;
+import r1j.tensor.VectorSupport;
+import r1j.tokenizer.Templates;
+import r1j.tokenizer.Tokenizer;
+
+/** {@code r1j generate}: sample completions of one prompt, streaming the text of a single sample. */
+@Command(name = "generate", description = "Sample completions of a prompt from a model folder.")
+public final class GenerateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "A model folder with tokenizer.json.")
+    Path model;
+
+    @Option(names = "--prompt", required = true)
+    String prompt;
+
+    @Option(names = "--template", defaultValue = "plain", description = "r1-zero, chat or plain (default: ${DEFAULT-VALUE}).")
+    String template;
+
+    @Option(names = {"-n", "--samples"}, defaultValue = "1")
+    int samples;
+
+    @Option(names = "--temperature", defaultValue = "0.6")
+    float temperature;
+
+    @Option(names = "--top-p", defaultValue = "0.95")
+    float topP;
+
+    @Option(names = "--top-k", defaultValue = "0")
+    int topK;
+
+    @Option(names = "--min-p", defaultValue = "0")
+    float minP;
+
+    @Option(names = "--repetition-penalty", defaultValue = "1")
+    float repetitionPenalty;
+
+    @Option(names = "--max-new-tokens", defaultValue = "256")
+    int maxNewTokens;
+
+    @Option(names = "--stop", description = "A stop string (repeatable).")
+    List<String> stops = new ArrayList<>();
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--json", description = "One JSON object per completion on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        VectorSupport.logOnce();
+        Transformer m = Checkpoint.load(model, false);
+        if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
+            throw new UserError(model + ": no tokenizer.json (r1j init --tokenizer DIR puts one there)");
+        }
+        Tokenizer tok = Tokenizer.load(model);
+        Templates t = Templates.parse(template);
+        List<Integer> stopTokens = new ArrayList<>();
+        if (tok.eosId() != null) stopTokens.add(tok.eosId());
+        SamplingParams p = new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, maxNewTokens, stops,
+                stopTokens.stream().mapToInt(Integer::intValue).toArray());
+        int[] prefix = tok.encode(t.constantPrefix(), false);
+        int[] rest = tok.encode(t.variablePart(prompt), false);
+        boolean stream = !json && samples == 1;
+        Generator g = new Generator(m, tok, Math.max(1, Math.min(64, samples)));
+        if (stream) System.out.print(t.render(prompt));
+        List<Completion> out = g.generate(prefix, List.of(new Generator.Request(rest, seed)), samples, p,
+                stream ? (r, s, delta) -> {
+                    System.out.print(delta);
+                    System.out.flush();
+                } : null).get(0);
+        for (int i = 0; i < out.size(); i++) {
+            Completion c = out.get(i);
+            if (json) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("prompt", t.render(prompt));
+                row.put("sample", i);
+                row.put("completion", c.text());
+                row.put("tokens", c.tokens());
+                row.put("finish", c.finish().label());
+                System.out.println(Jsonl.write(row));
+            } else if (stream) {
+                System.out.println();
+                System.err.println("[" + c.finish().label() + ", " + c.tokens().length + " tokens]");
+            } else {
+                System.out.println("--- sample " + (i + 1) + " (" + c.finish().label() + ", " + c.tokens().length + " tokens)");
+                System.out.println(c.text());
+            }
+        }
+        return 0;
+    }
+}
