@@ -131,7 +131,7 @@ public final class Generator {
                 caches[i] = active.get(i).cache;
                 toks[i] = new int[] {active.get(i).out[active.get(i).n - 1]};
             }
-            float[] lg = model.extend(caches, toks).data;
+            float[] lg = extend(caches, toks);
             for (int i = 0; i < caches.length; i++) {
                 active.get(i).logits = lg;
                 active.get(i).logitsOff = i * vocab;
@@ -152,7 +152,7 @@ public final class Generator {
             caches[i] = prefix.fork();
             toks[i] = requests.get(admit.get(i)).tokens();
         }
-        float[] lg = model.extend(caches, toks).data;
+        float[] lg = extend(caches, toks);
         int row = 0;
         for (int i = 0; i < caches.length; i++) {
             Request r = requests.get(admit.get(i));
@@ -170,6 +170,26 @@ public final class Generator {
                 active.add(seq);
             }
         }
+    }
+
+    /**
+     * Runs model.extend with the sequences split into one contiguous group per thread, each group a whole forward
+     * pass on its own core. A decoding step is a hundred small ops on a few dozen rows; splitting every op across
+     * threads would pay a hand-off per op, splitting the sequences pays one per step. Rows do not depend on each
+     * other, so the logits are the same bits either way. Returns the logits rows in sequence order.
+     */
+    private float[] extend(KvCache[] caches, int[][] toks) {
+        int groups = Parallel.chunks(caches.length, 8);
+        if (groups <= 1) return model.extend(caches, toks).data;
+        int vocab = model.config().vocab_size();
+        int[] rowStart = new int[caches.length + 1];
+        for (int i = 0; i < caches.length; i++) rowStart[i + 1] = rowStart[i] + toks[i].length;
+        float[] out = new float[rowStart[caches.length] * vocab];
+        Parallel.split(caches.length, groups, (c, lo, hi) -> {
+            float[] part = model.extend(java.util.Arrays.copyOfRange(caches, lo, hi), java.util.Arrays.copyOfRange(toks, lo, hi)).data;
+            System.arraycopy(part, 0, out, rowStart[lo] * vocab, (rowStart[hi] - rowStart[lo]) * vocab);
+        });
+        return out;
     }
 
     /** Samples one token for s and decides whether s is finished. */

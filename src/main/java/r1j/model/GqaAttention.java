@@ -5,7 +5,6 @@ import r1j.nn.Attention;
 import r1j.nn.Rope;
 import r1j.nn.RopeTable;
 import r1j.tensor.Elementwise;
-import r1j.tensor.Kernels;
 import r1j.tensor.MatMul;
 import r1j.tensor.Parallel;
 import r1j.tensor.Tensor;
@@ -73,17 +72,11 @@ final class GqaAttention implements AttentionLayer {
             for (int task = lo; task < hi; task++) {
                 int i = task / h, hh = task % h, g = hh / group;
                 KvCache cache = rows.cache()[i];
-                float[] kc = cache.a(layer), vc = cache.b(layer);
-                int len = rows.pos()[i] + 1, qo = i * h * hd + hh * hd;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < len; j++) {
-                    s[j] = Kernels.dot(q.data, qo, kc, j * kw + g * hd, hd) * scale;
-                    max = Math.max(max, s[j]);
-                }
-                double z = 0;
-                for (int j = 0; j < len; j++) z += s[j] = Kernels.exp(s[j] - max);
-                float inv = (float) (1.0 / z);
-                for (int j = 0; j < len; j++) Kernels.axpy(s[j] * inv, vc, j * kw + g * hd, out.data, qo, hd);
+                int len = rows.pos()[i] + 1;
+                java.util.Arrays.fill(s, 0, len, 0f);
+                CachedAttention.addScores(q.data, i * h * hd + hh * hd, hd, cache.aByFeature(layer), g * hd, cache.capacity(), len, s);
+                CachedAttention.softmax(s, len, scale);
+                CachedAttention.weightedRows(s, len, cache.b(layer), kw, g * hd, hd, out.data, i * h * hd + hh * hd);
             }
         });
         return MatMul.linear(out, wo);

@@ -6,7 +6,6 @@ import r1j.nn.RMSNorm;
 import r1j.nn.Rope;
 import r1j.nn.RopeTable;
 import r1j.tensor.Gemm;
-import r1j.tensor.Kernels;
 import r1j.tensor.MatMul;
 import r1j.tensor.Parallel;
 import r1j.tensor.Rows;
@@ -110,18 +109,13 @@ final class Mla implements AttentionLayer {
             for (int task = lo; task < hi; task++) {
                 int i = task / h, hh = task % h;
                 KvCache cache = rows.cache()[i];
-                float[] c = cache.a(layer), kr = cache.b(layer);
-                int len = rows.pos()[i] + 1;
-                int ql = (i * h + hh) * r, qr = i * h * dqk + hh * dqk + dn;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < len; j++) {
-                    s[j] = (Kernels.dot(qLat, ql, c, j * r, r) + Kernels.dot(qq.data, qr, kr, j * dr, dr)) * scale;
-                    max = Math.max(max, s[j]);
-                }
-                double z = 0;
-                for (int j = 0; j < len; j++) z += s[j] = Kernels.exp(s[j] - max);
-                float inv = (float) (1.0 / z);
-                for (int j = 0; j < len; j++) Kernels.axpy(s[j] * inv, c, j * r, oLat, ql, r);
+                int len = rows.pos()[i] + 1, cap = cache.capacity();
+                java.util.Arrays.fill(s, 0, len, 0f);
+                // score_j = q_lat·c_j + q_rope·k_rope_j, then the softmax, then o_lat = Σ_j p_j c_j
+                CachedAttention.addScores(qLat, (i * h + hh) * r, r, cache.aByFeature(layer), 0, cap, len, s);
+                CachedAttention.addScores(qq.data, i * h * dqk + hh * dqk + dn, dr, cache.bByFeature(layer), 0, cap, len, s);
+                CachedAttention.softmax(s, len, scale);
+                CachedAttention.weightedRows(s, len, cache.a(layer), r, 0, r, oLat, (i * h + hh) * r);
             }
         });
         Tensor heads = Tensor.zeros(n, h * dv);
