@@ -2,6 +2,7 @@ package r1j.generate;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import r1j.tensor.Kernels;
 import r1j.tensor.Softmax;
 
 /**
@@ -31,13 +32,21 @@ final class Sampler {
             for (int i = 1; i < vocab; i++) if (z[i] > z[best]) best = i;
             return new Pick(best, 0f, logits[off + best] - rawLse);
         }
-        for (int i = 0; i < vocab; i++) z[i] /= p.temperature();
+        Kernels.scale(1f / p.temperature(), z, 0, vocab);
         int[] order = p.topK() > 0 || p.topP() < 1f || p.minP() > 0f ? sortedByLogit(z) : null;
         int keep = order == null ? vocab : p.topK() > 0 ? Math.min(p.topK(), vocab) : vocab;
-        double max = order == null ? z[argmax(z)] : z[order[0]];
-        double[] prob = new double[keep];
+        float max = order == null ? Kernels.max(z, 0, vocab) : z[order[0]];
+        // Unnormalised probabilities in the order of the (possibly sorted) candidates.
+        float[] prob = new float[keep];
+        if (order == null) {
+            System.arraycopy(z, 0, prob, 0, vocab);
+            expShift(prob, max);
+        } else {
+            for (int i = 0; i < keep; i++) prob[i] = z[order[i]];
+            expShift(prob, max);
+        }
         double total = 0;
-        for (int i = 0; i < keep; i++) total += prob[i] = Math.exp(z[order == null ? i : order[i]] - max);
+        for (float x : prob) total += x;
         if (p.topP() < 1f) {
             double cum = 0;
             int k = 0;
@@ -70,10 +79,14 @@ final class Sampler {
         return new Pick(token, (float) Math.log(prob[chosen] / kept), logits[off + token] - rawLse);
     }
 
-    private static int argmax(float[] z) {
-        int best = 0;
-        for (int i = 1; i < z.length; i++) if (z[i] > z[best]) best = i;
-        return best;
+    /** x[i] = exp(x[i] − shift), vectorised with r1j's deterministic exp. */
+    private static void expShift(float[] x, float shift) {
+        var sp = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        int i = 0;
+        for (; i + sp.length() <= x.length; i += sp.length()) {
+            Kernels.exp(jdk.incubator.vector.FloatVector.fromArray(sp, x, i).sub(shift)).intoArray(x, i);
+        }
+        for (; i < x.length; i++) x[i] = Kernels.exp(x[i] - shift);
     }
 
     /**

@@ -75,7 +75,7 @@ final class GqaAttention implements AttentionLayer {
                 int len = rows.pos()[i] + 1;
                 java.util.Arrays.fill(s, 0, len, 0f);
                 CachedAttention.addScores(q.data, i * h * hd + hh * hd, hd, cache.aByFeature(layer), g * hd, cache.capacity(), len, s);
-                CachedAttention.softmax(s, len, scale);
+                CachedAttention.softmax(s, 0, len, scale);
                 CachedAttention.weightedRows(s, len, cache.b(layer), kw, g * hd, hd, out.data, i * h * hd + hh * hd);
             }
         });

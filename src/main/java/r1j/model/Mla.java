@@ -1,6 +1,7 @@
 package r1j.model;
 
 import java.util.Map;
+import jdk.incubator.vector.FloatVector;
 import r1j.nn.Attention;
 import r1j.nn.RMSNorm;
 import r1j.nn.Rope;
@@ -104,18 +105,32 @@ final class Mla implements AttentionLayer {
         }
         float[] oLat = new float[n * h * r];
         int maxLen = rows.maxPos() + 1;
-        Parallel.range(n * h, 1, (ch, lo, hi) -> {
-            float[] s = new float[maxLen];
+        // All heads read the same latent cache: four heads per pass over it when r is a multiple of the vector width.
+        int quad = r % FloatVector.SPECIES_PREFERRED.length() == 0 ? 4 : 1;
+        int groups = (h + quad - 1) / quad;
+        Parallel.range(n * groups, 1, (ch, lo, hi) -> {
+            float[] s = new float[4 * maxLen];
             for (int task = lo; task < hi; task++) {
-                int i = task / h, hh = task % h;
+                int i = task / groups, h0 = (task % groups) * quad, nh = Math.min(quad, h - h0);
                 KvCache cache = rows.cache()[i];
                 int len = rows.pos()[i] + 1, cap = cache.capacity();
-                java.util.Arrays.fill(s, 0, len, 0f);
+                java.util.Arrays.fill(s, 0f);
                 // score_j = q_lat·c_j + q_rope·k_rope_j, then the softmax, then o_lat = Σ_j p_j c_j
-                CachedAttention.addScores(qLat, (i * h + hh) * r, r, cache.aByFeature(layer), 0, cap, len, s);
-                CachedAttention.addScores(qq.data, i * h * dqk + hh * dqk + dn, dr, cache.bByFeature(layer), 0, cap, len, s);
-                CachedAttention.softmax(s, len, scale);
-                CachedAttention.weightedRows(s, len, cache.a(layer), r, 0, r, oLat, (i * h + hh) * r);
+                if (nh == 4) {
+                    CachedAttention.addScores4(qLat, (i * h + h0) * r, r, r, cache.aByFeature(layer), 0, cap, len, s, 0, maxLen);
+                    CachedAttention.addScores4(qq.data, i * h * dqk + h0 * dqk + dn, dqk, dr, cache.bByFeature(layer), 0, cap,
+                            len, s, 0, maxLen);
+                    for (int k = 0; k < 4; k++) CachedAttention.softmax(s, k * maxLen, len, scale);
+                    CachedAttention.weightedRows4(s, 0, maxLen, len, cache.a(layer), r, r, oLat, (i * h + h0) * r, r);
+                } else {
+                    for (int hh = h0; hh < h0 + nh; hh++) {
+                        java.util.Arrays.fill(s, 0, len, 0f);
+                        CachedAttention.addScores(qLat, (i * h + hh) * r, r, cache.aByFeature(layer), 0, cap, len, s);
+                        CachedAttention.addScores(qq.data, i * h * dqk + hh * dqk + dn, dr, cache.bByFeature(layer), 0, cap, len, s);
+                        CachedAttention.softmax(s, 0, len, scale);
+                        CachedAttention.weightedRows(s, len, cache.a(layer), r, 0, r, oLat, (i * h + hh) * r);
+                    }
+                }
             }
         });
         Tensor heads = Tensor.zeros(n, h * dv);
