@@ -100,7 +100,8 @@ public final class Gemm {
         // Each thread packs all of op(B) when rows are split, and all of op(A) (only when transposed) when
         // columns are: split the way that duplicates less packing.
         boolean splitRows = byCols >= Parallel.threads() && (!transA || n >= m) ? false : byRows >= byCols;
-        int chunks = work < 32_768 ? 1 : (splitRows ? byRows : byCols);
+        // Below ~1M multiply-adds (a few microseconds) a hand-off to another thread costs more than it saves.
+        int chunks = work < (1 << 20) ? 1 : (splitRows ? byRows : byCols);
         if (chunks <= 1) {
             blocked(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, pre);
             return;
