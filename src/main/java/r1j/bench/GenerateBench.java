@@ -34,8 +34,8 @@ public final class GenerateBench {
         // No stop token: every sequence runs to the length limit.
         SamplingParams sp = SamplingParams.sample(1f, 1f, newTokens);
         Generator g = new Generator(m, null, sequences);
-        // Two runs compile every path; then five repetitions of at least 0.3 s each, and their median.
-        double sec = Timing.medianSeconds(() -> g.generate(new int[0], reqs, 1, sp, null), 5, 0.3);
+        // Three seconds of runs compile every path; then five repetitions of at least 0.3 s each, and their median.
+        double sec = Timing.medianSeconds(() -> g.generate(new int[0], reqs, 1, sp, null), 5, 0.3, 3.0);
         long bytesPerToken = m.activeParameterCount() * 4 + m.newCache(1).bytesPerToken() * (promptTokens + newTokens / 2);
         double bound = memoryBandwidth() / bytesPerToken;
         return new Result(preset, sequences, sequences * newTokens, sec, sequences * newTokens / sec, bound);

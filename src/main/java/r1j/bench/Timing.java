@@ -11,6 +11,15 @@ public final class Timing {
      * the median seconds per call over reps repetitions.
      */
     public static double medianSeconds(Runnable work, int reps, double minSeconds) {
+        return medianSeconds(work, reps, minSeconds, 0);
+    }
+
+    /** As above, after repeating the work for at least warmupSeconds (the JIT needs many calls of a short job). */
+    public static double medianSeconds(Runnable work, int reps, double minSeconds, double warmupSeconds) {
+        long w0 = System.nanoTime();
+        do {
+            work.run();
+        } while ((System.nanoTime() - w0) / 1e9 < warmupSeconds);
         long t0 = System.nanoTime();
         work.run();
         double once = Math.max(1e-6, (System.nanoTime() - t0) / 1e9);

@@ -255,7 +255,7 @@ public final class BenchCommand implements Runnable {
             VectorSupport.logOnce();
             if (!json) System.out.printf("%-8s %10s %12s %10s %12s %22s%n", "preset", "sequences", "new tokens", "seconds",
                     "tokens/s", "bandwidth bound (1 seq)");
-            for (int n : new int[] {sequences, 1}) {
+            for (int n : new int[] {1, sequences}) {
                 GenerateBench.Result r = GenerateBench.run(preset, n, promptTokens, newTokens, 1);
                 if (json) {
                     Map<String, Object> row = new LinkedHashMap<>();
