@@ -90,4 +90,42 @@ class MainTest {
         Run missing = run("logprobs", "--model", tmp.resolve("nope").toString(), "--data", data.toString());
         assertThat(missing.err().strip()).isEqualTo("r1j: error: " + tmp.resolve("nope") + ": no such model folder");
     }
+
+    @Test
+    void tokenizerTrainEncodeAndGenerate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path corpus = tmp.resolve("corpus.txt");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 300; i++) sb.append("What is ").append(i % 10).append(" + ").append(i % 7).append("? It is ").append(i % 10 + i % 7).append(".\n");
+        java.nio.file.Files.writeString(corpus, sb.toString());
+        java.nio.file.Path tokDir = tmp.resolve("tok");
+        Run train = run("tokenizer", "train", "--corpus", corpus.toString(), "--vocab-size", "300", "--out", tokDir.toString());
+        assertThat(train.code()).as(train.err()).isZero();
+        java.nio.file.Path data = tmp.resolve("t.jsonl");
+        java.nio.file.Files.writeString(data, "{\"text\": \"What is 3 + 4?\"}\n{\"text\": \"<think>\"}\n");
+        Run enc = run("tokenizer", "encode", "--tokenizer", tokDir.toString(), "--data", data.toString(), "--add-special-tokens");
+        assertThat(enc.code()).as(enc.err()).isZero();
+        String[] rows = enc.out().strip().split("\n");
+        r1j.tokenizer.Tokenizer tok = r1j.tokenizer.Tokenizer.load(tokDir);
+        JsonNode ids = new ObjectMapper().readTree(rows[0]).get("ids");
+        int[] arr = new int[ids.size()];
+        for (int i = 0; i < arr.length; i++) arr[i] = ids.get(i).asInt();
+        assertThat(arr[0]).isZero();
+        assertThat(tok.decode(arr, true)).isEqualTo("What is 3 + 4?");
+        assertThat(new ObjectMapper().readTree(rows[1]).get("ids").get(1).asInt()).isEqualTo(tok.requireId("<think>"));
+
+        java.nio.file.Path model = tmp.resolve("m");
+        assertThat(run("init", "--preset", "nano", "--tokenizer", tokDir.toString(), "--out", model.toString()).code()).isZero();
+        Run gen = run("generate", "--model", model.toString(), "--prompt", "What is 3 + 4?", "--template", "r1-zero",
+                "-n", "2", "--temperature", "0", "--max-new-tokens", "5", "--json");
+        assertThat(gen.code()).as(gen.err()).isZero();
+        String[] out = gen.out().strip().split("\n");
+        assertThat(out).hasSize(2);
+        JsonNode first = new ObjectMapper().readTree(out[0]), second = new ObjectMapper().readTree(out[1]);
+        assertThat(first.get("prompt").asText()).endsWith("User: What is 3 + 4?. Assistant:");
+        assertThat(first.get("finish").asText()).isIn("length", "stop");
+        // Greedy samples of one prompt are identical.
+        assertThat(first.get("tokens")).isEqualTo(second.get("tokens"));
+        Run noTok = run("generate", "--model", tmp.resolve("m2").toString(), "--prompt", "x");
+        assertThat(noTok.code()).isEqualTo(2);
+    }
 }
