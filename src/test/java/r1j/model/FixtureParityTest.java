@@ -16,14 +16,13 @@ import r1j.tensor.Tensor;
  * r1j must reproduce them through the naive path, the absorbed (latent-cache) path, and cached decoding.
  */
 class FixtureParityTest {
-    static final Path DIR = Path.of("..", "shared", "fixtures", "deepseek-v3-tiny");
+    static final Path DIR = r1j.testing.Fixtures.dir("deepseek-v3-tiny");
     static Transformer model;
     static int[][] ids;
     static float[][][] expected;
 
     @BeforeAll
     static void load() throws Exception {
-        assertThat(DIR.resolve("model.safetensors")).as("the shared fixture beside the checkout").exists();
         model = Checkpoint.load(DIR, true);
         JsonNode root = new ObjectMapper().readTree(Files.readString(DIR.resolve("expected_logits.json")));
         int n = root.get("input_ids").size();
