@@ -42,15 +42,7 @@ final class CachedAttention {
             a2.intoArray(s, j + 2 * L);
             a3.intoArray(s, j + 3 * L);
         }
-        for (; j < len; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, len);
-            FloatVector acc = FloatVector.fromArray(S, s, j, m);
-            int base = f0 * cap + j;
-            for (int f = 0; f < dim; f++, base += cap) {
-                acc = FloatVector.fromArray(S, t, base, m).fma(FloatVector.broadcast(S, q[qOff + f]), acc);
-            }
-            acc.intoArray(s, j, m);
-        }
+        if (j < len) tail(q, qOff, dim, t, f0, cap, j, len, s, 0);
     }
 
     /** s[off .. off+len) ← softmax(scale·s). */
