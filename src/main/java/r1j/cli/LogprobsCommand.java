@@ -17,6 +17,7 @@ import r1j.model.Transformer;
 import r1j.tensor.Grad;
 import r1j.tensor.Softmax;
 import r1j.tensor.Tensor;
+import r1j.tokenizer.Tokenizer;
 
 /**
  * {@code r1j logprobs}: per input row, log p(x[t+1] | x[0..t]) for every position (and optionally the full logits),
@@ -45,14 +46,18 @@ public final class LogprobsCommand implements Callable<Integer> {
         List<Jsonl.Row> rows = Jsonl.read(data);
         PrintStream ps = out == null ? System.out
                 : new PrintStream(Files.newOutputStream(out), false, StandardCharsets.UTF_8);
+        Tokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json")) ? Tokenizer.load(model) : null;
         try (var ignored = Grad.noGrad()) {
             for (Jsonl.Row row : rows) {
-                if (!row.node().has("input_ids")) {
-                    throw row.error(row.node().has("text")
-                            ? "'text' needs a tokenizer, and this model folder has none yet: give input_ids"
-                            : "missing field 'input_ids'");
+                int[] ids;
+                if (row.node().has("input_ids")) {
+                    ids = row.intArray("input_ids");
+                } else if (row.node().has("text")) {
+                    if (tok == null) throw row.error("'text' needs a tokenizer.json in " + model + ": give input_ids");
+                    ids = tok.encode(row.field("text").asText(), false);
+                } else {
+                    throw row.error("missing field 'input_ids' (or 'text')");
                 }
-                int[] ids = row.intArray("input_ids");
                 if (ids.length == 0) throw row.error("input_ids is empty");
                 for (int id : ids) {
                     if (id < 0 || id >= m.config().vocab_size()) {
