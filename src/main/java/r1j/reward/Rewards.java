@@ -1,0 +1,86 @@
+package r1j.reward;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A weighted sum of rewards (R1 report: accuracy + format for R1-Zero, accuracy + 0.2·language consistency for
+ * reasoning RL). Each reward's own score is kept next to the total, for logging.
+ */
+public final class Rewards {
+    public record Result(Map<String, Score> parts, double total) {}
+
+    private final List<Reward> rewards;
+    private final double[] weights;
+
+    public Rewards(List<Reward> rewards, double[] weights) {
+        if (rewards.size() != weights.length) {
+            throw new IllegalArgumentException(rewards.size() + " rewards but " + weights.length + " weights");
+        }
+        this.rewards = List.copyOf(rewards);
+        this.weights = weights.clone();
+    }
+
+    /** Rewards by name: accuracy, format, language, repetition, overlong (optionally name@reasoning or @summary). */
+    public static Reward byName(String name) {
+        int at = name.indexOf('@');
+        if (at > 0) return byName(name.substring(0, at)).on(Segment.valueOf(name.substring(at + 1).toUpperCase(java.util.Locale.ROOT)));
+        return switch (name) {
+            case "accuracy" -> new AccuracyReward(true);
+            case "accuracy-strict" -> new AccuracyReward(false);
+            case "format" -> new FormatReward();
+            case "language" -> new LanguageConsistencyReward(new WordListIdentifier());
+            case "repetition" -> new RepetitionPenalty(3);
+            case "overlong" -> new OverlongPenalty(512, 128);
+            default -> throw new IllegalArgumentException("unknown reward '" + name
+                    + "' (accuracy, accuracy-strict, format, language, repetition, overlong)");
+        };
+    }
+
+    /** The default weight of a reward when none is given: the worked example's 0.1 for format, else 1. */
+    public static double defaultWeight(String name) {
+        return name.startsWith("format") ? 0.1 : 1.0;
+    }
+
+    public static Rewards parse(String names, String weights) {
+        List<Reward> rs = new ArrayList<>();
+        List<String> ns = new ArrayList<>();
+        for (String n : names.split(",")) {
+            if (n.isBlank()) continue;
+            rs.add(byName(n.trim()));
+            ns.add(n.trim());
+        }
+        double[] w = new double[rs.size()];
+        if (weights == null || weights.isBlank()) {
+            for (int i = 0; i < w.length; i++) w[i] = defaultWeight(ns.get(i));
+        } else {
+            String[] ws = weights.split(",");
+            if (ws.length != rs.size()) throw new IllegalArgumentException(rs.size() + " rewards but " + ws.length + " weights");
+            for (int i = 0; i < w.length; i++) {
+                try {
+                    w[i] = Double.parseDouble(ws[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("weight '" + ws[i] + "' is not a number");
+                }
+            }
+        }
+        return new Rewards(rs, w);
+    }
+
+    public List<Reward> rewards() {
+        return rewards;
+    }
+
+    public Result score(Sample s) {
+        Map<String, Score> parts = new LinkedHashMap<>();
+        double total = 0;
+        for (int i = 0; i < rewards.size(); i++) {
+            Score sc = rewards.get(i).score(s);
+            parts.put(rewards.get(i).name(), sc);
+            total += weights[i] * sc.value();
+        }
+        return new Result(parts, total);
+    }
+}
