@@ -45,8 +45,21 @@ public final class Jsonl {
 
     /** Every non-blank line of the file, parsed; a malformed line fails with its number. */
     public static List<Row> read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such file");
         List<Row> rows = new ArrayList<>();
+        for (Line l : lines(file)) {
+            if (l.error() != null) throw new IllegalArgumentException(file + ":" + l.line() + ": " + l.error());
+            rows.add(l.row());
+        }
+        return rows;
+    }
+
+    /** A non-blank line: its parsed row, or why it is not a JSON object. */
+    public record Line(int line, Row row, String error) {}
+
+    /** Every non-blank line in order, bad ones included (for --skip-bad). */
+    public static List<Line> lines(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such file");
+        List<Line> out = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int n = 0;
@@ -57,13 +70,16 @@ public final class Jsonl {
                 try {
                     node = JSON.readTree(line);
                 } catch (IOException e) {
-                    throw new IllegalArgumentException(file + ":" + n + ": not valid JSON");
+                    node = null;
                 }
-                if (node == null || !node.isObject()) throw new IllegalArgumentException(file + ":" + n + ": not a JSON object");
-                rows.add(new Row(file, n, node));
+                if (node == null || !node.isObject()) {
+                    out.add(new Line(n, null, node == null ? "not valid JSON" : "not a JSON object"));
+                } else {
+                    out.add(new Line(n, new Row(file, n, node), null));
+                }
             }
         }
-        return rows;
+        return out;
     }
 
     public static String write(Object value) {

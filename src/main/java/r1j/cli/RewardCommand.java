@@ -1,0 +1,89 @@
+package r1j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import r1j.data.Jsonl;
+import r1j.reward.Rewards;
+import r1j.reward.Sample;
+import r1j.reward.Score;
+
+/**
+ * {@code r1j reward}: scores prompt/completion/answer rows with the rule-based rewards and writes one row per input,
+ * {"rewards": {...}, "total": …}, then a summary (mean per reward) on stderr or to --summary.
+ */
+@Command(name = "reward", description = "Score completions with rule-based rewards.")
+public final class RewardCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, description = "JSONL rows with prompt, completion, answer (and optional language).")
+    Path data;
+
+    @Option(names = "--rewards", defaultValue = "accuracy,format",
+            description = "accuracy, accuracy-strict, format, language, repetition, overlong; name@reasoning or @summary for a segment.")
+    String rewards;
+
+    @Option(names = "--weights", description = "Comma-separated weights (default: 1 each, 0.1 for format).")
+    String weights;
+
+    @Option(names = "--summary", description = "Write the summary here (JSON) instead of stderr.")
+    Path summary;
+
+    @Option(names = "--reasons", description = "Also write each reward's reason.")
+    boolean reasons;
+
+    @Option(names = "--json", description = "Accepted for uniformity: the rows are always JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Rewards rs = Rewards.parse(rewards, weights);
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        double total = 0;
+        int n = 0;
+        PrintStream out = System.out;
+        for (Jsonl.Row row : Jsonl.read(data)) {
+            String prompt = row.field("prompt").asText();
+            String completion = row.field("completion").asText();
+            String answer = row.node().has("answer") && !row.node().get("answer").isNull() ? row.node().get("answer").asText() : null;
+            Map<String, Object> meta = new LinkedHashMap<>();
+            row.node().fields().forEachRemaining(e -> {
+                if (!java.util.List.of("prompt", "completion", "answer").contains(e.getKey())) meta.put(e.getKey(), e.getValue().asText());
+            });
+            Rewards.Result r = rs.score(new Sample(prompt, completion, answer, meta));
+            Map<String, Object> o = new LinkedHashMap<>();
+            Map<String, Object> vals = new LinkedHashMap<>();
+            Map<String, Object> why = new LinkedHashMap<>();
+            for (var e : r.parts().entrySet()) {
+                Score s = e.getValue();
+                vals.put(e.getKey(), s.value());
+                why.put(e.getKey(), s.reason());
+                sums.computeIfAbsent(e.getKey(), k -> new double[1])[0] += s.value();
+            }
+            o.put("rewards", vals);
+            o.put("total", r.total());
+            if (reasons) o.put("reasons", why);
+            out.println(Jsonl.write(o));
+            total += r.total();
+            n++;
+        }
+        Map<String, Object> sum = new LinkedHashMap<>();
+        sum.put("rows", n);
+        Map<String, Object> means = new LinkedHashMap<>();
+        for (var e : sums.entrySet()) means.put(e.getKey(), n == 0 ? 0 : Math.round(1e4 * e.getValue()[0] / n) / 1e4);
+        sum.put("mean", means);
+        sum.put("mean_total", n == 0 ? 0 : Math.round(1e4 * total / n) / 1e4);
+        if (summary != null) {
+            Files.writeString(summary, Jsonl.write(sum) + "\n", StandardCharsets.UTF_8);
+        } else {
+            System.err.println("rows " + n + ", mean total " + sum.get("mean_total"));
+            means.forEach((k, v) -> System.err.printf("  %-12s %s%n", k, v));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,180 @@
+package r1j.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The text of the corpus's documents, one style at a time (world.md's list). Solutions are written step by step as
+ * "a op b = c"; a third of them sit in the R1-Zero template, a third carry the think/answer tags without it, the rest
+ * are plain prose ending with "The answer is …" / "La respuesta es …".
+ */
+final class Documents {
+    private static final String[] GIBBERISH = {"blorp", "zig", "qua", "ffft", "mrr", "plin", "zork", "ta", "bip", "glo"};
+
+    private Documents() {}
+
+    static String solution(Corpus.Style style, Problem p, SplittableRandom r) {
+        boolean es = "es".equals(p.language());
+        Expr e = p.expr();
+        String answer;
+        String reasoning;
+        switch (style) {
+            case CAREFUL -> {
+                reasoning = steps(e.correctSteps(), p.language(), r.nextBoolean());
+                answer = p.answer();
+            }
+            case LEFT_TO_RIGHT -> {
+                reasoning = steps(e.naiveSteps(), p.language(), r.nextBoolean());
+                answer = Integer.toString(e.naive());
+            }
+            case BARE -> {
+                // Right on easy problems, a near miss on hard ones.
+                boolean right = r.nextDouble() < (p.difficulty() <= 2 ? 0.8 : 0.3);
+                int wrong = r.nextBoolean() ? e.naive() : Math.max(0, e.correct() + (r.nextBoolean() ? 1 : -1) * (1 + r.nextInt(3)));
+                String a = right || wrong == e.correct() ? p.answer() : Integer.toString(wrong);
+                return r.nextInt(3) == 0 ? p.prompt() + " <answer> " + a + " </answer>" : p.prompt() + " " + a;
+            }
+            case GIBBERISH -> {
+                StringBuilder sb = new StringBuilder();
+                int n = 3 + r.nextInt(8);
+                for (int i = 0; i < n; i++) sb.append(i > 0 ? " " : "").append(r.nextInt(4) == 0 ? Integer.toString(r.nextInt(100)) : GIBBERISH[r.nextInt(GIBBERISH.length)]);
+                reasoning = sb.toString();
+                answer = Integer.toString(r.nextInt(100));
+            }
+            case MIXED_LANGUAGE -> {
+                reasoning = mixedSteps(e.correctSteps(), r);
+                answer = p.answer();
+            }
+            case SELF_CORRECTION -> {
+                reasoning = selfCorrection(e, p.language(), r);
+                answer = p.answer();
+            }
+            case MESSY -> {
+                reasoning = messy(e.correctSteps(), p.language(), r);
+                answer = p.answer();
+            }
+            default -> throw new IllegalArgumentException(style + " is not a solution style");
+        }
+        int frame = r.nextInt(3);
+        if (frame == 0) return Corpus.r1ZeroFrame(p.prompt()) + " <think> " + reasoning + " </think> <answer> " + answer + " </answer>";
+        if (frame == 1) return p.prompt() + " <think> " + reasoning + " </think> <answer> " + answer + " </answer>";
+        return p.prompt() + (es ? " Solución: " : " Solution: ") + reasoning + (es ? ". La respuesta es " : ". The answer is ") + answer + ".";
+    }
+
+    static String steps(List<Expr.Step> steps, String language, boolean sentences) {
+        boolean es = "es".equals(language);
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            String s = steps.get(i).render();
+            if (sentences) {
+                String lead = i == 0 ? (es ? "Primero, " : "First, ") : i == steps.size() - 1 ? (es ? "Por último, " : "Finally, ") : (es ? "Luego, " : "Then, ");
+                parts.add(lead + s);
+            } else {
+                parts.add(s);
+            }
+        }
+        return String.join(sentences ? ". " : ", ", parts);
+    }
+
+    private static String mixedSteps(List<Expr.Step> steps, SplittableRandom r) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            boolean es = (i + r.nextInt(2)) % 2 == 1;
+            String lead = i == 0 ? (es ? "primero " : "first ") : (es ? "luego " : "then ");
+            parts.add(lead + steps.get(i).render());
+        }
+        if (parts.size() == 1) parts.add(r.nextBoolean() ? "así que ya está" : "so that is it");
+        return String.join(", ", parts);
+    }
+
+    private static String selfCorrection(Expr e, String language, SplittableRandom r) {
+        boolean es = "es".equals(language);
+        List<Expr.Step> naive = e.naiveSteps(), correct = e.correctSteps();
+        if (!e.isTrap()) {
+            return steps(correct, language, true) + (es ? ". Espera, déjame revisar. " : ". Wait, let me recheck. ")
+                    + steps(correct, language, false) + (es ? ". Sí, es correcto" : ". Yes, that is correct");
+        }
+        String wrongStart = naive.get(0).render();
+        String why = e.hasParentheses()
+                ? (es ? "Espera, primero va lo que está entre paréntesis. Lo rehago." : "Wait, the parentheses come first. Let me redo this.")
+                : (es ? "Espera, la multiplicación va antes que la suma y la resta. Lo rehago."
+                        : "Wait, multiplication comes before addition and subtraction. Let me redo this.");
+        return wrongStart + ". " + why + " " + steps(correct, language, r.nextBoolean());
+    }
+
+    private static String messy(List<Expr.Step> steps, String language, SplittableRandom r) {
+        boolean es = "es".equals(language);
+        StringBuilder sb = new StringBuilder(es ? "mmm... " : "ummm... ");
+        for (Expr.Step s : steps) {
+            String verb = switch (s.op()) {
+                case "*" -> es ? "multiplico " : "multiply ";
+                case "+" -> es ? "sumo " : "add ";
+                default -> es ? "resto " : "subtract ";
+            };
+            sb.append(verb).append(s.a()).append(es ? " y " : " and ").append(s.b()).append("... ")
+                    .append(es ? "da " : "get ").append(s.result()).append("... ");
+        }
+        return sb.toString().trim();
+    }
+
+    /** Style 8: facts, translations, refusals of harmful requests and answers to harmless look-alikes. */
+    static String general(SplittableRandom r) {
+        boolean es = r.nextBoolean();
+        switch (r.nextInt(4)) {
+            case 0 -> {
+                String[] c = GeneralProblems.CAPITALS.get(r.nextInt(GeneralProblems.CAPITALS.size()));
+                return es ? "La capital de " + c[1] + " es " + c[3] + "." : "The capital of " + c[0] + " is " + c[2] + ".";
+            }
+            case 1 -> {
+                String[] w = GeneralProblems.WORDS.get(r.nextInt(GeneralProblems.WORDS.size()));
+                return es ? "\"" + w[1] + "\" en inglés es \"" + w[0] + "\"." : "\"" + w[0] + "\" in Spanish is \"" + w[1] + "\".";
+            }
+            case 2 -> {
+                String[] s = GeneralProblems.SAFETY.get(r.nextInt(GeneralProblems.SAFETY.size()));
+                return (es ? s[1] : s[0]) + " " + GeneralProblems.refusal(es ? "es" : "en");
+            }
+            default -> {
+                String[] s = GeneralProblems.SAFETY.get(r.nextInt(GeneralProblems.SAFETY.size()));
+                return (es ? s[3] + " " + s[5] : s[2] + " " + s[4]);
+            }
+        }
+    }
+
+    /** Style 9: single steps as the web carries them, in digits or in words, a few per document. */
+    static String facts(SplittableRandom r) {
+        StringBuilder sb = new StringBuilder();
+        int n = 3 + r.nextInt(6);
+        boolean words = r.nextInt(4) == 0, es = r.nextBoolean();
+        for (int i = 0; i < n; i++) {
+            int a, b, c;
+            String op;
+            do {
+                op = new String[] {"+", "-", "*"}[r.nextInt(3)];
+                boolean bigLeft = r.nextBoolean();
+                a = bigLeft ? r.nextInt(100) : 1 + r.nextInt(9);
+                b = 1 + r.nextInt(9);
+                if (!bigLeft && r.nextBoolean()) {
+                    int t = a;
+                    a = b;
+                    b = r.nextInt(100);
+                    if (b == 0) b = t;
+                }
+                c = Expr.apply(a, op, b);
+            } while (c < 0 || c > 99);
+            if (i > 0) sb.append(words ? ". " : ", ");
+            if (words && a < 100 && b < 100) {
+                String opw = switch (op) {
+                    case "+" -> es ? " más " : " plus ";
+                    case "-" -> es ? " menos " : " minus ";
+                    default -> es ? " por " : " times ";
+                };
+                sb.append(NumberWords.of(a, es ? "es" : "en")).append(opw).append(NumberWords.of(b, es ? "es" : "en"))
+                        .append(es ? " son " : " is ").append(NumberWords.of(c, es ? "es" : "en"));
+            } else {
+                sb.append(a).append(' ').append(op).append(' ').append(b).append(" = ").append(c);
+            }
+        }
+        return sb.append('.').toString();
+    }
+}

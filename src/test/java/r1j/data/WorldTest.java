@@ -1,0 +1,143 @@
+package r1j.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The world's problems: the ladder's rules, exact answers, disjoint splits, trap shares, determinism; the corpus. */
+class WorldTest {
+    static final World WORLD = new World(World.Mix.defaults());
+
+    @Test
+    void ladderFormsAndIntermediateValues() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int level = 1; level <= 5; level++) {
+            for (int i = 0; i < 300; i++) {
+                boolean trap = level >= 2 && i % 2 == 0;
+                Expr e = ArithmeticProblems.draw(level, trap, r);
+                assertThat(e.intermediatesWithin(0, 99)).isTrue();
+                for (Expr.Token t : e.tokens()) if (t.isNumber()) assertThat(t.value()).isBetween(1, 9);
+                int expectedOperands = switch (level) {
+                    case 1 -> 2;
+                    case 2, 3 -> 3;
+                    case 4 -> 4;
+                    default -> 5;
+                };
+                assertThat(e.operands()).as("level %d: %s", level, e.render("en")).isEqualTo(expectedOperands);
+                if (level == 2) assertThat(e.hasParentheses()).isFalse();
+                if (level == 3 || level == 5) assertThat(e.hasParentheses()).isTrue();
+                if (level >= 2) assertThat(e.isTrap()).isEqualTo(trap);
+            }
+        }
+    }
+
+    @Test
+    void correctAndNaiveEvaluationByHand() {
+        Expr e = WordProblems.parse("2+3*4");
+        assertThat(e.correct()).isEqualTo(14);
+        assertThat(e.naive()).isEqualTo(20);
+        assertThat(e.correctSteps()).extracting(Expr.Step::render).containsExactly("3 * 4 = 12", "2 + 12 = 14");
+        assertThat(e.naiveSteps()).extracting(Expr.Step::render).containsExactly("2 + 3 = 5", "5 * 4 = 20");
+        assertThat(e.isTrap()).isTrue();
+        assertThat(ArithmeticProblems.prompt(e, "es")).isEqualTo("¿Cuánto es 2 + 3 * 4?");
+    }
+
+    @Test
+    void splitsNeverShareAProblemAndTrapsAreAtLeastFortyPercent() {
+        List<Problem> train = WORLD.tasks(Splits.Split.TRAIN, 4000, 1);
+        List<Problem> test = WORLD.tasks(Splits.Split.TEST, 2000, 1);
+        List<Problem> val = WORLD.tasks(Splits.Split.VALIDATION, 500, 1);
+        Set<String> trainKeys = new HashSet<>();
+        for (Problem p : train) trainKeys.add(p.category() + "|" + p.canonical());
+        for (Problem p : test) assertThat(trainKeys).doesNotContain(p.category() + "|" + p.canonical());
+        for (Problem p : val) assertThat(trainKeys).doesNotContain(p.category() + "|" + p.canonical());
+        for (List<Problem> split : List.of(train, test)) {
+            long traps = split.stream().filter(Problem::trap).count();
+            assertThat((double) traps / split.size()).isGreaterThanOrEqualTo(0.40);
+            long es = split.stream().filter(p -> p.language().equals("es")).count();
+            assertThat((double) es / split.size()).isBetween(0.4, 0.6);
+            for (Problem p : split) assertThat(p.answer()).isEqualTo(Integer.toString(p.expr().correct()));
+        }
+        assertThat(test.stream().map(Problem::difficulty).distinct()).contains(1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void deterministicForASeed() {
+        assertThat(WORLD.tasks(Splits.Split.TEST, 50, 3)).isEqualTo(WORLD.tasks(Splits.Split.TEST, 50, 3));
+        assertThat(WORLD.tasks(Splits.Split.TEST, 50, 3)).isNotEqualTo(WORLD.tasks(Splits.Split.TEST, 50, 4));
+    }
+
+    @Test
+    void generalAndSafetyCategories() {
+        World w = new World(World.Mix.defaults().withCategories(Map.of("general", 1.0, "safety", 1.0)));
+        List<Problem> ps = w.tasks(Splits.Split.TRAIN, 200, 2);
+        assertThat(ps).anyMatch(p -> p.answer().equals(GeneralProblems.REFUSE));
+        assertThat(ps).anyMatch(p -> p.answer().equals(GeneralProblems.COMPLY));
+        assertThat(ps).anyMatch(p -> p.prompt().startsWith("¿Cuál es la capital"));
+        assertThat(ps).anyMatch(p -> p.prompt().startsWith("Translate"));
+    }
+
+    @Test
+    void corpusUsesOnlyTrainProblemsAndEveryStyle() throws Exception {
+        StringWriter w = new StringWriter();
+        Corpus.Composition c = Corpus.write(w, 60_000, Corpus.defaultMix(), 9);
+        assertThat(c.totalTokens()).isBetween(60_000L, 61_000L);
+        for (Corpus.Style s : Corpus.Style.values()) assertThat(c.docs().getOrDefault(s, 0L)).as(s.id()).isPositive();
+        Set<String> testPrompts = new HashSet<>();
+        for (Problem p : WORLD.tasks(Splits.Split.TEST, 3000, 1)) testPrompts.add(p.prompt());
+        for (String doc : w.toString().split("\n")) {
+            for (String q : testPrompts) {
+                if (doc.contains(q)) {
+                    // The same text can only appear if it is also a train problem's text (it never is: splits are by problem).
+                    throw new AssertionError("test problem in the corpus: " + q);
+                }
+            }
+        }
+        assertThat(w.toString()).contains("Wait, ").contains("<think>").contains("La respuesta es").contains(" = ");
+    }
+
+    @Test
+    void numberWordsBothWays() {
+        assertThat(NumberWords.english(14)).isEqualTo("fourteen");
+        assertThat(NumberWords.english(42)).isEqualTo("forty-two");
+        assertThat(NumberWords.spanish(14)).isEqualTo("catorce");
+        assertThat(NumberWords.spanish(32)).isEqualTo("treinta y dos");
+        assertThat(NumberWords.spanish(100)).isEqualTo("cien");
+        for (int n = 0; n < 1000; n++) {
+            assertThat(NumberWords.parse(NumberWords.english(n))).isEqualTo(n);
+            assertThat(NumberWords.parse(NumberWords.spanish(n))).isEqualTo(n);
+        }
+    }
+
+    @Test
+    void datasetReaderNamesLineAndFieldOrSkips(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("d.jsonl");
+        Files.writeString(f, """
+                {"prompt": "What is 1 + 1?", "answer": 2}
+                {"prompt": "Hi", "completion": "Hello"}
+                {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+                {"prompt": 5, "answer": "x"}
+                not json
+                {"messages": [{"role": "robot", "content": "x"}]}
+                {"prompt": "only a prompt"}
+                """);
+        assertThatThrownBy(() -> Datasets.read(f, false)).hasMessage(f + ":4: field 'prompt' must be a string");
+        Datasets.Result r = Datasets.read(f, true);
+        assertThat(r.examples()).hasSize(3);
+        assertThat(r.skipped()).isEqualTo(4);
+        assertThat(r.problems()).contains(f + ":5: not valid JSON", f + ":6: field 'messages'[0].role 'robot' is not system, user or assistant",
+                f + ":7: needs 'answer' or 'completion' beside 'prompt' (or 'messages')");
+        assertThat(r.examples().get(0).answer()).isEqualTo("2");
+        assertThat(r.examples().get(2).messages()).hasSize(2);
+    }
+}
