@@ -128,4 +128,50 @@ class MainTest {
         Run noTok = run("generate", "--model", tmp.resolve("m2").toString(), "--prompt", "x");
         assertThat(noTok.code()).isEqualTo(2);
     }
+
+    @Test
+    void rewardCommandScoresRowsAndSummarises(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path data = tmp.resolve("c.jsonl");
+        java.nio.file.Files.writeString(data, """
+                {"prompt": "What is 2 + 3 * 4?", "completion": "<think> 3 * 4 = 12, 2 + 12 = 14 </think> <answer> 14 </answer>", "answer": "14", "language": "en"}
+                {"prompt": "What is 2 + 3 * 4?", "completion": "<think> 2 + 3 = 5, 5 * 4 = 20 </think> <answer> 20 </answer>", "answer": "14"}
+                {"prompt": "¿Cuánto es 2 + 3 * 4?", "completion": "<think> three times four is twelve </think> <answer> 14 </answer>", "answer": "14"}
+                """);
+        java.nio.file.Path summary = tmp.resolve("s.json");
+        Run r = run("reward", "--data", data.toString(), "--rewards", "accuracy,format,language", "--weights", "1,0.1,0.2",
+                "--summary", summary.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] rows = r.out().strip().split("\n");
+        assertThat(rows).hasSize(3);
+        ObjectMapper m = new ObjectMapper();
+        assertThat(m.readTree(rows[0]).get("total").asDouble()).isEqualTo(1.3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(m.readTree(rows[1]).get("total").asDouble()).isEqualTo(0.3, org.assertj.core.data.Offset.offset(1e-9));
+        // The third prompt is Spanish (detected), its reasoning English: consistency 0.
+        JsonNode third = m.readTree(rows[2]).get("rewards");
+        assertThat(third.get("language").asDouble()).isZero();
+        assertThat(third.get("accuracy").asDouble()).isEqualTo(1.0);
+        JsonNode s = m.readTree(java.nio.file.Files.readString(summary));
+        assertThat(s.get("rows").asInt()).isEqualTo(3);
+        assertThat(s.get("mean").get("accuracy").asDouble()).isEqualTo(0.6667, org.assertj.core.data.Offset.offset(1e-4));
+        Run bad = run("reward", "--data", data.toString(), "--rewards", "accuracy,vibes");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown reward 'vibes'");
+    }
+
+    @Test
+    void dataTasksAndStats(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path f = tmp.resolve("test.jsonl");
+        assertThat(run("data", "tasks", "--split", "test", "--n", "300", "--out", f.toString()).code()).isZero();
+        assertThat(java.nio.file.Files.readAllLines(f)).hasSize(300);
+        JsonNode row = new ObjectMapper().readTree(java.nio.file.Files.readAllLines(f).get(0));
+        assertThat(row.fieldNames()).toIterable().contains("prompt", "answer", "language", "difficulty", "category", "id");
+        Run st = run("data", "stats", f.toString(), "--json");
+        assertThat(new ObjectMapper().readTree(st.out()).get("problems").asInt()).isEqualTo(300);
+        java.nio.file.Path c = tmp.resolve("corpus.txt");
+        assertThat(run("data", "corpus", "--tokens", "5000", "--out", c.toString(), "--mix", "facts=0.5").code()).isZero();
+        Run cs = run("data", "stats", c.toString());
+        assertThat(cs.out()).contains("composition:").contains("facts").contains("0.50");
+        assertThat(run("data", "corpus", "--tokens", "10", "--out", c.toString(), "--mix", "nope=1").err())
+                .contains("unknown corpus style 'nope'");
+    }
 }
