@@ -40,6 +40,9 @@ public final class RewardCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Accepted for uniformity: the rows are always JSON.")
     boolean json;
 
+    @Option(names = "--skip-bad", description = "Skip malformed lines (counted in the summary) instead of failing.")
+    boolean skipBad;
+
     @Override
     public Integer call() throws IOException {
         Rewards rs = Rewards.parse(rewards, weights);
@@ -47,9 +50,19 @@ public final class RewardCommand implements Callable<Integer> {
         double total = 0;
         int n = 0;
         PrintStream out = System.out;
-        for (Jsonl.Row row : Jsonl.read(data)) {
-            String prompt = row.field("prompt").asText();
-            String completion = row.field("completion").asText();
+        int skipped = 0;
+        for (Jsonl.Line line : Jsonl.lines(data)) {
+            Jsonl.Row row = line.row();
+            String prompt, completion;
+            try {
+                if (line.error() != null) throw new IllegalArgumentException(data + ":" + line.line() + ": " + line.error());
+                prompt = text(row, "prompt");
+                completion = text(row, "completion");
+            } catch (IllegalArgumentException e) {
+                if (!skipBad) throw e;
+                skipped++;
+                continue;
+            }
             String answer = row.node().has("answer") && !row.node().get("answer").isNull() ? row.node().get("answer").asText() : null;
             Map<String, Object> meta = new LinkedHashMap<>();
             row.node().fields().forEachRemaining(e -> {
@@ -74,6 +87,7 @@ public final class RewardCommand implements Callable<Integer> {
         }
         Map<String, Object> sum = new LinkedHashMap<>();
         sum.put("rows", n);
+        sum.put("skipped", skipped);
         Map<String, Object> means = new LinkedHashMap<>();
         for (var e : sums.entrySet()) means.put(e.getKey(), n == 0 ? 0 : Math.round(1e4 * e.getValue()[0] / n) / 1e4);
         sum.put("mean", means);
@@ -81,9 +95,15 @@ public final class RewardCommand implements Callable<Integer> {
         if (summary != null) {
             Files.writeString(summary, Jsonl.write(sum) + "\n", StandardCharsets.UTF_8);
         } else {
-            System.err.println("rows " + n + ", mean total " + sum.get("mean_total"));
+            System.err.println("rows " + n + (skipped > 0 ? " (" + skipped + " malformed skipped)" : "") + ", mean total " + sum.get("mean_total"));
             means.forEach((k, v) -> System.err.printf("  %-12s %s%n", k, v));
         }
         return 0;
+    }
+
+    private static String text(Jsonl.Row row, String field) {
+        var v = row.field(field);
+        if (!v.isTextual()) throw row.error("field '" + field + "' must be a string");
+        return v.asText();
     }
 }

@@ -153,6 +153,12 @@ class MainTest {
         JsonNode s = m.readTree(java.nio.file.Files.readString(summary));
         assertThat(s.get("rows").asInt()).isEqualTo(3);
         assertThat(s.get("mean").get("accuracy").asDouble()).isEqualTo(0.6667, org.assertj.core.data.Offset.offset(1e-4));
+        java.nio.file.Files.writeString(data, java.nio.file.Files.readString(data) + "{\"prompt\": 3, \"completion\": \"x\"}\nnot json\n");
+        Run strict = run("reward", "--data", data.toString());
+        assertThat(strict.err().strip()).isEqualTo("r1j: error: " + data + ":4: field 'prompt' must be a string");
+        Run lenient = run("reward", "--data", data.toString(), "--skip-bad");
+        assertThat(lenient.code()).isZero();
+        assertThat(lenient.err()).contains("rows 3 (2 malformed skipped)");
         Run bad = run("reward", "--data", data.toString(), "--rewards", "accuracy,vibes");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("unknown reward 'vibes'");
