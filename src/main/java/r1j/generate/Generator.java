@@ -61,7 +61,7 @@ public final class Generator {
             this.request = request;
             this.sample = sample;
             this.cache = cache;
-            this.rng = new SplittableRandom(mix(seed, sample));
+            this.rng = new SplittableRandom(r1j.tensor.Seeds.mix(seed, sample));
             this.seen = Arrays.copyOf(context, context.length + maxNew);
             this.seenCount = context.length;
             this.out = new int[maxNew];
@@ -228,11 +228,4 @@ public final class Generator {
         }
     }
 
-    /** A 64-bit mix of the request's seed and the sample index (SplitMix64's finaliser). */
-    static long mix(long seed, int sample) {
-        long z = seed + 0x9E3779B97F4A7C15L * (sample + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
 }

@@ -47,15 +47,18 @@ public final class AdamW {
         return step;
     }
 
-    /** One update at learning rate lr from the accumulated gradients (parameters with no gradient are skipped). */
+    /**
+     * One update at learning rate lr from the accumulated gradients. A parameter that received no gradient (an expert
+     * no token was routed to) is updated as with a zero gradient: whether its gradient buffer happens to exist must
+     * not change the result, or a resumed run would differ from an uninterrupted one.
+     */
     public void step(float lr) {
         step++;
         float b1 = cfg.beta1(), b2 = cfg.beta2(), eps = cfg.eps();
         float bc1 = (float) (1 - Math.pow(b1, step)), bc2 = (float) (1 - Math.pow(b2, step));
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
-            float[] g = p.grad();
-            if (g == null) continue;
+            float[] g = p.grad() != null ? p.grad() : zeros(p.numel());
             float[] w = p.data, mi = m[i], vi = v[i];
             float wd = decay[i] ? 1f - lr * cfg.weightDecay() : 1f;
             Parallel.range(w.length, 1 << 15, (c, lo, hi) -> {
@@ -68,6 +71,13 @@ public final class AdamW {
                 }
             });
         }
+    }
+
+    private float[] zeros;
+
+    private float[] zeros(int n) {
+        if (zeros == null || zeros.length < n) zeros = new float[n];
+        return zeros;
     }
 
     /** The optimizer state for checkpoints: the step count and both moments of every parameter. */

@@ -1,0 +1,91 @@
+package r1j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import r1j.tensor.VectorSupport;
+import r1j.train.PretrainConfig;
+import r1j.train.Pretrainer;
+
+/** {@code r1j pretrain}: trains the tokenizer (unless given) and the base model on a corpus; resumable. */
+@Command(name = "pretrain", description = "Pretrain the base model on a corpus (the same command resumes an interrupted run).")
+public final class PretrainCommand implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = "tiny", description = "nano, tiny or small (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--corpus", required = true, description = "Text, one document per line (r1j data corpus).")
+    Path corpus;
+
+    @Option(names = "--out", required = true, description = "The run folder.")
+    Path out;
+
+    @Option(names = "--tokenizer", description = "A tokenizer folder; by default one is trained on the corpus.")
+    Path tokenizer;
+
+    @Option(names = "--vocab-size", defaultValue = "1024")
+    int vocabSize;
+
+    @Option(names = "--tokens", defaultValue = "4000000", description = "Token budget (default: ${DEFAULT-VALUE}).")
+    long tokens;
+
+    @Option(names = "--seq-len", defaultValue = "256")
+    int seqLen;
+
+    @Option(names = "--batch-size", defaultValue = "16")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "2e-3")
+    float lr;
+
+    @Option(names = "--min-lr", defaultValue = "2e-4")
+    float minLr;
+
+    @Option(names = "--warmup", defaultValue = "100")
+    int warmup;
+
+    @Option(names = "--weight-decay", defaultValue = "0.1")
+    float weightDecay;
+
+    @Option(names = "--grad-clip", defaultValue = "1.0")
+    float clip;
+
+    @Option(names = "--bias-update-speed", defaultValue = "0.001", description = "γ of the router-bias balancing (0 freezes it).")
+    float gamma;
+
+    @Option(names = "--balance-alpha", defaultValue = "0", description = "Weight α of the sequence-wise balance loss.")
+    float alpha;
+
+    @Option(names = "--mtp", defaultValue = "0", description = "Multi-token-prediction modules.")
+    int mtp;
+
+    @Option(names = "--mtp-lambda", defaultValue = "0.3")
+    float mtpLambda;
+
+    @Option(names = "--eval-every", defaultValue = "100")
+    int evalEvery;
+
+    @Option(names = "--eval-batches", defaultValue = "4")
+    int evalBatches;
+
+    @Option(names = "--checkpoint-every", defaultValue = "200")
+    int checkpointEvery;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--stop-after", defaultValue = "0", description = "Stop this process after N steps (resume later).")
+    long stopAfter;
+
+    @Override
+    public Integer call() throws Exception {
+        VectorSupport.logOnce();
+        if (seqLen < 2 || batch < 1 || tokens < 1) throw new UserError("--seq-len, --batch-size and --tokens must be positive");
+        PretrainConfig c = new PretrainConfig(preset, corpus.toAbsolutePath().toString(),
+                tokenizer == null ? null : tokenizer.toAbsolutePath().toString(), vocabSize, tokens, seqLen, batch, lr, minLr,
+                warmup, weightDecay, clip, gamma, alpha, mtp, mtpLambda, evalEvery, evalBatches, checkpointEvery, seed);
+        Pretrainer.Result r = Pretrainer.run(c, out, stopAfter, System.err);
+        if (r.finalModel() != null) System.out.println(r.finalModel());
+        return 0;
+    }
+}

@@ -1,0 +1,261 @@
+package r1j.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import r1j.io.AtomicFiles;
+import r1j.io.Checkpoint;
+import r1j.io.DType;
+import r1j.io.SafeTensors;
+import r1j.model.ModelConfig;
+import r1j.model.Presets;
+import r1j.model.Transformer;
+import r1j.tensor.AdamW;
+import r1j.tensor.Grad;
+import r1j.tensor.Tensor;
+import r1j.tokenizer.BpeTrainer;
+import r1j.tokenizer.Tokenizer;
+
+/**
+ * Pretraining of the base model (DeepSeek-V3 §4 in miniature): next-token loss on the packed corpus (plus MTP and
+ * the sequence-wise balance loss when enabled), AdamW with warm-up then cosine decay, global-norm clipping, and the
+ * auxiliary-loss-free router-bias update after every step. The run folder holds config.json, metrics.jsonl,
+ * checkpoints/ and final/; the same command after an interruption resumes from the last checkpoint with the same
+ * data order, optimizer state and router biases, and ends bit-identical to an uninterrupted run.
+ */
+public final class Pretrainer {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public record Result(Path finalModel, long steps, float trainLoss, float validationLoss, long peakRssBytes) {}
+
+    private Pretrainer() {}
+
+    /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (for tests and budgets). */
+    public static Result run(PretrainConfig c, Path out, long stopAfter, PrintStream log) throws IOException {
+        Files.createDirectories(out);
+        Path cfgFile = out.resolve("config.json");
+        if (Files.exists(cfgFile)) {
+            PretrainConfig prev = JSON.readValue(cfgFile.toFile(), PretrainConfig.class);
+            if (!prev.sameRunAs(c)) {
+                throw new IllegalArgumentException(out + " holds a run with other settings (" + cfgFile
+                        + "); choose another --out or delete it");
+            }
+        } else {
+            AtomicFiles.writeString(cfgFile, JSON.writeValueAsString(c) + "\n");
+        }
+        Tokenizer tok = tokenizer(c, out, log);
+        TokenStream data = TokenStream.of(c.corpusPath(), tok);
+        log.printf("corpus: %,d train tokens, %,d validation tokens; vocabulary %d%n", data.trainTokens(), data.validationTokens(), tok.vocabSize());
+
+        Path ckDir = out.resolve("checkpoints");
+        Path latest = ckDir.resolve("latest.txt");
+        Transformer model;
+        long step = 0;
+        AdamW opt;
+        if (Files.isRegularFile(latest)) {
+            Path ck = ckDir.resolve(Files.readString(latest).trim());
+            model = Checkpoint.load(ck, true);
+            opt = new AdamW(model.trainable(), adamConfig(c));
+            step = restoreOptimizer(ck, model, opt);
+            log.printf("resuming from %s (step %d)%n", ck, step);
+        } else {
+            ModelConfig mc = Presets.get(c.preset()).withVocabSize(tok.vocabSize()).withMtp(c.mtp_layers());
+            model = Transformer.init(mc, c.seed());
+            opt = new AdamW(model.trainable(), adamConfig(c));
+        }
+        if (model.config().max_position_embeddings() < c.seq_len()) {
+            throw new IllegalArgumentException("seq_len " + c.seq_len() + " exceeds the preset's max_position_embeddings "
+                    + model.config().max_position_embeddings());
+        }
+        log.printf("model: %,d parameters (%,d active per token)%n", model.parameterCount(), model.activeParameterCount());
+        truncateMetrics(out.resolve("metrics.jsonl"), step);
+
+        long steps = c.steps();
+        LrSchedule lr = new LrSchedule(c.lr(), c.min_lr(), c.warmup_steps(), (int) steps, LrSchedule.Decay.COSINE);
+        Transformer.LossOptions lossOpt = new Transformer.LossOptions(c.mtp_lambda(), c.balance_alpha());
+        List<Tensor> params = model.trainable();
+        Progress progress = new Progress("pretrain", steps, log);
+        long startStep = step, t0 = System.nanoTime(), tokensThisRun = 0;
+        float loss = Float.NaN, val = Float.NaN;
+        while (step < steps && (stopAfter <= 0 || step - startStep < stopAfter)) {
+            TokenStream.Batch b = data.batch(false, c.batch_size(), c.seq_len(), c.seed(), step);
+            for (Tensor p : params) p.zeroGrad();
+            model.resetExpertLoads();
+            Transformer.Loss l = model.loss(b.ids(), b.targets(), c.batch_size(), c.seq_len(), lossOpt);
+            l.total().backward();
+            float norm = AdamW.clipGradNorm(params, c.grad_clip());
+            float rate = lr.at(step);
+            opt.step(rate);
+            double ratio = worstLoadRatio(model.expertLoads());
+            if (c.bias_update_speed() > 0) model.updateRouterBiases(c.bias_update_speed());
+            loss = l.main().loss().item();
+            float mtp = l.mtp() == null ? Float.NaN : l.mtp().item();
+            l.total().releaseGraph();
+            step++;
+            tokensThisRun += (long) c.batch_size() * c.seq_len();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            boolean evalNow = step % c.eval_every() == 0 || step == steps;
+            if (evalNow) val = validationLoss(model, data, c);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("step", step);
+            row.put("loss", loss);
+            if (!Float.isNaN(mtp)) row.put("mtp_loss", mtp);
+            if (evalNow) row.put("val_loss", val);
+            row.put("lr", rate);
+            row.put("grad_norm", norm);
+            row.put("expert_load_max_min", Math.round(ratio * 1000) / 1000.0);
+            row.put("tokens", step * c.batch_size() * (long) c.seq_len());
+            row.put("tokens_per_s", Math.round(tokensThisRun / secs));
+            appendMetrics(out.resolve("metrics.jsonl"), row);
+            progress.update(step, startStep, String.format("loss %.3f%s | %.0f tok/s", loss,
+                    Float.isNaN(val) ? "" : String.format(" val %.3f", val), tokensThisRun / secs));
+            if (step % c.checkpoint_every() == 0 || step == steps) checkpoint(model, opt, tok, ckDir, step);
+        }
+        Path fin = out.resolve("final");
+        if (step == steps) {
+            Checkpoint.save(model, fin, DType.F32, Long.MAX_VALUE);
+            tok.save(fin);
+        }
+        long rss = peakRss();
+        log.printf("%s at step %d/%d; peak RSS %,d MB%n", step == steps ? "finished" : "stopped", step, steps, rss >> 20);
+        return new Result(step == steps ? fin : null, step, loss, val, rss);
+    }
+
+    private static AdamW.Config adamConfig(PretrainConfig c) {
+        return new AdamW.Config(0.9f, 0.95f, 1e-8f, c.weight_decay());
+    }
+
+    private static Tokenizer tokenizer(PretrainConfig c, Path out, PrintStream log) throws IOException {
+        if (c.tokenizer() != null) return Tokenizer.load(Path.of(c.tokenizer()));
+        Path dir = out.resolve("tokenizer");
+        if (Files.isRegularFile(dir.resolve("tokenizer.json"))) return Tokenizer.load(dir);
+        List<String> docs = new ArrayList<>();
+        long bytes = 0;
+        try (var lines = Files.lines(c.corpusPath(), StandardCharsets.UTF_8)) {
+            for (String l : (Iterable<String>) lines::iterator) {
+                docs.add(l);
+                bytes += l.length();
+                if (bytes > (8L << 20)) break;
+            }
+        }
+        Tokenizer t = BpeTrainer.train(docs, c.vocab_size());
+        t.save(dir);
+        log.printf("trained a %d-token BPE on %,d documents → %s%n", t.vocabSize(), docs.size(), dir);
+        return t;
+    }
+
+    static double worstLoadRatio(List<long[]> loads) {
+        double worst = 1;
+        for (long[] l : loads) {
+            long max = 0, min = Long.MAX_VALUE;
+            for (long x : l) {
+                max = Math.max(max, x);
+                min = Math.min(min, x);
+            }
+            worst = Math.max(worst, (double) max / Math.max(1, min));
+        }
+        return worst;
+    }
+
+    static float validationLoss(Transformer model, TokenStream data, PretrainConfig c) {
+        if (data.validationTokens() < c.seq_len() + 2) return Float.NaN;
+        double sum = 0;
+        try (var g = Grad.noGrad()) {
+            for (int i = 0; i < c.eval_batches(); i++) {
+                // The same validation batches at every evaluation, so the curve compares like with like.
+                TokenStream.Batch b = data.batch(true, c.batch_size(), c.seq_len(), c.seed(), i);
+                Tensor l = model.loss(b.ids(), b.targets(), c.batch_size(), c.seq_len(), Transformer.LossOptions.NONE).main().loss();
+                sum += l.item();
+                l.releaseGraph();
+            }
+        }
+        model.resetExpertLoads();
+        return (float) (sum / c.eval_batches());
+    }
+
+    // ---- checkpoints ------------------------------------------------------------------------------------------
+
+    /** Writes the checkpoint into a temporary folder, renames it into place, then moves the latest pointer. */
+    static void checkpoint(Transformer model, AdamW opt, Tokenizer tok, Path ckDir, long step) throws IOException {
+        String name = String.format("step-%07d", step);
+        Path tmp = ckDir.resolve(".tmp-" + name), dst = ckDir.resolve(name);
+        deleteTree(tmp);
+        Checkpoint.save(model, tmp, DType.F32, Long.MAX_VALUE);
+        tok.save(tmp);
+        Map<String, SafeTensors.Item> state = new LinkedHashMap<>();
+        List<Tensor> params = model.trainable();
+        for (int i = 0; i < params.size(); i++) {
+            state.put("m." + params.get(i).name(), new SafeTensors.Item(opt.firstMoments()[i], params.get(i).shape()));
+            state.put("v." + params.get(i).name(), new SafeTensors.Item(opt.secondMoments()[i], params.get(i).shape()));
+        }
+        SafeTensors.write(tmp.resolve("optimizer.safetensors"), state, DType.F32, Map.of("adam_steps", Long.toString(opt.steps())));
+        AtomicFiles.writeString(tmp.resolve("trainer.json"), "{\"step\": " + step + "}\n");
+        deleteTree(dst);
+        Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(ckDir.resolve("latest.txt"), name + "\n");
+        // Keep the two newest checkpoints.
+        try (var s = Files.list(ckDir)) {
+            List<Path> all = s.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().toList();
+            for (int i = 0; i + 2 < all.size(); i++) deleteTree(all.get(i));
+        }
+    }
+
+    private static long restoreOptimizer(Path ck, Transformer model, AdamW opt) throws IOException {
+        List<Tensor> params = model.trainable();
+        float[][] m = new float[params.size()][], v = new float[params.size()][];
+        long adamSteps;
+        try (SafeTensors st = SafeTensors.open(ck.resolve("optimizer.safetensors"))) {
+            for (int i = 0; i < params.size(); i++) {
+                m[i] = st.read("m." + params.get(i).name());
+                v[i] = st.read("v." + params.get(i).name());
+            }
+            adamSteps = Long.parseLong(st.metadata().get("adam_steps"));
+        }
+        opt.restore(adamSteps, m, v);
+        return JSON.readTree(ck.resolve("trainer.json").toFile()).get("step").asLong();
+    }
+
+    /** Drops metric rows past the step a resume starts from (written after the checkpoint, before a crash). */
+    private static void truncateMetrics(Path file, long step) throws IOException {
+        if (!Files.isRegularFile(file)) return;
+        List<String> keep = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank()) continue;
+            if (JSON.readTree(line).path("step").asLong() <= step) keep.add(line);
+        }
+        AtomicFiles.writeString(file, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
+    }
+
+    private static void appendMetrics(Path file, Map<String, Object> row) throws IOException {
+        Files.writeString(file, new ObjectMapper().writeValueAsString(row) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var s = Files.walk(p)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(x);
+        }
+    }
+
+    /** Peak resident set size of this process (VmHWM), or 0 where /proc is not available. */
+    public static long peakRss() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmHWM:")) return Long.parseLong(l.replaceAll("\\D", "")) * 1024;
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+package r1j.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import r1j.data.Corpus;
+import r1j.io.Checkpoint;
+import r1j.model.Transformer;
+
+/** Pretraining resumes exactly: an interrupted and resumed run ends with the same bits as an uninterrupted one. */
+class PretrainerTest {
+    @TempDir
+    Path tmp;
+
+    private PretrainConfig config(Path corpus) {
+        return new PretrainConfig("nano", corpus.toString(), null, 300, 32L * 4 * 12, 32, 4, 3e-3f, 3e-4f, 3, 0.1f, 1f,
+                0.01f, 0f, 0, 0f, 6, 2, 4, 7);
+    }
+
+    @Test
+    void interruptedAndResumedRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
+        Path corpus = tmp.resolve("corpus.txt");
+        try (Writer w = Files.newBufferedWriter(corpus)) {
+            Corpus.write(w, 40_000, Corpus.defaultMix(), 3);
+        }
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        Pretrainer.Result full = Pretrainer.run(config(corpus), tmp.resolve("a"), 0, quiet);
+        assertThat(full.steps()).isEqualTo(12);
+        Pretrainer.Result first = Pretrainer.run(config(corpus), tmp.resolve("b"), 5, quiet);
+        assertThat(first.finalModel()).isNull();
+        assertThat(first.steps()).isEqualTo(5);
+        Pretrainer.Result resumed = Pretrainer.run(config(corpus), tmp.resolve("b"), 0, quiet);
+        assertThat(resumed.steps()).isEqualTo(12);
+        Transformer a = Checkpoint.load(full.finalModel(), true), b = Checkpoint.load(resumed.finalModel(), true);
+        for (var e : a.tensors().entrySet()) {
+            assertThat(b.tensors().get(e.getKey()).data).as(e.getKey()).containsExactly(e.getValue().data);
+        }
+        assertThat(resumed.trainLoss()).isEqualTo(full.trainLoss());
+        // Each step's metrics appear once, the rows written after the last checkpoint before the stop dropped.
+        List<String> rows = Files.readAllLines(tmp.resolve("b/metrics.jsonl"));
+        assertThat(rows).hasSize(12);
+        assertThat(Files.readAllLines(tmp.resolve("a/metrics.jsonl"))).hasSize(12);
+        assertThat(full.trainLoss()).isLessThan(5.7f);
+    }
+
+    @Test
+    void refusesToMixRunsWithDifferentSettings() throws Exception {
+        Path corpus = tmp.resolve("corpus.txt");
+        try (Writer w = Files.newBufferedWriter(corpus)) {
+            Corpus.write(w, 20_000, Corpus.defaultMix(), 3);
+        }
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        Pretrainer.run(config(corpus), tmp.resolve("c"), 2, quiet);
+        PretrainConfig other = new PretrainConfig("nano", corpus.toString(), null, 300, 32L * 4 * 12, 32, 4, 3e-3f, 3e-4f, 3,
+                0.1f, 1f, 0.01f, 0f, 0, 0f, 6, 2, 4, 8);
+        assertThatThrownBy(() -> Pretrainer.run(other, tmp.resolve("c"), 0, quiet)).hasMessageContaining("holds a run with other settings");
+    }
+}
