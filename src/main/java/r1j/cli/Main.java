@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "r1j", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "The DeepSeek-R1 training workflow, from scratch in Java.",
         subcommands = {VersionCommand.class, InitCommand.class, TokenizerCommand.class, GenerateCommand.class,
-            LogprobsCommand.class, DataCommand.class, RewardCommand.class, PretrainCommand.class, BenchCommand.class,
+            LogprobsCommand.class, DataCommand.class, RewardCommand.class, PretrainCommand.class, EvalCommand.class,
+            CheckBaseCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")

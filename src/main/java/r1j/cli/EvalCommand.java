@@ -1,0 +1,121 @@
+package r1j.cli;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import r1j.data.Datasets;
+import r1j.data.Jsonl;
+import r1j.eval.Evaluator;
+import r1j.eval.Report;
+import r1j.io.Checkpoint;
+import r1j.model.Transformer;
+import r1j.tensor.VectorSupport;
+import r1j.tokenizer.Templates;
+import r1j.tokenizer.Tokenizer;
+
+/** {@code r1j eval}: the R1 evaluation protocol on a prompt/answer JSONL, overall and by slice. */
+@Command(name = "eval", description = "pass@1 over k samples, cons@k, pass@k, greedy accuracy, format, language, length, reflection.")
+public final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true)
+    Path model;
+
+    @Option(names = "--data", required = true, description = "JSONL with prompt and answer (r1j data tasks).")
+    Path data;
+
+    @Option(names = "--template", defaultValue = "r1-zero")
+    String template;
+
+    @Option(names = "--k", defaultValue = "8")
+    int k;
+
+    @Option(names = "--temperature", defaultValue = "0.6")
+    float temperature;
+
+    @Option(names = "--top-p", defaultValue = "0.95")
+    float topP;
+
+    @Option(names = "--max-new-tokens", defaultValue = "160")
+    int maxNewTokens;
+
+    @Option(names = "--limit", description = "Evaluate only the first N problems.")
+    Integer limit;
+
+    @Option(names = "--no-greedy", description = "Skip the greedy sample.")
+    boolean noGreedy;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--json", description = "One JSON object per slice on stdout.")
+    boolean json;
+
+    @Option(names = "--save-samples", description = "Write every sample with its judgement to this JSONL file.")
+    Path saveSamples;
+
+    @Override
+    public Integer call() throws Exception {
+        VectorSupport.logOnce();
+        Transformer m = Checkpoint.load(model, false);
+        Tokenizer tok = Tokenizer.load(model);
+        List<Datasets.Example> ex = Datasets.read(data, false).examples();
+        for (Datasets.Example e : ex) {
+            if (e.answer() == null) throw new UserError(data + ":" + e.line() + ": eval needs prompt/answer rows");
+        }
+        if (limit != null) ex = ex.subList(0, Math.min(limit, ex.size()));
+        Evaluator.Options o = new Evaluator.Options(Templates.parse(template), k, temperature, topP, maxNewTokens, !noGreedy, 64, seed);
+        long t0 = System.nanoTime();
+        List<Evaluator.ProblemResult> rs = Evaluator.run(m, tok, ex, o);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (saveSamples != null) {
+            try (PrintStream ps = new PrintStream(Files.newOutputStream(saveSamples), false, StandardCharsets.UTF_8)) {
+                for (Evaluator.ProblemResult r : rs) {
+                    for (int i = 0; i < r.samples().size(); i++) {
+                        Evaluator.Judged j = r.samples().get(i);
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("prompt", r.problem().prompt());
+                        row.put("answer", r.problem().answer());
+                        row.put("sample", i);
+                        row.put("completion", j.completion());
+                        row.put("extracted", j.answer());
+                        row.put("correct", j.correct());
+                        row.put("format", j.format());
+                        row.put("language", j.language());
+                        row.put("tokens", j.tokens());
+                        row.put("finish", j.finish());
+                        row.putAll(r.problem().meta());
+                        ps.println(Jsonl.write(row));
+                    }
+                }
+            }
+        }
+        List<Map<String, Object>> rows = Report.slices(rs, k);
+        if (json) {
+            for (Map<String, Object> r : rows) System.out.println(Jsonl.write(r));
+        } else {
+            printTable(rows, k);
+            System.err.printf("%d problems × %d samples in %.1f s%n", rs.size(), k, secs);
+        }
+        return 0;
+    }
+
+    static void printTable(List<Map<String, Object>> rows, int k) {
+        System.out.printf("%-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", "slice", "problems", "pass@1", "cons@" + k, "pass@" + k,
+                "greedy", "format", "language", "length", "reflect");
+        for (Map<String, Object> r : rows) {
+            System.out.printf("%-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", r.get("slice"), r.get("problems"), pct(r.get("pass@1")),
+                    pct(r.get("cons@" + k)), pct(r.get("pass@" + k)), pct(r.get("greedy")), pct(r.get("format")),
+                    pct(r.get("language")), r.get("length"), pct(r.get("reflection")));
+        }
+    }
+
+    static String pct(Object v) {
+        return v == null ? "-" : String.format("%.1f%%", 100 * ((Number) v).doubleValue());
+    }
+}

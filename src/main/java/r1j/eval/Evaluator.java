@@ -1,0 +1,83 @@
+package r1j.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import r1j.data.Datasets;
+import r1j.data.Rational;
+import r1j.generate.Completion;
+import r1j.generate.Generator;
+import r1j.generate.SamplingParams;
+import r1j.model.Transformer;
+import r1j.reward.Answers;
+import r1j.reward.FormatReward;
+import r1j.reward.LanguageConsistencyReward;
+import r1j.reward.Sample;
+import r1j.reward.WordListIdentifier;
+import r1j.tensor.Seeds;
+import r1j.tokenizer.Templates;
+import r1j.tokenizer.Tokenizer;
+
+/**
+ * The R1 evaluation protocol (DeepSeek-R1 report §3): k samples per problem at temperature 0.6 and top-p 0.95, pass@1
+ * as their mean accuracy, cons@k by majority vote over the extracted answers, pass@k by the unbiased estimator, plus
+ * a greedy sample; and the quantities the recipe's stages move: format rate, language consistency, completion
+ * length and the rate of reflection ("wait", "let me recheck", "espera"…).
+ */
+public final class Evaluator {
+    public record Options(Templates template, int k, float temperature, float topP, int maxNewTokens, boolean greedy,
+                          int maxBatch, long seed) {}
+
+    /** One completion, judged. */
+    public record Judged(String completion, int tokens, String finish, String answer, String answerKey, boolean correct,
+                         boolean format, double language, boolean reflection) {}
+
+    /** One problem with its samples and greedy completion. */
+    public record ProblemResult(Datasets.Example problem, List<Judged> samples, Judged greedy) {
+        public int correct() {
+            return (int) samples.stream().filter(Judged::correct).count();
+        }
+    }
+
+    private static final Pattern REFLECTION = Pattern.compile(
+            "\\b(wait|let me (re)?check|let me redo|let me recheck|espera|déjame revisar|lo rehago|revisemos)\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+
+    private Evaluator() {}
+
+    public static List<ProblemResult> run(Transformer model, Tokenizer tok, List<Datasets.Example> problems, Options o) {
+        int[] prefix = tok.encode(o.template().constantPrefix(), false);
+        List<Generator.Request> reqs = new ArrayList<>();
+        for (int i = 0; i < problems.size(); i++) {
+            reqs.add(new Generator.Request(tok.encode(o.template().variablePart(problems.get(i).prompt()), false), Seeds.mix(o.seed(), i)));
+        }
+        int[] stop = tok.eosId() == null ? new int[0] : new int[] {tok.eosId()};
+        Generator g = new Generator(model, tok, o.maxBatch());
+        SamplingParams sp = new SamplingParams(o.temperature(), o.topP(), 0, 0f, 1f, o.maxNewTokens(), List.of(), stop);
+        List<List<Completion>> sampled = g.generate(prefix, reqs, o.k(), sp, null);
+        List<List<Completion>> greedy = o.greedy() ? g.generate(prefix, reqs, 1, SamplingParams.greedy(o.maxNewTokens(), stop), null) : null;
+        List<ProblemResult> out = new ArrayList<>();
+        for (int i = 0; i < problems.size(); i++) {
+            Datasets.Example p = problems.get(i);
+            List<Judged> js = new ArrayList<>();
+            for (Completion c : sampled.get(i)) js.add(judge(p, c));
+            out.add(new ProblemResult(p, js, greedy == null ? null : judge(p, greedy.get(i).get(0))));
+        }
+        return out;
+    }
+
+    static Judged judge(Datasets.Example p, Completion c) {
+        String text = c.text();
+        Answers.Extracted e = Answers.extract(text, true);
+        boolean correct = Answers.matches(e.text(), p.answer(), "true".equals(p.meta().get("percent")));
+        Rational v = Answers.value(e.text(), false);
+        String key = v != null ? v.toString() : e.text().trim().toLowerCase(Locale.ROOT);
+        Sample s = new Sample(p.prompt(), text, p.answer(), p.language() == null ? Map.of() : Map.of("language", p.language()));
+        boolean format = new FormatReward().score(s).value() == 1;
+        double lang = new LanguageConsistencyReward(new WordListIdentifier()).score(s).value();
+        boolean reflection = REFLECTION.matcher(text).find();
+        return new Judged(text, c.tokens().length, c.finish().label(), e.text(), key, correct, format, lang, reflection);
+    }
+}

@@ -1,0 +1,80 @@
+package r1j.eval;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import r1j.data.Datasets;
+import r1j.reward.Answers;
+
+/** Evaluation results summarised overall and by difficulty, language, category and trap. */
+public final class Report {
+    private Report() {}
+
+    /** One row per slice: {slice, n, pass@1, cons@k, pass@k, greedy, format, language, length, reflection}. */
+    public static List<Map<String, Object>> slices(List<Evaluator.ProblemResult> rs, int k) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        rows.add(summarize("all", rs, k));
+        addBy(rows, rs, k, "difficulty", p -> String.valueOf(p.meta().get("difficulty")));
+        addBy(rows, rs, k, "language", p -> p.language());
+        addBy(rows, rs, k, "category", p -> String.valueOf(p.meta().get("category")));
+        addBy(rows, rs, k, "trap", p -> String.valueOf(p.meta().get("trap")));
+        return rows;
+    }
+
+    private static void addBy(List<Map<String, Object>> rows, List<Evaluator.ProblemResult> rs, int k, String name,
+                              Function<Datasets.Example, String> key) {
+        Map<String, List<Evaluator.ProblemResult>> groups = new TreeMap<>();
+        for (Evaluator.ProblemResult r : rs) {
+            String v = key.apply(r.problem());
+            if (v == null || v.equals("null")) continue;
+            groups.computeIfAbsent(v, x -> new ArrayList<>()).add(r);
+        }
+        if (groups.size() < 2) return;
+        for (var e : groups.entrySet()) rows.add(summarize(name + "=" + e.getKey(), e.getValue(), k));
+    }
+
+    static Map<String, Object> summarize(String slice, List<Evaluator.ProblemResult> rs, int k) {
+        double pass1 = 0, cons = 0, passk = 0, greedy = 0, format = 0, lang = 0, len = 0, refl = 0;
+        int samples = 0, greedyN = 0;
+        for (Evaluator.ProblemResult r : rs) {
+            int n = r.samples().size(), c = r.correct();
+            pass1 += (double) c / n;
+            passk += PassAtK.unbiased(n, c, Math.min(k, n));
+            List<String> keys = new ArrayList<>();
+            for (Evaluator.Judged j : r.samples()) {
+                keys.add(j.answerKey());
+                format += j.format() ? 1 : 0;
+                lang += j.language();
+                len += j.tokens();
+                refl += j.reflection() ? 1 : 0;
+                samples++;
+            }
+            String vote = PassAtK.majority(keys);
+            if (vote != null && Answers.matches(vote, r.problem().answer(), false)) cons++;
+            if (r.greedy() != null) {
+                greedyN++;
+                greedy += r.greedy().correct() ? 1 : 0;
+            }
+        }
+        int n = Math.max(1, rs.size());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("slice", slice);
+        m.put("problems", rs.size());
+        m.put("pass@1", round(pass1 / n));
+        m.put("cons@" + k, round(cons / n));
+        m.put("pass@" + k, round(passk / n));
+        m.put("greedy", greedyN == 0 ? null : round(greedy / greedyN));
+        m.put("format", round(format / Math.max(1, samples)));
+        m.put("language", round(lang / Math.max(1, samples)));
+        m.put("length", round(len / Math.max(1, samples)));
+        m.put("reflection", round(refl / Math.max(1, samples)));
+        return m;
+    }
+
+    static double round(double x) {
+        return Math.round(x * 10000) / 10000.0;
+    }
+}
