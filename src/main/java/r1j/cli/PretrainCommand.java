@@ -26,7 +26,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--vocab-size", defaultValue = "1024")
     int vocabSize;
 
-    @Option(names = "--tokens", defaultValue = "4000000", description = "Token budget (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tokens", defaultValue = "16000000", description = "Token budget (default: ${DEFAULT-VALUE}).")
     long tokens;
 
     @Option(names = "--seq-len", defaultValue = "256")
@@ -62,13 +62,13 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--mtp-lambda", defaultValue = "0.3")
     float mtpLambda;
 
-    @Option(names = "--eval-every", defaultValue = "100")
+    @Option(names = "--eval-every", defaultValue = "250")
     int evalEvery;
 
     @Option(names = "--eval-batches", defaultValue = "4")
     int evalBatches;
 
-    @Option(names = "--checkpoint-every", defaultValue = "200")
+    @Option(names = "--checkpoint-every", defaultValue = "500")
     int checkpointEvery;
 
     @Option(names = "--seed", defaultValue = "1")
@@ -77,13 +77,17 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--stop-after", defaultValue = "0", description = "Stop this process after N steps (resume later).")
     long stopAfter;
 
+    @Option(names = "--gate-every", defaultValue = "0",
+            description = "Check the base readiness gate every N steps and finish once it holds (0: train the whole budget).")
+    int gateEvery;
+
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
         if (seqLen < 2 || batch < 1 || tokens < 1) throw new UserError("--seq-len, --batch-size and --tokens must be positive");
         PretrainConfig c = new PretrainConfig(preset, corpus.toAbsolutePath().toString(),
                 tokenizer == null ? null : tokenizer.toAbsolutePath().toString(), vocabSize, tokens, seqLen, batch, lr, minLr,
-                warmup, weightDecay, clip, gamma, alpha, mtp, mtpLambda, evalEvery, evalBatches, checkpointEvery, seed);
+                warmup, weightDecay, clip, gamma, alpha, mtp, mtpLambda, evalEvery, evalBatches, checkpointEvery, seed, gateEvery);
         Pretrainer.Result r = Pretrainer.run(c, out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());
         return 0;

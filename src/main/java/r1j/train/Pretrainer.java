@@ -87,6 +87,7 @@ public final class Pretrainer {
         Progress progress = new Progress("pretrain", steps, log);
         long startStep = step, t0 = System.nanoTime(), tokensThisRun = 0;
         float loss = Float.NaN, val = Float.NaN;
+        boolean gatePassed = false;
         while (step < steps && (stopAfter <= 0 || step - startStep < stopAfter)) {
             TokenStream.Batch b = data.batch(false, c.batch_size(), c.seq_len(), c.seed(), step);
             for (Tensor p : params) p.zeroGrad();
@@ -116,19 +117,33 @@ public final class Pretrainer {
             row.put("expert_load_max_min", Math.round(ratio * 1000) / 1000.0);
             row.put("tokens", step * c.batch_size() * (long) c.seq_len());
             row.put("tokens_per_s", Math.round(tokensThisRun / secs));
+            row.put("rss_mb", currentRss() >> 20);
             appendMetrics(out.resolve("metrics.jsonl"), row);
             progress.update(step, startStep, String.format("loss %.3f%s | %.0f tok/s", loss,
                     Float.isNaN(val) ? "" : String.format(" val %.3f", val), tokensThisRun / secs));
             if (step % c.checkpoint_every() == 0 || step == steps) checkpoint(model, opt, tok, ckDir, step);
+            if (c.gate_every() > 0 && step % c.gate_every() == 0 && step < steps) {
+                r1j.eval.BaseGate.Result g = r1j.eval.BaseGate.check(model, tok, 100, c.seed(), 160);
+                model.resetExpertLoads();
+                log.printf("gate at step %d: single steps %.1f%%, pass@8 %.1f%% → %s%n", step, 100 * g.singleStep(),
+                        100 * g.passAt8(), g.passed() ? "passed" : "not yet");
+                if (g.passed()) {
+                    checkpoint(model, opt, tok, ckDir, step);
+                    gatePassed = true;
+                    break;
+                }
+            }
         }
         Path fin = out.resolve("final");
-        if (step == steps) {
+        if (step == steps || gatePassed) {
             Checkpoint.save(model, fin, DType.F32, Long.MAX_VALUE);
             tok.save(fin);
         }
         long rss = peakRss();
-        log.printf("%s at step %d/%d; peak RSS %,d MB%n", step == steps ? "finished" : "stopped", step, steps, rss >> 20);
-        return new Result(step == steps ? fin : null, step, loss, val, rss);
+        boolean done = step == steps || gatePassed;
+        log.printf("%s at step %d/%d; peak RSS %,d MB%n", gatePassed ? "gate passed, finished" : done ? "finished" : "stopped",
+                step, steps, rss >> 20);
+        return new Result(done ? fin : null, step, loss, val, rss);
     }
 
     private static AdamW.Config adamConfig(PretrainConfig c) {
@@ -249,9 +264,18 @@ public final class Pretrainer {
 
     /** Peak resident set size of this process (VmHWM), or 0 where /proc is not available. */
     public static long peakRss() {
+        return procStatus("VmHWM:");
+    }
+
+    /** Current resident set size (VmRSS), logged every step so that growth would show. */
+    public static long currentRss() {
+        return procStatus("VmRSS:");
+    }
+
+    private static long procStatus(String key) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith("VmHWM:")) return Long.parseLong(l.replaceAll("\\D", "")) * 1024;
+                if (l.startsWith(key)) return Long.parseLong(l.replaceAll("\\D", "")) * 1024;
             }
         } catch (IOException | RuntimeException e) {
             return 0;

@@ -22,7 +22,7 @@ class PretrainerTest {
 
     private PretrainConfig config(Path corpus) {
         return new PretrainConfig("nano", corpus.toString(), null, 300, 32L * 4 * 12, 32, 4, 3e-3f, 3e-4f, 3, 0.1f, 1f,
-                0.01f, 0f, 0, 0f, 6, 2, 4, 7);
+                0.01f, 0f, 0, 0f, 6, 2, 4, 7, 0);
     }
 
     @Test
@@ -60,7 +60,7 @@ class PretrainerTest {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Pretrainer.run(config(corpus), tmp.resolve("c"), 2, quiet);
         PretrainConfig other = new PretrainConfig("nano", corpus.toString(), null, 300, 32L * 4 * 12, 32, 4, 3e-3f, 3e-4f, 3,
-                0.1f, 1f, 0.01f, 0f, 0, 0f, 6, 2, 4, 8);
+                0.1f, 1f, 0.01f, 0f, 0, 0f, 6, 2, 4, 8, 0);
         assertThatThrownBy(() -> Pretrainer.run(other, tmp.resolve("c"), 0, quiet)).hasMessageContaining("holds a run with other settings");
     }
 }
