@@ -14,8 +14,12 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "tiny", description = "nano, tiny or small (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--corpus", required = true, description = "Text, one document per line (r1j data corpus).")
+    @Option(names = "--corpus", description = "Text, one document per line (r1j data corpus); by default the world's corpus "
+            + "of --corpus-tokens tokens is generated into the run folder.")
     Path corpus;
+
+    @Option(names = "--corpus-tokens", defaultValue = "20000000")
+    long corpusTokens;
 
     @Option(names = "--out", required = true, description = "The run folder.")
     Path out;
@@ -85,6 +89,18 @@ public final class PretrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VectorSupport.logOnce();
         if (seqLen < 2 || batch < 1 || tokens < 1) throw new UserError("--seq-len, --batch-size and --tokens must be positive");
+        if (corpus == null) {
+            corpus = out.resolve("corpus.txt");
+            if (!java.nio.file.Files.isRegularFile(corpus)) {
+                System.err.println("generating the world's corpus (" + corpusTokens + " tokens) → " + corpus);
+                java.nio.file.Files.createDirectories(out);
+                r1j.io.AtomicFiles.write(corpus, o -> {
+                    var w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o, java.nio.charset.StandardCharsets.UTF_8));
+                    r1j.data.Corpus.write(w, corpusTokens, r1j.data.Corpus.defaultMix(), seed);
+                    w.flush();
+                });
+            }
+        }
         PretrainConfig c = new PretrainConfig(preset, corpus.toAbsolutePath().toString(),
                 tokenizer == null ? null : tokenizer.toAbsolutePath().toString(), vocabSize, tokens, seqLen, batch, lr, minLr,
                 warmup, weightDecay, clip, gamma, alpha, mtp, mtpLambda, evalEvery, evalBatches, checkpointEvery, seed, gateEvery);

@@ -13,7 +13,12 @@ public final class BufferPool {
     private static final Map<Integer, ArrayDeque<float[]>> FREE = new HashMap<>();
     /** Arrays smaller than this are cheaper to allocate than to look up. */
     private static final int MIN_POOLED = 1024;
-    private static final long MAX_POOLED_FLOATS = Runtime.getRuntime().maxMemory() / 4 / 4;
+    /**
+     * At most this many pooled floats (a quarter of the heap, and never above 256 MB). Sizes that vary from step to
+     * step (an expert's share of the tokens) would otherwise fill the pool with arrays never asked for again; when
+     * the cap is reached the pool is emptied and refills with the sizes still in use.
+     */
+    private static final long MAX_POOLED_FLOATS = Math.min(Runtime.getRuntime().maxMemory() / 4 / 4, 64L << 20);
     private static long pooledFloats;
 
     private BufferPool() {}
@@ -43,7 +48,10 @@ public final class BufferPool {
     public static void give(float[] a) {
         if (a.length < MIN_POOLED) return;
         synchronized (FREE) {
-            if (pooledFloats + a.length > MAX_POOLED_FLOATS) return;
+            if (pooledFloats + a.length > MAX_POOLED_FLOATS) {
+                FREE.clear();
+                pooledFloats = 0;
+            }
             FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
             pooledFloats += a.length;
         }
