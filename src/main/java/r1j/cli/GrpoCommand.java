@@ -1,0 +1,36 @@
+package r1j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import r1j.rl.GrpoTrainer;
+import r1j.tensor.VectorSupport;
+
+/** {@code r1j grpo}: GRPO from a model folder on prompt/answer JSONL with rule-based rewards; resumable. */
+@Command(name = "grpo", description = "Reinforcement learning with GRPO and rule-based rewards (the same command resumes).")
+public final class GrpoCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "The starting model folder (the base).")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "prompt/answer JSONL (r1j data tasks --split train).")
+    Path data;
+
+    @Option(names = "--out", required = true)
+    Path out;
+
+    @Option(names = "--stop-after", defaultValue = "0", description = "Stop this process after N steps (resume later).")
+    long stopAfter;
+
+    @Mixin
+    GrpoOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        VectorSupport.logOnce();
+        GrpoTrainer.Result r = GrpoTrainer.run(options.config(), model, data, out, stopAfter, System.err);
+        if (r.finalModel() != null) System.out.println(r.finalModel());
+        return 0;
+    }
+}
