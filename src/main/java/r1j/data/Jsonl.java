@@ -82,6 +82,11 @@ public final class Jsonl {
         return out;
     }
 
+    /** The shared mapper, for converting rows read back into maps. */
+    public static ObjectMapper mapper() {
+        return JSON;
+    }
+
     public static String write(Object value) {
         try {
             return JSON.writeValueAsString(value);
