@@ -54,27 +54,14 @@ public final class BalanceBench {
             if (gamma > 0) m.updateRouterBiases(gamma);
             else m.resetExpertLoads();
             if (step == 0) {
-                start = worstRatio(acc);
+                start = Transformer.loadRatio(java.util.Arrays.asList(acc));
                 acc = null;
             } else if ((step + 1) % window == 0) {
-                end = worstRatio(acc);
+                end = Transformer.loadRatio(java.util.Arrays.asList(acc));
                 acc = null;
             }
         }
         return new Result(gamma, start, end, loss);
     }
 
-    /** max/min load over the experts of the worst layer; an expert with no tokens counts as one token. */
-    static double worstRatio(long[][] loads) {
-        double worst = 1;
-        for (long[] l : loads) {
-            long max = 0, min = Long.MAX_VALUE;
-            for (long x : l) {
-                max = Math.max(max, x);
-                min = Math.min(min, x);
-            }
-            worst = Math.max(worst, (double) max / Math.max(1, min));
-        }
-        return worst;
-    }
 }

@@ -245,6 +245,25 @@ public final class Transformer {
         return out;
     }
 
+    /** max/min tokens per expert since the last update, over the worst MoE layer (an idle expert counts as one). */
+    public double expertLoadRatio() {
+        return loadRatio(expertLoads());
+    }
+
+    /** max/min over the experts of the worst layer of per-layer token counts (an idle expert counts as one). */
+    public static double loadRatio(List<long[]> loads) {
+        double worst = 1;
+        for (long[] l : loads) {
+            long max = 0, min = Long.MAX_VALUE;
+            for (long x : l) {
+                max = Math.max(max, x);
+                min = Math.min(min, x);
+            }
+            worst = Math.max(worst, (double) max / Math.max(1, min));
+        }
+        return worst;
+    }
+
     /** The auxiliary-loss-free update of every router bias from the load since the last call (§5.1). */
     public void updateRouterBiases(float gamma) {
         for (Block b : allBlocks()) if (b.moe() != null) b.moe().updateBias(gamma);

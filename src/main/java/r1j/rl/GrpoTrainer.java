@@ -35,6 +35,7 @@ import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 import r1j.train.LrSchedule;
 import r1j.train.Progress;
+import r1j.train.TrainingCheckpoint;
 
 /**
  * GRPO (DeepSeekMath §4; DeepSeek-R1 §2.2) as R1-Zero runs it: each step takes B prompts, samples G completions of
@@ -68,16 +69,16 @@ public final class GrpoTrainer {
         List<Datasets.Example> prompts = new ArrayList<>();
         for (Datasets.Example e : Datasets.read(data, false).examples()) if (e.answer() != null) prompts.add(e);
         if (prompts.isEmpty()) throw new IllegalArgumentException(data + ": no prompt/answer rows");
-        Path ckDir = out.resolve("checkpoints"), latest = ckDir.resolve("latest.txt");
-        boolean resume = Files.isRegularFile(latest);
-        Path from = resume ? ckDir.resolve(Files.readString(latest).trim()) : base;
+        Path ckDir = out.resolve("checkpoints"), latest = TrainingCheckpoint.latest(ckDir);
+        boolean resume = latest != null;
+        Path from = resume ? latest : base;
         Transformer policy = Checkpoint.load(from, false);
-        Transformer reference = Checkpoint.load(resume ? ckDir.resolve(Files.readString(latest).trim()).resolve("reference") : base, false);
+        Transformer reference = Checkpoint.load(resume ? latest.resolve("reference") : base, false);
         Tokenizer tok = Tokenizer.load(from);
         AdamW opt = new AdamW(policy.trainable(), new AdamW.Config(0.9f, 0.99f, 1e-8f, c.weight_decay()));
         int step = 0;
         if (resume) {
-            step = restore(from, policy, opt);
+            step = (int) TrainingCheckpoint.restore(from, policy, opt);
             log.printf("resuming GRPO from %s (step %d)%n", from, step);
         }
         Templates template = Templates.parse(c.template());
@@ -94,12 +95,12 @@ public final class GrpoTrainer {
             step++;
             lastReward = (double) row.get("reward_mean");
             row.put("step", step);
-            appendLine(out.resolve("metrics.jsonl"), row);
+            TrainingCheckpoint.appendRow(out.resolve("metrics.jsonl"), row);
             progress.update(step, startStep, String.format("reward %.3f acc %.3f kl %.4f len %.0f | %.1f s/step",
                     row.get("reward_mean"), row.getOrDefault("accuracy", Double.NaN), row.get("kl"), row.get("length_mean"),
                     row.get("seconds")));
             if (c.ref_refresh_every() > 0 && step % c.ref_refresh_every() == 0) copyWeights(policy, reference);
-            if (step % c.checkpoint_every() == 0 || step == c.steps()) checkpoint(policy, reference, opt, tok, ckDir, step);
+            if (step % c.checkpoint_every() == 0 || step == c.steps()) TrainingCheckpoint.save(policy, opt, tok, ckDir, step, Map.of("reference", reference));
         }
         Path fin = out.resolve("final");
         if (step == c.steps()) {
@@ -225,7 +226,7 @@ public final class GrpoTrainer {
                 Map<String, Object> rs = new LinkedHashMap<>();
                 parts.get(i).get(0).forEach((k, v) -> rs.put(k, v.value()));
                 s.put("rewards", rs);
-                appendLine(out.resolve("samples.jsonl"), s);
+                TrainingCheckpoint.appendRow(out.resolve("samples.jsonl"), s);
             }
         }
         return row;
@@ -335,56 +336,6 @@ public final class GrpoTrainer {
 
     private static void copyWeights(Transformer from, Transformer to) {
         for (var e : from.tensors().entrySet()) System.arraycopy(e.getValue().data, 0, to.tensors().get(e.getKey()).data, 0, e.getValue().numel());
-    }
-
-    private static void checkpoint(Transformer policy, Transformer reference, AdamW opt, Tokenizer tok, Path ckDir, int step) throws IOException {
-        String name = String.format("step-%06d", step);
-        Path tmp = ckDir.resolve(".tmp-" + name), dst = ckDir.resolve(name);
-        deleteTree(tmp);
-        Checkpoint.save(policy, tmp, DType.F32, Long.MAX_VALUE);
-        tok.save(tmp);
-        Checkpoint.save(reference, tmp.resolve("reference"), DType.F32, Long.MAX_VALUE);
-        Map<String, SafeTensors.Item> state = new LinkedHashMap<>();
-        List<Tensor> params = policy.trainable();
-        for (int i = 0; i < params.size(); i++) {
-            state.put("m." + params.get(i).name(), new SafeTensors.Item(opt.firstMoments()[i], params.get(i).shape()));
-            state.put("v." + params.get(i).name(), new SafeTensors.Item(opt.secondMoments()[i], params.get(i).shape()));
-        }
-        SafeTensors.write(tmp.resolve("optimizer.safetensors"), state, DType.F32, Map.of("adam_steps", Long.toString(opt.steps())));
-        AtomicFiles.writeString(tmp.resolve("trainer.json"), "{\"step\": " + step + "}\n");
-        deleteTree(dst);
-        Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
-        AtomicFiles.writeString(ckDir.resolve("latest.txt"), name + "\n");
-        try (var s = Files.list(ckDir)) {
-            List<Path> all = s.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().toList();
-            for (int i = 0; i + 2 < all.size(); i++) deleteTree(all.get(i));
-        }
-    }
-
-    private static int restore(Path ck, Transformer policy, AdamW opt) throws IOException {
-        List<Tensor> params = policy.trainable();
-        float[][] m = new float[params.size()][], v = new float[params.size()][];
-        long adamSteps;
-        try (SafeTensors st = SafeTensors.open(ck.resolve("optimizer.safetensors"))) {
-            for (int i = 0; i < params.size(); i++) {
-                m[i] = st.read("m." + params.get(i).name());
-                v[i] = st.read("v." + params.get(i).name());
-            }
-            adamSteps = Long.parseLong(st.metadata().get("adam_steps"));
-        }
-        opt.restore(adamSteps, m, v);
-        return JSON.readTree(ck.resolve("trainer.json").toFile()).get("step").asInt();
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(x);
-        }
-    }
-
-    private static void appendLine(Path file, Map<String, Object> row) throws IOException {
-        Files.writeString(file, new ObjectMapper().writeValueAsString(row) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static double round(double x) {

@@ -63,10 +63,10 @@ public final class Pretrainer {
         long step = 0;
         AdamW opt;
         if (Files.isRegularFile(latest)) {
-            Path ck = ckDir.resolve(Files.readString(latest).trim());
+            Path ck = TrainingCheckpoint.latest(ckDir);
             model = Checkpoint.load(ck, true);
             opt = new AdamW(model.trainable(), adamConfig(c));
-            step = restoreOptimizer(ck, model, opt);
+            step = TrainingCheckpoint.restore(ck, model, opt);
             log.printf("resuming from %s (step %d)%n", ck, step);
         } else {
             ModelConfig mc = Presets.get(c.preset()).withVocabSize(tok.vocabSize()).withMtp(c.mtp_layers());
@@ -97,7 +97,7 @@ public final class Pretrainer {
             float norm = AdamW.clipGradNorm(params, c.grad_clip());
             float rate = lr.at(step);
             opt.step(rate);
-            double ratio = worstLoadRatio(model.expertLoads());
+            double ratio = model.expertLoadRatio();
             if (c.bias_update_speed() > 0) model.updateRouterBiases(c.bias_update_speed());
             loss = l.main().loss().item();
             float mtp = l.mtp() == null ? Float.NaN : l.mtp().item();
@@ -118,17 +118,17 @@ public final class Pretrainer {
             row.put("tokens", step * c.batch_size() * (long) c.seq_len());
             row.put("tokens_per_s", Math.round(tokensThisRun / secs));
             row.put("rss_mb", currentRss() >> 20);
-            appendMetrics(out.resolve("metrics.jsonl"), row);
+            TrainingCheckpoint.appendRow(out.resolve("metrics.jsonl"), row);
             progress.update(step, startStep, String.format("loss %.3f%s | %.0f tok/s", loss,
                     Float.isNaN(val) ? "" : String.format(" val %.3f", val), tokensThisRun / secs));
-            if (step % c.checkpoint_every() == 0 || step == steps) checkpoint(model, opt, tok, ckDir, step);
+            if (step % c.checkpoint_every() == 0 || step == steps) TrainingCheckpoint.save(model, opt, tok, ckDir, step, Map.of());
             if (c.gate_every() > 0 && step % c.gate_every() == 0 && step < steps) {
                 r1j.eval.BaseGate.Result g = r1j.eval.BaseGate.check(model, tok, 100, c.seed(), 160);
                 model.resetExpertLoads();
                 log.printf("gate at step %d: single steps %.1f%%, pass@8 %.1f%% → %s%n", step, 100 * g.singleStep(),
                         100 * g.passAt8(), g.passed() ? "passed" : "not yet");
                 if (g.passed()) {
-                    checkpoint(model, opt, tok, ckDir, step);
+                    TrainingCheckpoint.save(model, opt, tok, ckDir, step, Map.of());
                     gatePassed = true;
                     break;
                 }
@@ -169,19 +169,6 @@ public final class Pretrainer {
         return t;
     }
 
-    static double worstLoadRatio(List<long[]> loads) {
-        double worst = 1;
-        for (long[] l : loads) {
-            long max = 0, min = Long.MAX_VALUE;
-            for (long x : l) {
-                max = Math.max(max, x);
-                min = Math.min(min, x);
-            }
-            worst = Math.max(worst, (double) max / Math.max(1, min));
-        }
-        return worst;
-    }
-
     static float validationLoss(Transformer model, TokenStream data, PretrainConfig c) {
         if (data.validationTokens() < c.seq_len() + 2) return Float.NaN;
         double sum = 0;
@@ -198,48 +185,6 @@ public final class Pretrainer {
         return (float) (sum / c.eval_batches());
     }
 
-    // ---- checkpoints ------------------------------------------------------------------------------------------
-
-    /** Writes the checkpoint into a temporary folder, renames it into place, then moves the latest pointer. */
-    static void checkpoint(Transformer model, AdamW opt, Tokenizer tok, Path ckDir, long step) throws IOException {
-        String name = String.format("step-%07d", step);
-        Path tmp = ckDir.resolve(".tmp-" + name), dst = ckDir.resolve(name);
-        deleteTree(tmp);
-        Checkpoint.save(model, tmp, DType.F32, Long.MAX_VALUE);
-        tok.save(tmp);
-        Map<String, SafeTensors.Item> state = new LinkedHashMap<>();
-        List<Tensor> params = model.trainable();
-        for (int i = 0; i < params.size(); i++) {
-            state.put("m." + params.get(i).name(), new SafeTensors.Item(opt.firstMoments()[i], params.get(i).shape()));
-            state.put("v." + params.get(i).name(), new SafeTensors.Item(opt.secondMoments()[i], params.get(i).shape()));
-        }
-        SafeTensors.write(tmp.resolve("optimizer.safetensors"), state, DType.F32, Map.of("adam_steps", Long.toString(opt.steps())));
-        AtomicFiles.writeString(tmp.resolve("trainer.json"), "{\"step\": " + step + "}\n");
-        deleteTree(dst);
-        Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
-        AtomicFiles.writeString(ckDir.resolve("latest.txt"), name + "\n");
-        // Keep the two newest checkpoints.
-        try (var s = Files.list(ckDir)) {
-            List<Path> all = s.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().toList();
-            for (int i = 0; i + 2 < all.size(); i++) deleteTree(all.get(i));
-        }
-    }
-
-    private static long restoreOptimizer(Path ck, Transformer model, AdamW opt) throws IOException {
-        List<Tensor> params = model.trainable();
-        float[][] m = new float[params.size()][], v = new float[params.size()][];
-        long adamSteps;
-        try (SafeTensors st = SafeTensors.open(ck.resolve("optimizer.safetensors"))) {
-            for (int i = 0; i < params.size(); i++) {
-                m[i] = st.read("m." + params.get(i).name());
-                v[i] = st.read("v." + params.get(i).name());
-            }
-            adamSteps = Long.parseLong(st.metadata().get("adam_steps"));
-        }
-        opt.restore(adamSteps, m, v);
-        return JSON.readTree(ck.resolve("trainer.json").toFile()).get("step").asLong();
-    }
-
     /** Drops metric rows past the step a resume starts from (written after the checkpoint, before a crash). */
     private static void truncateMetrics(Path file, long step) throws IOException {
         if (!Files.isRegularFile(file)) return;
@@ -249,17 +194,6 @@ public final class Pretrainer {
             if (JSON.readTree(line).path("step").asLong() <= step) keep.add(line);
         }
         AtomicFiles.writeString(file, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
-    }
-
-    private static void appendMetrics(Path file, Map<String, Object> row) throws IOException {
-        Files.writeString(file, new ObjectMapper().writeValueAsString(row) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(x);
-        }
     }
 
     /** Peak resident set size of this process (VmHWM), or 0 where /proc is not available. */
