@@ -1,0 +1,161 @@
+package r1j.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import r1j.io.AtomicFiles;
+
+/**
+ * {@code r1j report}: one self-contained report.html for one or more run folders (styles and the small filter script
+ * inlined, charts as inline SVG): the settings, a chart per metric of metrics.jsonl with several runs overlaid, the
+ * evaluation tables (eval*.jsonl), and the samples with their rewards, filterable by correct and incorrect. Long
+ * series are averaged into at most 400 points, so the report stays small for runs of thousands of steps.
+ */
+public final class Html {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX_POINTS = 400;
+    private static final Set<String> NOT_PLOTTED = Set.of("step", "tokens", "lr");
+
+    private Html() {}
+
+    public static void write(List<Path> runs, Path out) throws IOException {
+        StringBuilder b = new StringBuilder();
+        b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>r1j report</title><style>")
+                .append("body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1{font-size:20px}h2{font-size:16px;margin-top:28px}")
+                .append(".charts{display:flex;flex-wrap:wrap;gap:12px}.chart{border:1px solid #e5e7eb;background:#fff}")
+                .append(".title{font-size:12px;font-weight:600}.tick{font-size:10px;fill:#555}.frame{fill:none;stroke:#ccc}")
+                .append(".grid{stroke:#f0f0f0}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;")
+                .append("text-align:left;vertical-align:top}th{background:#f7f7f7}.ok{color:#15803d}.bad{color:#b91c1c}")
+                .append("pre{white-space:pre-wrap;margin:0;max-width:760px}.legend span{margin-right:14px}</style></head><body>");
+        b.append("<h1>r1j report</h1>");
+        List<String> labels = new ArrayList<>();
+        for (Path r : runs) labels.add(r.getFileName() == null ? r.toString() : r.getFileName().toString());
+        b.append("<div class=\"legend\">");
+        for (int i = 0; i < runs.size(); i++) {
+            b.append("<span style=\"color:").append(Svg.COLORS[i % Svg.COLORS.length]).append("\">■ ").append(escape(labels.get(i))).append("</span>");
+        }
+        b.append("</div>");
+        // curves
+        List<Map<String, List<double[]>>> metrics = new ArrayList<>();
+        Set<String> keys = new LinkedHashSet<>();
+        for (Path r : runs) {
+            Map<String, List<double[]>> m = readMetrics(r.resolve("metrics.jsonl"));
+            metrics.add(m);
+            keys.addAll(m.keySet());
+        }
+        b.append("<h2>Curves</h2><div class=\"charts\">");
+        for (String k : keys) {
+            List<Series> series = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < runs.size(); i++) {
+                List<double[]> pts = metrics.get(i).get(k);
+                if (pts == null) continue;
+                series.add(Series.of(k, pts, MAX_POINTS));
+                names.add(labels.get(i));
+            }
+            b.append(Svg.chart(k, series, names));
+        }
+        b.append("</div>");
+        // settings and evaluations
+        for (int i = 0; i < runs.size(); i++) {
+            Path r = runs.get(i);
+            b.append("<h2>").append(escape(labels.get(i))).append("</h2>");
+            Path cfg = r.resolve("config.json");
+            if (Files.isRegularFile(cfg)) b.append("<h3>Settings</h3>").append(kvTable(JSON.readTree(cfg.toFile())));
+            try (var s = Files.list(r)) {
+                for (Path e : s.filter(p -> p.getFileName().toString().startsWith("eval") && p.toString().endsWith(".jsonl")).sorted().toList()) {
+                    b.append("<h3>").append(escape(e.getFileName().toString())).append("</h3>").append(rowsTable(readRows(e, 1000)));
+                }
+            }
+            Path samples = r.resolve("samples.jsonl");
+            if (Files.isRegularFile(samples)) b.append(samplesTable(readRows(samples, 300)));
+        }
+        b.append("<script>function filt(v){document.querySelectorAll('tr.sample').forEach(function(t){")
+                .append("t.style.display=(v==='all'||t.dataset.correct===v)?'':'none';});}</script></body></html>");
+        AtomicFiles.writeString(out, b.toString());
+    }
+
+    static Map<String, List<double[]>> readMetrics(Path file) throws IOException {
+        Map<String, List<double[]>> m = new LinkedHashMap<>();
+        if (!Files.isRegularFile(file)) return m;
+        int line = 0;
+        for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            line++;
+            if (l.isBlank()) continue;
+            JsonNode n = JSON.readTree(l);
+            double step = n.has("step") ? n.get("step").asDouble() : line;
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (NOT_PLOTTED.contains(e.getKey()) || !e.getValue().isNumber()) continue;
+                m.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new double[] {step, e.getValue().asDouble()});
+            }
+        }
+        return m;
+    }
+
+    private static List<JsonNode> readRows(Path file, int max) throws IOException {
+        List<JsonNode> rows = new ArrayList<>();
+        for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (l.isBlank()) continue;
+            rows.add(JSON.readTree(l));
+            if (rows.size() >= max) break;
+        }
+        return rows;
+    }
+
+    private static String kvTable(JsonNode n) {
+        StringBuilder b = new StringBuilder("<table>");
+        n.fields().forEachRemaining(e -> b.append("<tr><th>").append(escape(e.getKey())).append("</th><td>")
+                .append(escape(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString())).append("</td></tr>"));
+        return b.append("</table>").toString();
+    }
+
+    private static String rowsTable(List<JsonNode> rows) {
+        if (rows.isEmpty()) return "";
+        StringBuilder b = new StringBuilder("<table><tr>");
+        List<String> cols = new ArrayList<>();
+        rows.get(0).fieldNames().forEachRemaining(cols::add);
+        for (String c : cols) b.append("<th>").append(escape(c)).append("</th>");
+        b.append("</tr>");
+        for (JsonNode r : rows) {
+            b.append("<tr>");
+            for (String c : cols) {
+                JsonNode v = r.get(c);
+                String s = v == null || v.isNull() ? "-" : v.isNumber() && v.asDouble() <= 1 && v.asDouble() >= 0 && !c.equals("problems")
+                        ? String.format(java.util.Locale.ROOT, "%.1f%%", 100 * v.asDouble()) : v.asText();
+                b.append("<td>").append(escape(s)).append("</td>");
+            }
+            b.append("</tr>");
+        }
+        return b.append("</table>").toString();
+    }
+
+    private static String samplesTable(List<JsonNode> rows) {
+        StringBuilder b = new StringBuilder("<h3>Samples</h3><p>Show: <select onchange=\"filt(this.value)\">")
+                .append("<option value=\"all\">all</option><option value=\"yes\">correct</option><option value=\"no\">incorrect</option>")
+                .append("</select></p><table><tr><th>step</th><th>prompt</th><th>completion</th><th>rewards</th></tr>");
+        for (JsonNode r : rows) {
+            boolean correct = r.path("rewards").path("accuracy").asDouble(0) > 0 || r.path("correct").asBoolean(false);
+            b.append("<tr class=\"sample\" data-correct=\"").append(correct ? "yes" : "no").append("\"><td>")
+                    .append(r.path("step").asText("")).append("</td><td>").append(escape(r.path("prompt").asText()))
+                    .append("<br><small>answer ").append(escape(r.path("answer").asText())).append("</small></td><td><pre>")
+                    .append(escape(r.path("completion").asText())).append("</pre></td><td class=\"").append(correct ? "ok" : "bad")
+                    .append("\">").append(escape(r.path("rewards").toString())).append("</td></tr>");
+        }
+        return b.append("</table>").toString();
+    }
+
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
