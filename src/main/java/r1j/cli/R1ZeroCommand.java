@@ -106,7 +106,9 @@ public final class R1ZeroCommand implements Callable<Integer> {
         for (String key : List.of("pass@1", "cons@" + k, "pass@" + k, "greedy", "format", "language", "length", "reflection")) {
             System.out.printf("%-18s %10s %10s%n", key, before.get(0).get(key), after.get(0).get(key));
         }
+        r1j.report.Html.write(List.of(out.resolve("grpo"), out), out.resolve("report.html"));
         System.out.println("final model: " + fin);
+        System.out.println("report: " + out.resolve("report.html"));
         return 0;
     }
 

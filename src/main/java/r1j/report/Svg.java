@@ -41,8 +41,8 @@ final class Svg {
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>", L - 4, py + 3, fmt(v)));
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", L, W - R, py, py));
         }
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">%s</text>", L, H - 8, fmt(x0)));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">step %s</text>", W - R, H - 8, fmt(x1)));
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">step %d</text>", L, H - 8, Math.round(x0)));
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">step %d</text>", W - R, H - 8, Math.round(x1)));
         for (int s = 0; s < series.size(); s++) {
             Series se = series.get(s);
             StringBuilder px = new StringBuilder(), data = new StringBuilder();

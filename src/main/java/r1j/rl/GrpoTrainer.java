@@ -57,8 +57,9 @@ public final class GrpoTrainer {
     private record Rollout(int[] prompt, Completion completion, double reward, Map<String, Score> parts, double advantage,
                            boolean masked) {}
 
-    public static Result run(GrpoConfig c, Path base, Path data, Path out, long stopAfter, PrintStream log) throws IOException {
+    public static Result run(GrpoConfig c, Path base, Path data, Path out, long stopAfter, PrintStream console) throws IOException {
         Files.createDirectories(out);
+        PrintStream log = r1j.train.RunLog.tee(console, out);
         Path cfgFile = out.resolve("config.json");
         if (Files.exists(cfgFile)) {
             GrpoConfig prev = JSON.readValue(cfgFile.toFile(), GrpoConfig.class);
@@ -106,6 +107,7 @@ public final class GrpoTrainer {
         if (step == c.steps()) {
             Checkpoint.save(policy, fin, DType.F32, Long.MAX_VALUE);
             tok.save(fin);
+            r1j.report.Html.write(List.of(out), out.resolve("report.html"));
         }
         return new Result(step == c.steps() ? fin : null, step, lastReward);
     }

@@ -41,8 +41,9 @@ public final class Pretrainer {
     private Pretrainer() {}
 
     /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (for tests and budgets). */
-    public static Result run(PretrainConfig c, Path out, long stopAfter, PrintStream log) throws IOException {
+    public static Result run(PretrainConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
         Files.createDirectories(out);
+        PrintStream log = RunLog.tee(console, out);
         Path cfgFile = out.resolve("config.json");
         if (Files.exists(cfgFile)) {
             PretrainConfig prev = JSON.readValue(cfgFile.toFile(), PretrainConfig.class);
@@ -138,6 +139,7 @@ public final class Pretrainer {
         if (step == steps || gatePassed) {
             Checkpoint.save(model, fin, DType.F32, Long.MAX_VALUE);
             tok.save(fin);
+            r1j.report.Html.write(java.util.List.of(out), out.resolve("report.html"));
         }
         long rss = peakRss();
         boolean done = step == steps || gatePassed;
