@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
         description = "The DeepSeek-R1 training workflow, from scratch in Java.",
         subcommands = {VersionCommand.class, InitCommand.class, TokenizerCommand.class, GenerateCommand.class,
             LogprobsCommand.class, DataCommand.class, RewardCommand.class, PretrainCommand.class, EvalCommand.class,
-            CheckBaseCommand.class, GrpoCommand.class, R1ZeroCommand.class, ReportCommand.class, BenchCommand.class,
+            CheckBaseCommand.class, GrpoCommand.class, R1ZeroCommand.class, ReportCommand.class, ChatCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")

@@ -1,0 +1,98 @@
+package r1j.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import r1j.generate.Generator;
+import r1j.generate.SamplingParams;
+import r1j.io.Checkpoint;
+import r1j.model.Transformer;
+import r1j.tokenizer.SpecialTokens;
+import r1j.tokenizer.Templates;
+import r1j.tokenizer.Tokenizer;
+
+/**
+ * {@code r1j chat}: try a model in the terminal. The template is the one its run used (the "template" of config.json in
+ * the run folder that holds the model as final/), else R1-Zero; the reply streams as it is sampled. Commands: /reset
+ * (forget the conversation), /temp X, /quit.
+ */
+@Command(name = "chat", description = "Talk to a model in the terminal (/reset, /temp 0.6, /quit).")
+public final class ChatCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true)
+    Path model;
+
+    @Option(names = "--template", description = "r1-zero, chat or plain (default: from the run folder, else r1-zero).")
+    String template;
+
+    @Option(names = "--temperature", defaultValue = "0.6")
+    float temperature;
+
+    @Option(names = "--max-new-tokens", defaultValue = "256")
+    int maxNewTokens;
+
+    @Override
+    public Integer call() throws Exception {
+        Transformer m = Checkpoint.load(model, false);
+        if (!Files.isRegularFile(model.resolve("tokenizer.json"))) throw new UserError(model + ": no tokenizer.json");
+        Tokenizer tok = Tokenizer.load(model);
+        Templates t = Templates.parse(template != null ? template : templateOfRun(model));
+        Generator g = new Generator(m, tok, 1);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        StringBuilder history = new StringBuilder();
+        float temp = temperature;
+        System.out.println("r1j chat (" + t.id + " template) — /reset, /temp X, /quit");
+        long seed = 1;
+        while (true) {
+            System.out.print("> ");
+            System.out.flush();
+            String line = in.readLine();
+            if (line == null || line.equals("/quit")) return 0;
+            if (line.isBlank()) continue;
+            if (line.equals("/reset")) {
+                history.setLength(0);
+                System.out.println("(conversation forgotten)");
+                continue;
+            }
+            if (line.startsWith("/temp")) {
+                try {
+                    temp = Float.parseFloat(line.substring(5).trim());
+                    System.out.println("(temperature " + temp + ")");
+                } catch (NumberFormatException e) {
+                    System.out.println("(usage: /temp 0.6)");
+                }
+                continue;
+            }
+            // The chat format carries the conversation; the other formats answer one question at a time.
+            String question = t == Templates.CHAT && !history.isEmpty() ? history + SpecialTokens.USER + line : line;
+            int[] prefix = tok.encode(t.constantPrefix(), false);
+            int[] rest = tok.encode(t.variablePart(question), false);
+            SamplingParams p = new SamplingParams(temp, 0.95f, 0, 0f, 1f, maxNewTokens, List.of(), new int[] {tok.eosId()});
+            var c = g.generate(prefix, List.of(new Generator.Request(rest, seed++)), 1, p, (r, s, delta) -> {
+                System.out.print(delta);
+                System.out.flush();
+            }).get(0).get(0);
+            System.out.println();
+            if (t == Templates.CHAT) history.append(SpecialTokens.USER).append(line).append(SpecialTokens.ASSISTANT).append(c.text()).append(SpecialTokens.EOS);
+        }
+    }
+
+    /** The template recorded in the run folder that produced the model (model is run/final), or r1-zero. */
+    static String templateOfRun(Path model) {
+        try {
+            Path cfg = model.toAbsolutePath().getParent().resolve("config.json");
+            if (Files.isRegularFile(cfg)) {
+                var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cfg.toFile()).get("template");
+                if (n != null && n.isTextual()) return n.asText();
+            }
+        } catch (java.io.IOException e) {
+            // no readable run config: fall back
+        }
+        return "r1-zero";
+    }
+}
