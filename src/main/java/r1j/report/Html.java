@@ -66,6 +66,7 @@ public final class Html {
             b.append(Svg.chart(k, series, names));
         }
         b.append("</div>");
+        if (runs.size() > 1) b.append(comparison(keys, metrics, labels));
         // settings and evaluations
         for (int i = 0; i < runs.size(); i++) {
             Path r = runs.get(i);
@@ -101,6 +102,22 @@ public final class Html {
             }
         }
         return m;
+    }
+
+    /** The last value of every metric, one column per run. */
+    private static String comparison(Set<String> keys, List<Map<String, List<double[]>>> metrics, List<String> labels) {
+        StringBuilder b = new StringBuilder("<h2>Comparison (last value)</h2><table><tr><th>metric</th>");
+        for (String l : labels) b.append("<th>").append(escape(l)).append("</th>");
+        b.append("</tr>");
+        for (String k : keys) {
+            b.append("<tr><th>").append(escape(k)).append("</th>");
+            for (Map<String, List<double[]>> m : metrics) {
+                List<double[]> pts = m.get(k);
+                b.append("<td>").append(pts == null || pts.isEmpty() ? "-" : Svg.fmt(pts.get(pts.size() - 1)[1])).append("</td>");
+            }
+            b.append("</tr>");
+        }
+        return b.append("</table>").toString();
     }
 
     private static List<JsonNode> readRows(Path file, int max) throws IOException {

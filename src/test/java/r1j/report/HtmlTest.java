@@ -57,6 +57,7 @@ class HtmlTest {
         int count = 0;
         while (runs.find()) count++;
         assertThat(count).isEqualTo(2);
+        assertThat(html).contains("<h2>Comparison (last value)</h2>").contains("<th>loss</th><td>5.00e-05</td><td>5.00e-05</td>");
         assertThat(Files.size(out)).isLessThan(200_000);
         Matcher pm = Pattern.compile("data-points=\"([^\"]*)\"").matcher(html);
         assertThat(pm.find()).isTrue();
