@@ -51,10 +51,26 @@ public final class DataCommand implements Runnable {
                 description = "Category weights, e.g. arith=0.75,word=0.25 or general=1 (default: ${DEFAULT-VALUE}).")
         String categories;
 
+        @Option(names = "--levels", description = "Weights of arithmetic difficulty 1–5, e.g. 0.05,0.15,0.25,0.3,0.25 "
+                + "(default: 0.15,0.30,0.20,0.20,0.15).")
+        String levels;
+
         @Override
         public Integer call() throws IOException {
             if (n < 1) throw new UserError("--n must be positive");
-            World w = new World(World.Mix.defaults().withCategories(weights(categories)));
+            World.Mix mix = World.Mix.defaults().withCategories(weights(categories));
+            if (levels != null) {
+                String[] parts = levels.split(",");
+                if (parts.length != 5) throw new UserError("--levels needs five weights, for difficulties 1 to 5");
+                double[] lv = new double[5];
+                try {
+                    for (int i = 0; i < 5; i++) lv[i] = Double.parseDouble(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new UserError("--levels: '" + levels + "' is not five numbers");
+                }
+                mix = new World.Mix(lv, mix.trapShare(), mix.categories());
+            }
+            World w = new World(mix);
             List<Problem> ps = w.tasks(Splits.parse(split), n, seed);
             AtomicFiles.write(out, o -> {
                 for (Problem p : ps) o.write((Jsonl.write(p.row()) + "\n").getBytes(StandardCharsets.UTF_8));
