@@ -116,10 +116,4 @@ public final class KvCache {
         c.length = length;
         return c;
     }
-
-    /** Forgets everything after the first n tokens. */
-    public void truncate(int n) {
-        if (n < 0 || n > length) throw new IllegalArgumentException("truncate to " + n + " of " + length);
-        length = n;
-    }
 }

@@ -12,8 +12,4 @@ final class Weights {
         if (t == null) throw new IllegalArgumentException("missing tensor '" + name + "'");
         return t;
     }
-
-    static Tensor optional(Map<String, Tensor> p, String name) {
-        return p.get(name);
-    }
 }

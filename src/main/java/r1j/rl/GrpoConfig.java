@@ -1,9 +1,9 @@
 package r1j.rl;
 
 /**
- * Every setting of a GRPO run, written resolved to the run folder's config.json. Defaults follow world.md's
- * calibration for the miniature: G 8, 16 prompts per step, β 0.02, learning rate 5e-5 to 1e-4, token-level loss,
- * zero-spread groups skipped and counted, ε 0.2, temperature 1.0 for rollouts.
+ * Every setting of a GRPO run, written resolved to the run folder's config.json. The command line's defaults
+ * ({@code GrpoOptions}) follow world.md's calibration for the miniature: G 8, 16 prompts per step, β 0.02, learning
+ * rate 1e-4, token-level loss, zero-spread groups counted, ε 0.2, temperature 1.0 for rollouts.
  */
 public record GrpoConfig(
         String template, String rewards, String reward_weights, int group_size, int prompts_per_step, int mu,
@@ -11,12 +11,6 @@ public record GrpoConfig(
         boolean mask_truncated, boolean dynamic_sampling, int ref_refresh_every, float temperature, float top_p,
         float lr, int warmup_steps, int steps, int max_completion_tokens, int micro_batch, float grad_clip,
         float weight_decay, float bias_update_speed, int checkpoint_every, int sample_every, long seed) {
-
-    public static GrpoConfig defaults() {
-        return new GrpoConfig("r1-zero", "accuracy,format", null, 8, 16, 1, 0.2f, 0.2f, 0.02f,
-                Advantages.Scale.GROUP_STD_SAMPLE, GrpoObjective.Aggregation.TOKEN_MEAN, false, false, 0, 1.0f, 1.0f,
-                1e-4f, 10, 400, 128, 32, 1.0f, 0.0f, 0.0f, 50, 10, 1);
-    }
 
     boolean sameRunAs(GrpoConfig o) {
         return equals(o) || (template.equals(o.template) && group_size == o.group_size && prompts_per_step == o.prompts_per_step
