@@ -266,24 +266,20 @@ public record ModelConfig(
 
     /** A copy with another vocabulary size (the tokenizer decides it). */
     public ModelConfig withVocabSize(int v) {
-        return new ModelConfig(architectures, model_type, v, hidden_size, intermediate_size, num_hidden_layers,
-                num_attention_heads, num_key_value_heads, head_dim, hidden_act, rms_norm_eps, rope_theta, rope_scaling,
-                max_position_embeddings, tie_word_embeddings, attention_bias, attention_dropout, initializer_range,
-                bos_token_id, eos_token_id, torch_dtype, moe_intermediate_size, n_shared_experts, n_routed_experts,
-                num_experts_per_tok, routed_scaling_factor, n_group, topk_group, first_k_dense_replace, moe_layer_freq,
-                norm_topk_prob, scoring_func, topk_method, seq_aux, aux_loss_alpha, kv_lora_rank, q_lora_rank,
-                qk_nope_head_dim, qk_rope_head_dim, v_head_dim, num_nextn_predict_layers, rope_interleave);
+        return with("vocab_size", v);
     }
 
     /** A copy with another number of MTP modules. */
     public ModelConfig withMtp(int layers) {
-        return new ModelConfig(architectures, model_type, vocab_size, hidden_size, intermediate_size, num_hidden_layers,
-                num_attention_heads, num_key_value_heads, head_dim, hidden_act, rms_norm_eps, rope_theta, rope_scaling,
-                max_position_embeddings, tie_word_embeddings, attention_bias, attention_dropout, initializer_range,
-                bos_token_id, eos_token_id, torch_dtype, moe_intermediate_size, n_shared_experts, n_routed_experts,
-                num_experts_per_tok, routed_scaling_factor, n_group, topk_group, first_k_dense_replace, moe_layer_freq,
-                norm_topk_prob, scoring_func, topk_method, seq_aux, aux_loss_alpha, kv_lora_rank, q_lora_rank,
-                qk_nope_head_dim, qk_rope_head_dim, v_head_dim, layers, rope_interleave);
+        return with("num_nextn_predict_layers", layers);
+    }
+
+    /** A copy with one config.json key changed. */
+    private ModelConfig with(String key, Object value) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = JSON.convertValue(this, LinkedHashMap.class);
+        m.put(key, value);
+        return JSON.convertValue(m, ModelConfig.class);
     }
 
     /** A DeepSeek-V3 config with the given shapes and V3's defaults for the rest. */
