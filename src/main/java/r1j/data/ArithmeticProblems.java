@@ -75,21 +75,13 @@ public final class ArithmeticProblems {
                 if (r.nextBoolean()) {
                     num(t, r, words);
                     op(t, r);
-                    t.add(new Expr.Token("(", 0, false));
-                    num(t, r, words);
-                    op(t, r);
-                    paren(t, r, words);
-                    t.add(new Expr.Token(")", 0, false));
+                    nested(t, r, words);
                     op(t, r);
                     num(t, r, words);
                 } else {
                     paren(t, r, words);
                     op(t, r);
-                    t.add(new Expr.Token("(", 0, false));
-                    num(t, r, words);
-                    op(t, r);
-                    paren(t, r, words);
-                    t.add(new Expr.Token(")", 0, false));
+                    nested(t, r, words);
                 }
             }
             default -> throw new IllegalArgumentException("difficulty must be 1–5, got " + level);
@@ -109,6 +101,15 @@ public final class ArithmeticProblems {
         num(t, r, words);
         op(t, r);
         num(t, r, words);
+        t.add(new Expr.Token(")", 0, false));
+    }
+
+    /** (b op (c op d)): two levels of parentheses. */
+    private static void nested(List<Expr.Token> t, SplittableRandom r, boolean words) {
+        t.add(new Expr.Token("(", 0, false));
+        num(t, r, words);
+        op(t, r);
+        paren(t, r, words);
         t.add(new Expr.Token(")", 0, false));
     }
 
