@@ -21,7 +21,7 @@ import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
 /** {@code r1j eval}: the R1 evaluation protocol on a prompt/answer JSONL, overall and by slice. */
-@Command(name = "eval", description = "pass@1 over k samples, cons@k, pass@k, greedy accuracy, format, language, length, reflection.")
+@Command(name = "eval", description = "pass@1 over k samples, cons@k, pass@k, greedy accuracy, format, readable, language, length, reflection.")
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true)
     Path model;
@@ -86,6 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
                         row.put("extracted", j.answer());
                         row.put("correct", j.correct());
                         row.put("format", j.format());
+                        row.put("readable", j.readable());
                         row.put("language", j.language());
                         row.put("tokens", j.tokens());
                         row.put("finish", j.finish());
@@ -106,12 +107,12 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     static void printTable(List<Map<String, Object>> rows, int k) {
-        System.out.printf("%-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", "slice", "problems", "pass@1", "cons@" + k, "pass@" + k,
-                "greedy", "format", "language", "length", "reflect");
+        System.out.printf("%-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", "slice", "problems", "pass@1", "cons@" + k, "pass@" + k,
+                "greedy", "format", "readable", "language", "length", "reflect");
         for (Map<String, Object> r : rows) {
-            System.out.printf("%-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", r.get("slice"), r.get("problems"), pct(r.get("pass@1")),
+            System.out.printf("%-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", r.get("slice"), r.get("problems"), pct(r.get("pass@1")),
                     pct(r.get("cons@" + k)), pct(r.get("pass@" + k)), pct(r.get("greedy")), pct(r.get("format")),
-                    pct(r.get("language")), r.get("length"), pct(r.get("reflection")));
+                    pct(r.get("readable")), pct(r.get("language")), r.get("length"), pct(r.get("reflection")));
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * "a op b = c"; a third of them sit in the R1-Zero template, a third carry the think/answer tags without it, the rest
  * are plain prose ending with "The answer is …" / "La respuesta es …".
  */
-final class Documents {
+public final class Documents {
     private static final String[] GIBBERISH = {"blorp", "zig", "qua", "ffft", "mrr", "plin", "zork", "ta", "bip", "glo"};
 
     private Documents() {}
@@ -62,7 +62,8 @@ final class Documents {
         return p.prompt() + (es ? " Solución: " : " Solution: ") + reasoning + (es ? ". La respuesta es " : ". The answer is ") + answer + ".";
     }
 
-    static String steps(List<Expr.Step> steps, String language, boolean sentences) {
+    /** Steps in the careful solutions' phrasing: "First, a op b = c. Then, … Finally, …", or comma-separated. */
+    public static String steps(List<Expr.Step> steps, String language, boolean sentences) {
         boolean es = "es".equals(language);
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {

@@ -130,7 +130,7 @@ public final class Expr {
         return true;
     }
 
-    static int apply(int a, String op, int b) {
+    public static int apply(int a, String op, int b) {
         return switch (op) {
             case "+" -> a + b;
             case "-" -> a - b;

@@ -94,4 +94,23 @@ public final class Jsonl {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Writes rows as a JSONL file, atomically (a crash leaves the old file or none, never half a file). */
+    public static void writeAll(Path file, Iterable<?> rows) throws IOException {
+        if (file.getParent() != null) java.nio.file.Files.createDirectories(file.getParent());
+        r1j.io.AtomicFiles.write(file, o -> {
+            for (Object r : rows) o.write((write(r) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        });
+    }
+
+    /** The rows of a JSONL file as maps, in order. */
+    public static List<java.util.Map<String, Object>> readMaps(Path file) throws IOException {
+        List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        for (Row r : read(file)) {
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> m = JSON.convertValue(r.node(), java.util.LinkedHashMap.class);
+            out.add(m);
+        }
+        return out;
+    }
 }

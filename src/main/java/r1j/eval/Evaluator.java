@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import r1j.data.Datasets;
 import r1j.data.Rational;
 import r1j.generate.Completion;
@@ -14,6 +13,7 @@ import r1j.model.Transformer;
 import r1j.reward.Answers;
 import r1j.reward.FormatReward;
 import r1j.reward.LanguageConsistencyReward;
+import r1j.reward.ReadableFormat;
 import r1j.reward.Sample;
 import r1j.reward.WordListIdentifier;
 import r1j.tensor.Seeds;
@@ -23,7 +23,8 @@ import r1j.tokenizer.Tokenizer;
 /**
  * The R1 evaluation protocol (DeepSeek-R1 report §3): k samples per problem at temperature 0.6 and top-p 0.95, pass@1
  * as their mean accuracy, cons@k by majority vote over the extracted answers, pass@k by the unbiased estimator, plus
- * a greedy sample; and the quantities the recipe's stages move: format rate, language consistency, completion
+ * a greedy sample; and the quantities the recipe's stages move: format rate (R1-Zero's tags), readable share (the
+ * cold-start format), language consistency, completion
  * length and the rate of reflection ("wait", "let me recheck", "espera"…).
  */
 public final class Evaluator {
@@ -32,7 +33,7 @@ public final class Evaluator {
 
     /** One completion, judged. */
     public record Judged(String completion, int tokens, String finish, String answer, String answerKey, boolean correct,
-                         boolean format, double language, boolean reflection) {}
+                         boolean format, boolean readable, double language, boolean reflection) {}
 
     /** One problem with its samples and greedy completion. */
     public record ProblemResult(Datasets.Example problem, List<Judged> samples, Judged greedy) {
@@ -40,10 +41,6 @@ public final class Evaluator {
             return (int) samples.stream().filter(Judged::correct).count();
         }
     }
-
-    private static final Pattern REFLECTION = Pattern.compile(
-            "\\b(wait|let me (re)?check|let me redo|let me recheck|espera|déjame revisar|lo rehago|revisemos)\\b",
-            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
     private Evaluator() {}
 
@@ -76,8 +73,9 @@ public final class Evaluator {
         String key = v != null ? v.toString() : e.text().trim().toLowerCase(Locale.ROOT);
         Sample s = new Sample(p.prompt(), text, p.answer(), p.language() == null ? Map.of() : Map.of("language", p.language()));
         boolean format = new FormatReward().score(s).value() == 1;
+        boolean readable = new ReadableFormat().score(s).value() == 1;
         double lang = new LanguageConsistencyReward(new WordListIdentifier()).score(s).value();
-        boolean reflection = REFLECTION.matcher(text).find();
-        return new Judged(text, c.tokens().length, c.finish().label(), e.text(), key, correct, format, lang, reflection);
+        boolean reflection = r1j.reward.Reflection.in(text);
+        return new Judged(text, c.tokens().length, c.finish().label(), e.text(), key, correct, format, readable, lang, reflection);
     }
 }

@@ -23,7 +23,7 @@ public final class Rewards {
         this.weights = weights.clone();
     }
 
-    /** Rewards by name: accuracy, format, language, repetition, overlong (optionally name@reasoning or @summary). */
+    /** Rewards by name: accuracy, format, readable, language, repetition, overlong (optionally name@reasoning or @summary). */
     public static Reward byName(String name) {
         int at = name.indexOf('@');
         if (at > 0) return byName(name.substring(0, at)).on(Segment.valueOf(name.substring(at + 1).toUpperCase(java.util.Locale.ROOT)));
@@ -31,17 +31,18 @@ public final class Rewards {
             case "accuracy" -> new AccuracyReward(true);
             case "accuracy-strict" -> new AccuracyReward(false);
             case "format" -> new FormatReward();
+            case "readable" -> new ReadableFormat();
             case "language" -> new LanguageConsistencyReward(new WordListIdentifier());
             case "repetition" -> new RepetitionPenalty(3);
             case "overlong" -> new OverlongPenalty(512, 128);
             default -> throw new IllegalArgumentException("unknown reward '" + name
-                    + "' (accuracy, accuracy-strict, format, language, repetition, overlong)");
+                    + "' (accuracy, accuracy-strict, format, readable, language, repetition, overlong)");
         };
     }
 
     /** The default weight of a reward when none is given: the worked example's 0.1 for format, else 1. */
     public static double defaultWeight(String name) {
-        return name.startsWith("format") ? 0.1 : 1.0;
+        return name.startsWith("format") || name.startsWith("readable") ? 0.1 : 1.0;
     }
 
     public static Rewards parse(String names, String weights) {

@@ -1,7 +1,5 @@
 package r1j.rl;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.regex.Pattern;
 import r1j.data.Datasets;
 import r1j.generate.Completion;
 import r1j.generate.Generator;
@@ -45,10 +42,6 @@ import r1j.train.TrainingCheckpoint;
  * sampler returns are π_old, and the largest difference from the trainer's recomputation is logged every step.
  */
 public final class GrpoTrainer {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Pattern REFLECTION = Pattern.compile("\\b(wait|let me (re)?check|let me redo|espera|déjame revisar|lo rehago)\\b",
-            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-
     public record Result(Path finalModel, int steps, double lastReward) {}
 
     private GrpoTrainer() {}
@@ -60,13 +53,7 @@ public final class GrpoTrainer {
     public static Result run(GrpoConfig c, Path base, Path data, Path out, long stopAfter, PrintStream console) throws IOException {
         Files.createDirectories(out);
         PrintStream log = r1j.train.RunLog.tee(console, out);
-        Path cfgFile = out.resolve("config.json");
-        if (Files.exists(cfgFile)) {
-            GrpoConfig prev = JSON.readValue(cfgFile.toFile(), GrpoConfig.class);
-            if (!prev.sameRunAs(c)) throw new IllegalArgumentException(out + " holds a GRPO run with other settings (" + cfgFile + ")");
-        } else {
-            AtomicFiles.writeString(cfgFile, JSON.writeValueAsString(c) + "\n");
-        }
+        TrainingCheckpoint.pinConfig(out, c, GrpoConfig.class, GrpoConfig::sameRunAs);
         List<Datasets.Example> prompts = new ArrayList<>();
         for (Datasets.Example e : Datasets.read(data, false).examples()) if (e.answer() != null) prompts.add(e);
         if (prompts.isEmpty()) throw new IllegalArgumentException(data + ": no prompt/answer rows");
@@ -186,7 +173,7 @@ public final class GrpoTrainer {
                 tokens += cp.tokens().length;
                 maxLen = Math.max(maxLen, cp.tokens().length);
                 if (cp.finish() == Completion.Finish.LENGTH) truncated++;
-                if (REFLECTION.matcher(cp.text()).find()) reflect++;
+                if (r1j.reward.Reflection.in(cp.text())) reflect++;
                 for (float lp : cp.sampleLogprobs()) {
                     entropy -= lp;
                     entropyTokens++;

@@ -1,7 +1,5 @@
 package r1j.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +32,6 @@ import r1j.tokenizer.Tokenizer;
  * data order, optimizer state and router biases, and ends bit-identical to an uninterrupted run.
  */
 public final class Pretrainer {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public record Result(Path finalModel, long steps, float trainLoss, float validationLoss, long peakRssBytes) {}
 
@@ -44,16 +41,7 @@ public final class Pretrainer {
     public static Result run(PretrainConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
         Files.createDirectories(out);
         PrintStream log = RunLog.tee(console, out);
-        Path cfgFile = out.resolve("config.json");
-        if (Files.exists(cfgFile)) {
-            PretrainConfig prev = JSON.readValue(cfgFile.toFile(), PretrainConfig.class);
-            if (!prev.sameRunAs(c)) {
-                throw new IllegalArgumentException(out + " holds a run with other settings (" + cfgFile
-                        + "); choose another --out or delete it");
-            }
-        } else {
-            AtomicFiles.writeString(cfgFile, JSON.writeValueAsString(c) + "\n");
-        }
+        TrainingCheckpoint.pinConfig(out, c, PretrainConfig.class, PretrainConfig::sameRunAs);
         Tokenizer tok = tokenizer(c, out, log);
         TokenStream data = TokenStream.of(c.corpusPath(), tok);
         log.printf("corpus: %,d train tokens, %,d validation tokens; vocabulary %d%n", data.trainTokens(), data.validationTokens(), tok.vocabSize());
@@ -79,7 +67,7 @@ public final class Pretrainer {
                     + model.config().max_position_embeddings());
         }
         log.printf("model: %,d parameters (%,d active per token)%n", model.parameterCount(), model.activeParameterCount());
-        truncateMetrics(out.resolve("metrics.jsonl"), step);
+        TrainingCheckpoint.truncateMetrics(out.resolve("metrics.jsonl"), step);
 
         long steps = c.steps();
         LrSchedule lr = new LrSchedule(c.lr(), c.min_lr(), c.warmup_steps(), (int) steps, LrSchedule.Decay.COSINE);
@@ -185,17 +173,6 @@ public final class Pretrainer {
         }
         model.resetExpertLoads();
         return (float) (sum / c.eval_batches());
-    }
-
-    /** Drops metric rows past the step a resume starts from (written after the checkpoint, before a crash). */
-    private static void truncateMetrics(Path file, long step) throws IOException {
-        if (!Files.isRegularFile(file)) return;
-        List<String> keep = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            if (line.isBlank()) continue;
-            if (JSON.readTree(line).path("step").asLong() <= step) keep.add(line);
-        }
-        AtomicFiles.writeString(file, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
     }
 
     /** Peak resident set size of this process (VmHWM), or 0 where /proc is not available. */

@@ -76,6 +76,35 @@ public final class TrainingCheckpoint {
         return JSON.readTree(ck.resolve("trainer.json").toFile()).get("step").asLong();
     }
 
+    /**
+     * Writes the run's resolved settings to out/config.json, or, when the folder already holds a run, checks that it
+     * is the same run (so that the same command resumes it and another one does not silently mix with it).
+     */
+    public static <T> void pinConfig(Path out, T config, Class<T> type, java.util.function.BiPredicate<T, T> sameRun)
+            throws IOException {
+        Path file = out.resolve("config.json");
+        var mapper = new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        if (Files.exists(file)) {
+            T prev = mapper.readValue(file.toFile(), type);
+            if (!sameRun.test(prev, config)) {
+                throw new IllegalArgumentException(out + " holds a run with other settings (" + file + "); choose another --out or delete it");
+            }
+        } else {
+            AtomicFiles.writeString(file, mapper.writeValueAsString(config) + "\n");
+        }
+    }
+
+    /** Drops metric rows past the step a resume starts from (written after the checkpoint, before a crash). */
+    public static void truncateMetrics(Path file, long step) throws IOException {
+        if (!Files.isRegularFile(file)) return;
+        List<String> keep = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank()) continue;
+            if (JSON.readTree(line).path("step").asLong() <= step) keep.add(line);
+        }
+        AtomicFiles.writeString(file, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
+    }
+
     /** Appends one JSON row to a JSONL log. */
     public static void appendRow(Path file, Map<String, Object> row) throws IOException {
         Files.writeString(file, JSON.writeValueAsString(row) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -1,0 +1,160 @@
+package r1j.coldstart;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import r1j.data.Datasets;
+import r1j.data.Documents;
+import r1j.data.Expr;
+import r1j.eval.Evaluator;
+import r1j.model.Transformer;
+import r1j.reward.Answers;
+import r1j.reward.LanguageConsistencyReward;
+import r1j.reward.ReadableFormat;
+import r1j.reward.Reflection;
+import r1j.reward.Sample;
+import r1j.reward.WordListIdentifier;
+import r1j.tensor.Seeds;
+import r1j.tokenizer.SpecialTokens;
+import r1j.tokenizer.Templates;
+import r1j.tokenizer.Tokenizer;
+
+/**
+ * Cold-start data (DeepSeek-R1 §2.3.1) from the report's three sources, each a separate step whose rows carry their
+ * provenance ({@code source}, {@code raw}: what the model wrote):
+ * <ul>
+ *   <li>{@link #fewShot}: the base model prompted with worked examples in the readable format, then the problem;</li>
+ *   <li>{@link #direct}: the base model prompted for a solution; replies that reflect and verify ("wait, let me
+ *       recheck") are kept and put into the readable format by the {@link Annotator};</li>
+ *   <li>{@link #refined}: R1-Zero's replies, refined by the {@link Annotator}.</li>
+ * </ul>
+ * {@link #filter} then keeps rows whose answer is right, whose format is readable, whose reasoning is entirely in the
+ * prompt's language and whose steps are all true, without duplicates.
+ */
+public final class ColdStart {
+    /** Sampling settings shared by the sources. */
+    public record Sampling(int samples, float temperature, int maxNewTokens, long seed) {}
+
+    private static final LanguageConsistencyReward LANGUAGE = new LanguageConsistencyReward(new WordListIdentifier());
+
+    private ColdStart() {}
+
+    /** The readable solution of a world problem, written from its correct steps (the few-shot examples). */
+    public static String worked(Expr e, String answer, String language) {
+        List<Expr.Step> steps = e.correctSteps();
+        String reasoning = Documents.steps(steps, language, true) + ".";
+        return ReadableFormat.render(reasoning, ReadableFormat.summary(steps.get(steps.size() - 1).render() + ".", answer, language));
+    }
+
+    /**
+     * Few-shot prompting: {@code shots} worked examples in the problem's language, each ended by EOS as documents are
+     * in pretraining, then the problem and the opening delimiter, which the reply continues.
+     */
+    public static List<Map<String, Object>> fewShot(Transformer base, Tokenizer tok, List<Datasets.Example> problems,
+                                                    List<Datasets.Example> examples, int shots, Sampling s) {
+        List<Datasets.Example> prompted = new ArrayList<>();
+        for (int i = 0; i < problems.size(); i++) {
+            Datasets.Example p = problems.get(i);
+            SplittableRandom r = new SplittableRandom(Seeds.mix(s.seed(), i, 5));
+            StringBuilder sb = new StringBuilder();
+            int added = 0;
+            for (int tries = 0; added < shots && tries < 50 * shots; tries++) {
+                Datasets.Example ex = examples.get(r.nextInt(examples.size()));
+                if (ex.prompt().equals(p.prompt()) || !String.valueOf(ex.language()).equals(String.valueOf(p.language()))) continue;
+                sb.append(ex.prompt()).append(' ').append(ex.completion()).append(SpecialTokens.EOS);
+                added++;
+            }
+            sb.append(p.prompt()).append(' ').append(SpecialTokens.SPECIAL);
+            prompted.add(new Datasets.Example(p.line(), sb.toString(), p.answer(), null, null, p.meta()));
+        }
+        List<Evaluator.ProblemResult> rs = sample(base, tok, Templates.PLAIN, prompted, s);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < rs.size(); i++) {
+            for (Evaluator.Judged j : rs.get(i).samples()) {
+                String reply = SpecialTokens.SPECIAL + j.completion().replace(SpecialTokens.EOS, "");
+                out.add(row(problems.get(i), reply, "fewshot", j.completion()));
+            }
+        }
+        return out;
+    }
+
+    /** Direct prompting for a solution; replies that reflect are annotated into the readable format. */
+    public static List<Map<String, Object>> direct(Transformer base, Tokenizer tok, List<Datasets.Example> problems, Sampling s) {
+        List<Datasets.Example> prompted = new ArrayList<>();
+        for (Datasets.Example p : problems) {
+            String cue = "es".equals(p.language()) ? " Solución:" : " Solution:";
+            prompted.add(new Datasets.Example(p.line(), p.prompt() + cue, p.answer(), null, null, p.meta()));
+        }
+        List<Evaluator.ProblemResult> rs = sample(base, tok, Templates.PLAIN, prompted, s);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < rs.size(); i++) {
+            for (Evaluator.Judged j : rs.get(i).samples()) {
+                if (!j.correct() || !Reflection.in(j.completion())) continue;
+                Annotator.Outcome a = Annotator.rewrite(j.completion(), problems.get(i).language());
+                if (a.kept()) out.add(row(problems.get(i), a.completion(), "direct", j.completion()));
+            }
+        }
+        return out;
+    }
+
+    /** R1-Zero's replies (R1-Zero template), the correct ones refined by the annotator. */
+    public static List<Map<String, Object>> refined(Transformer r1Zero, Tokenizer tok, List<Datasets.Example> problems, Sampling s) {
+        List<Evaluator.ProblemResult> rs = sample(r1Zero, tok, Templates.R1_ZERO, problems, s);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < rs.size(); i++) {
+            for (Evaluator.Judged j : rs.get(i).samples()) {
+                if (!j.correct()) continue;
+                Annotator.Outcome a = Annotator.rewrite(j.completion(), problems.get(i).language());
+                if (a.kept()) out.add(row(problems.get(i), a.completion(), "r1zero", j.completion()));
+            }
+        }
+        return out;
+    }
+
+    /** What {@link #filter} kept, and how many rows each rule dropped. */
+    public record Filtered(List<Map<String, Object>> rows, Map<String, Integer> dropped) {}
+
+    /** Keeps rows with the right answer, readable format, one language and true steps; drops duplicates. */
+    public static Filtered filter(List<Map<String, Object>> rows) {
+        List<Map<String, Object>> kept = new ArrayList<>();
+        Map<String, Integer> dropped = new LinkedHashMap<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (Map<String, Object> row : rows) {
+            String reason = rejectReason(row);
+            if (reason == null && !seen.add(row.get("prompt") + "\u0000" + row.get("completion"))) reason = "duplicate";
+            if (reason != null) dropped.merge(reason, 1, Integer::sum);
+            else kept.add(row);
+        }
+        return new Filtered(kept, dropped);
+    }
+
+    /** Why a cold-start row is not kept, or null. */
+    static String rejectReason(Map<String, Object> row) {
+        String c = (String) row.get("completion"), answer = String.valueOf(row.get("answer")), lang = (String) row.get("language");
+        Sample s = new Sample((String) row.get("prompt"), c, answer, lang == null ? Map.of() : Map.of("language", lang));
+        if (!Answers.correct(c, answer, false, false)) return "wrong answer";
+        if (new ReadableFormat().score(s).value() != 1) return "not readable";
+        if (LANGUAGE.score(s).value() < 1) return "mixed language";
+        for (Expr.Step st : Annotator.steps(c)) if (Expr.apply(st.a(), st.op(), st.b()) != st.result()) return "wrong step";
+        return null;
+    }
+
+    private static List<Evaluator.ProblemResult> sample(Transformer m, Tokenizer tok, Templates t, List<Datasets.Example> ps, Sampling s) {
+        return Evaluator.run(m, tok, ps, new Evaluator.Options(t, s.samples(), s.temperature(), 1f, s.maxNewTokens(), false, 64, s.seed()));
+    }
+
+    private static Map<String, Object> row(Datasets.Example p, String completion, String source, String raw) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("prompt", p.prompt());
+        m.put("completion", completion.trim());
+        m.put("answer", p.answer());
+        m.put("source", source);
+        m.put("raw", raw);
+        for (var e : p.meta().entrySet()) m.putIfAbsent(e.getKey(), e.getValue());
+        return m;
+    }
+}

@@ -1,0 +1,134 @@
+package r1j.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import r1j.data.Datasets;
+import r1j.io.Checkpoint;
+import r1j.io.DType;
+import r1j.model.Transformer;
+import r1j.tensor.AdamW;
+import r1j.tensor.Grad;
+import r1j.tensor.Tensor;
+import r1j.tokenizer.Templates;
+import r1j.tokenizer.Tokenizer;
+
+/**
+ * Supervised fine-tuning (DeepSeek-R1 §2.3.1, §2.3.3): next-token loss on completion tokens only, over packed
+ * examples, for a number of epochs, with the optimiser, schedule, clipping, checkpoints, resume, metrics and report of
+ * pretraining. The batches of step s depend only on (seed, s), so a resumed run continues with the same data.
+ */
+public final class SftTrainer {
+    public record Result(Path finalModel, long steps, float trainLoss, float validationLoss) {}
+
+    private SftTrainer() {}
+
+    public static Result run(SftConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
+        Files.createDirectories(out);
+        PrintStream log = RunLog.tee(console, out);
+        TrainingCheckpoint.pinConfig(out, c, SftConfig.class, SftConfig::sameRunAs);
+        Path ckDir = out.resolve("checkpoints"), latest = TrainingCheckpoint.latest(ckDir);
+        Path from = latest != null ? latest : Path.of(c.model());
+        Transformer model = Checkpoint.load(from, false);
+        Tokenizer tok = Tokenizer.load(from);
+        AdamW opt = new AdamW(model.trainable(), new AdamW.Config(0.9f, 0.95f, 1e-8f, c.weight_decay()));
+        long step = 0;
+        if (latest != null) {
+            step = TrainingCheckpoint.restore(latest, model, opt);
+            log.printf("resuming SFT from %s (step %d)%n", latest, step);
+        }
+        if (model.config().max_position_embeddings() < c.seq_len()) {
+            throw new IllegalArgumentException("seq_len " + c.seq_len() + " exceeds the model's max_position_embeddings "
+                    + model.config().max_position_embeddings());
+        }
+        Templates template = Templates.parse(c.template());
+        List<Datasets.Example> train = new ArrayList<>(), validation = new ArrayList<>();
+        List<Datasets.Example> all = Datasets.read(Path.of(c.data()), false).examples();
+        for (int i = 0; i < all.size(); i++) (i % 50 == 49 ? validation : train).add(all.get(i));
+        SftExamples data = new SftExamples(train, tok, template, c.seq_len());
+        SftExamples val = new SftExamples(validation, tok, template, c.seq_len());
+        if (data.size() == 0) throw new IllegalArgumentException(c.data() + ": no SFT examples with completion tokens");
+        List<List<int[]>> schedule = schedule(data, c);
+        long steps = schedule.size();
+        log.printf("SFT: %,d examples (%,d held out; %d cut to %d tokens), %d epochs, %,d steps of %d rows%n", data.size(),
+                val.size(), data.truncated(), c.seq_len(), c.epochs(), steps, c.batch_size());
+        TrainingCheckpoint.truncateMetrics(out.resolve("metrics.jsonl"), step);
+        LrSchedule lr = new LrSchedule(c.lr(), c.min_lr(), c.warmup_steps(), (int) steps, LrSchedule.Decay.COSINE);
+        List<Tensor> params = model.trainable();
+        Progress progress = new Progress("sft", steps, log);
+        long startStep = step, t0 = System.nanoTime(), tokens = 0;
+        float loss = Float.NaN, vloss = Float.NaN;
+        while (step < steps && (stopAfter <= 0 || step - startStep < stopAfter)) {
+            SftExamples.Batch b = data.batch(schedule.get((int) step));
+            for (Tensor p : params) p.zeroGrad();
+            Transformer.Loss l = model.loss(b.ids(), b.targets(), b.rows(), b.seq(), Transformer.LossOptions.NONE);
+            l.total().backward();
+            float norm = AdamW.clipGradNorm(params, c.grad_clip());
+            float rate = lr.at(step);
+            opt.step(rate);
+            model.resetExpertLoads();
+            loss = l.main().loss().item();
+            l.total().releaseGraph();
+            step++;
+            tokens += b.targetTokens();
+            boolean evalNow = step % c.eval_every() == 0 || step == steps;
+            if (evalNow) vloss = validationLoss(model, val, c.seed());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("step", step);
+            row.put("epoch", Math.round(1000.0 * step * c.epochs() / steps) / 1000.0);
+            row.put("loss", loss);
+            if (evalNow && !Float.isNaN(vloss)) row.put("val_loss", vloss);
+            row.put("lr", rate);
+            row.put("grad_norm", norm);
+            row.put("target_tokens", b.targetTokens());
+            row.put("tokens_per_s", Math.round(tokens / ((System.nanoTime() - t0) / 1e9)));
+            row.put("rss_mb", Pretrainer.currentRss() >> 20);
+            TrainingCheckpoint.appendRow(out.resolve("metrics.jsonl"), row);
+            progress.update(step, startStep, String.format("loss %.3f%s", loss, Float.isNaN(vloss) ? "" : String.format(" val %.3f", vloss)));
+            if (step % c.checkpoint_every() == 0 || step == steps) TrainingCheckpoint.save(model, opt, tok, ckDir, step, Map.of());
+        }
+        Path fin = out.resolve("final");
+        boolean done = step == steps;
+        if (done) {
+            Checkpoint.save(model, fin, DType.F32, Long.MAX_VALUE);
+            tok.save(fin);
+            r1j.report.Html.write(List.of(out), out.resolve("report.html"));
+        }
+        log.printf("%s at step %d/%d%n", done ? "finished" : "stopped", step, steps);
+        return new Result(done ? fin : null, step, loss, vloss);
+    }
+
+    /** Every step's packed rows, epoch after epoch. */
+    static List<List<int[]>> schedule(SftExamples data, SftConfig c) {
+        List<List<int[]>> steps = new ArrayList<>();
+        for (int e = 0; e < c.epochs(); e++) {
+            List<int[]> rows = data.rowsOfEpoch(e, c.seed());
+            for (int i = 0; i < rows.size(); i += c.batch_size()) steps.add(rows.subList(i, Math.min(rows.size(), i + c.batch_size())));
+        }
+        return steps;
+    }
+
+    /** Mean completion-token loss over the held-out examples (NaN when there are none). */
+    static float validationLoss(Transformer model, SftExamples val, long seed) {
+        if (val.size() == 0) return Float.NaN;
+        List<int[]> rows = val.rowsOfEpoch(0, seed);
+        double sum = 0;
+        long n = 0;
+        try (var g = Grad.noGrad()) {
+            for (int i = 0; i < rows.size(); i += 16) {
+                SftExamples.Batch b = val.batch(rows.subList(i, Math.min(rows.size(), i + 16)));
+                Tensor l = model.loss(b.ids(), b.targets(), b.rows(), b.seq(), Transformer.LossOptions.NONE).main().loss();
+                sum += (double) l.item() * b.targetTokens();
+                n += b.targetTokens();
+                l.releaseGraph();
+            }
+        }
+        model.resetExpertLoads();
+        return (float) (sum / Math.max(1, n));
+    }
+}

@@ -1,0 +1,134 @@
+package r1j.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import r1j.data.Datasets;
+import r1j.data.Jsonl;
+import r1j.io.Checkpoint;
+import r1j.io.DType;
+import r1j.model.Presets;
+import r1j.model.Transformer;
+import r1j.tensor.Grad;
+import r1j.tensor.Softmax;
+import r1j.tensor.Tensor;
+import r1j.tokenizer.BpeTrainer;
+import r1j.tokenizer.SpecialTokens;
+import r1j.tokenizer.Templates;
+import r1j.tokenizer.Tokenizer;
+
+/** SFT: the completion-only mask, packing, the loss it gives, and a resumable run that learns. */
+class SftTrainerTest {
+    @TempDir
+    Path tmp;
+
+    private static Tokenizer tokenizer() {
+        List<String> docs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) docs.add("What is " + i + " + 2? The answer is " + (i + 2) + ". Summary: yes.");
+        return BpeTrainer.train(docs, 300);
+    }
+
+    private static Datasets.Example example(int line, String prompt, String completion) {
+        return new Datasets.Example(line, prompt, null, completion, null, Map.of());
+    }
+
+    @Test
+    void onlyCompletionTokensAndTheClosingEosAreTargets() {
+        Tokenizer tok = tokenizer();
+        Datasets.Example e = example(1, "What is 3 + 2?", "The answer is 5.");
+        SftExamples.Encoded enc = SftExamples.encode(e, tok, Templates.CHAT);
+        int[] prompt = Templates.CHAT.encodePrompt(tok, e.prompt()), completion = tok.encode(e.completion(), false);
+        assertThat(enc.ids()).hasSize(prompt.length + completion.length + 1);
+        assertThat(Arrays.copyOf(enc.ids(), prompt.length)).containsExactly(prompt);
+        assertThat(enc.ids()[enc.ids().length - 1]).isEqualTo(tok.eosId());
+        // Position i predicts token i+1: the first target is the first completion token, predicted from the prompt's last.
+        for (int i = 0; i < enc.ids().length; i++) {
+            assertThat(enc.trained()[i]).as("position %d", i).isEqualTo(i >= prompt.length - 1 && i < enc.ids().length - 1);
+        }
+    }
+
+    @Test
+    void chatRowsTrainEveryAssistantTurnAndNothingElse() {
+        Tokenizer tok = tokenizer();
+        Datasets.Example e = new Datasets.Example(1, null, null, null, List.of(new Datasets.Message("user", "What is 1 + 2?"),
+                new Datasets.Message("assistant", "3"), new Datasets.Message("user", "And 2 + 2?"), new Datasets.Message("assistant", "4")), Map.of());
+        SftExamples.Encoded enc = SftExamples.encode(e, tok, Templates.CHAT);
+        StringBuilder targets = new StringBuilder();
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < enc.ids().length; i++) if (enc.trained()[i]) ids.add(enc.ids()[i + 1]);
+        targets.append(tok.decode(ids.stream().mapToInt(Integer::intValue).toArray(), false));
+        assertThat(targets.toString()).isEqualTo("3" + SpecialTokens.EOS + "4" + SpecialTokens.EOS);
+        assertThat(tok.decode(enc.ids(), false)).startsWith(SpecialTokens.BOS + SpecialTokens.USER + "What is 1 + 2?" + SpecialTokens.ASSISTANT);
+    }
+
+    @Test
+    void packingKeepsExamplesWholeOncePerEpochAndTheLossIsTheMeanOverCompletionTokens() {
+        Tokenizer tok = tokenizer();
+        List<Datasets.Example> rows = new ArrayList<>();
+        for (int i = 0; i < 30; i++) rows.add(example(i + 1, "What is " + i + " + 2?", "The answer is " + (i + 2) + "."));
+        SftExamples data = new SftExamples(rows, tok, Templates.CHAT, 48);
+        List<int[]> packed = data.rowsOfEpoch(0, 5);
+        Set<Integer> seen = new HashSet<>();
+        for (int[] r : packed) for (int idx : r) assertThat(seen.add(idx)).isTrue();
+        assertThat(seen).hasSize(30);
+        assertThat(packed.size()).as("several examples share a row").isLessThan(30);
+        assertThat(data.rowsOfEpoch(1, 5)).isNotEqualTo(packed);
+
+        SftExamples.Batch b = data.batch(packed.subList(0, 3));
+        int counted = 0;
+        for (int t : b.targets()) if (t >= 0) counted++;
+        assertThat(counted).isEqualTo(b.targetTokens());
+        int expected = 0;
+        for (int[] r : packed.subList(0, 3)) for (int idx : r) expected += tok.encode(rows.get(idx).completion(), false).length + 1;
+        assertThat(b.targetTokens()).isEqualTo(expected);
+
+        Transformer m = Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 3);
+        try (var g = Grad.noGrad()) {
+            float loss = m.loss(b.ids(), b.targets(), b.rows(), b.seq(), Transformer.LossOptions.NONE).main().loss().item();
+            Tensor lp = Softmax.tokenLogProbs(m.forward(b.ids(), b.rows(), b.seq()), b.targets());
+            double sum = 0;
+            for (int i = 0; i < b.targets().length; i++) if (b.targets()[i] >= 0) sum -= lp.data[i];
+            assertThat((double) loss).isCloseTo(sum / b.targetTokens(), within(1e-5));
+        }
+    }
+
+    @Test
+    void learnsTheCompletionsAndResumesBitIdentically() throws Exception {
+        Tokenizer tok = tokenizer();
+        Path base = tmp.resolve("base");
+        Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 2), base, DType.F32, Long.MAX_VALUE);
+        tok.save(base);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < 60; i++) rows.add(Map.of("prompt", "What is " + i + " + 2?", "completion", "The answer is " + (i + 2) + "."));
+        Path data = tmp.resolve("sft.jsonl");
+        Jsonl.writeAll(data, rows);
+        SftConfig c = new SftConfig(base.toString(), data.toString(), "chat", 6, 2, 64, 3e-3f, 3e-4f, 2, 0f, 1f, 10, 10, 9);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        SftTrainer.Result full = SftTrainer.run(c, tmp.resolve("a"), 0, quiet);
+        SftTrainer.Result part = SftTrainer.run(c, tmp.resolve("b"), 13, quiet);
+        assertThat(part.finalModel()).isNull();
+        SftTrainer.Result resumed = SftTrainer.run(c, tmp.resolve("b"), 0, quiet);
+        assertThat(resumed.steps()).isEqualTo(full.steps());
+        Transformer a = Checkpoint.load(full.finalModel(), true), b = Checkpoint.load(resumed.finalModel(), true);
+        for (var e : a.tensors().entrySet()) assertThat(b.tensors().get(e.getKey()).data).as(e.getKey()).containsExactly(e.getValue().data);
+        List<String> metrics = Files.readAllLines(tmp.resolve("b/metrics.jsonl"));
+        assertThat(metrics).hasSize((int) full.steps());
+        ObjectMapper json = new ObjectMapper();
+        double first = json.readTree(metrics.get(0)).get("loss").asDouble();
+        assertThat((double) full.trainLoss()).as("the loss falls over six epochs").isLessThan(first * 0.5);
+        assertThat(tmp.resolve("a/report.html")).exists();
+    }
+}
