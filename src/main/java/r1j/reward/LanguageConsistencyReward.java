@@ -7,10 +7,11 @@ import java.util.regex.Pattern;
  * Language consistency (R1 report §2.3.2): the proportion of words of the chain of thought that are in the target
  * language (the prompt's). Only words whose language the identifier can tell are counted; a chain with none scores 1
  * (nothing in it is in another language). For the world's two languages a Latin word that neither list knows counts
- * as not-Spanish for a Spanish prompt and as English-compatible otherwise ("latin").
+ * as not-Spanish for a Spanish prompt and as English-compatible otherwise ("latin"). Quoted text is left out.
  */
 public final class LanguageConsistencyReward implements Reward {
     private static final Pattern WORD = Pattern.compile("\\p{L}+");
+    private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"|“[^”]*”|«[^»]*»");
     private final LanguageIdentifier id;
 
     public LanguageConsistencyReward(LanguageIdentifier id) {
@@ -26,7 +27,8 @@ public final class LanguageConsistencyReward implements Reward {
     public Score score(Sample s) {
         String target = s.meta("language");
         if (target == null) target = detect(s.prompt());
-        String cot = Segment.REASONING.select(s.completion());
+        // A quoted word is mentioned, not used: a translation's reasoning quotes the word it translates.
+        String cot = QUOTED.matcher(Segment.REASONING.select(s.completion())).replaceAll(" ");
         Matcher m = WORD.matcher(cot);
         int known = 0, in = 0;
         while (m.find()) {

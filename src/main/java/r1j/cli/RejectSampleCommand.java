@@ -1,0 +1,115 @@
+package r1j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import r1j.data.Datasets;
+import r1j.data.Jsonl;
+import r1j.data.Problem;
+import r1j.data.Splits;
+import r1j.data.World;
+import r1j.io.AtomicFiles;
+import r1j.io.Checkpoint;
+import r1j.model.Transformer;
+import r1j.rejection.Judge;
+import r1j.rejection.RejectionSampler;
+import r1j.rejection.Stage2Data;
+import r1j.tensor.VectorSupport;
+import r1j.tokenizer.Templates;
+import r1j.tokenizer.Tokenizer;
+
+/**
+ * {@code r1j reject-sample}: samples from a checkpoint, keeps what the rule checker (or a generative judge) and the
+ * readability filters accept, and exports kept.jsonl, the SFT stage-2 dataset sft.jsonl (kept rows mixed with the
+ * world's non-reasoning questions) and summary.json (prompts, samples, kept, rejected per reason).
+ */
+@Command(name = "reject-sample", description = "Rejection sampling: n samples per prompt, judged and filtered, exported as SFT data.")
+public final class RejectSampleCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true)
+    Path model;
+
+    @Option(names = "--data", required = true, description = "Prompt/answer JSONL.")
+    Path data;
+
+    @Option(names = "--out", required = true)
+    Path out;
+
+    @Option(names = "--template", defaultValue = "chat")
+    String template;
+
+    @Option(names = "--problems", description = "Use the first N prompts (default: all).")
+    Integer problems;
+
+    @Option(names = {"-n", "--samples"}, defaultValue = "4")
+    int samples;
+
+    @Option(names = "--temperature", defaultValue = "0.8")
+    float temperature;
+
+    @Option(names = "--top-p", defaultValue = "0.95")
+    float topP;
+
+    @Option(names = "--max-new-tokens", defaultValue = "160")
+    int maxNewTokens;
+
+    @Option(names = "--keep", defaultValue = "1", description = "Most samples kept per prompt (distinct, shortest first).")
+    int keep;
+
+    @Option(names = "--max-paragraph-chars", defaultValue = "400")
+    int maxParagraph;
+
+    @Option(names = "--judge", description = "A model folder used as generative judge for prompts whose reference is not a number.")
+    Path judge;
+
+    @Option(names = "--general-share", defaultValue = "0.25", description = "Share of non-reasoning rows in sft.jsonl.")
+    double generalShare;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--json", description = "The summary as one JSON object on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        VectorSupport.logOnce();
+        List<Datasets.Example> ps = new ArrayList<>();
+        for (Datasets.Example e : Datasets.read(data, false).examples()) if (e.answer() != null) ps.add(e);
+        if (problems != null) ps = ps.subList(0, Math.min(problems, ps.size()));
+        if (ps.isEmpty()) throw new UserError(data + ": no prompt/answer rows");
+        Transformer m = Checkpoint.load(model, false);
+        Tokenizer tok = Tokenizer.load(model);
+        Judge j = judge == null ? null : new Judge(Checkpoint.load(judge, false), Tokenizer.load(judge));
+        RejectionSampler.Options o = new RejectionSampler.Options(Templates.parse(template), samples, temperature, topP, maxNewTokens,
+                keep, maxParagraph, seed);
+        long t0 = System.nanoTime();
+        RejectionSampler.Outcome r = RejectionSampler.run(m, tok, ps, o, j);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        List<Problem> general = new World(World.Mix.defaults().withCategories(Map.of("general", 1.0)))
+                .tasks(Splits.Split.TRAIN, Math.max(1, (int) Math.ceil(r.kept().size() * generalShare / (1 - generalShare))), seed);
+        List<Map<String, Object>> sft = Stage2Data.mix(r.kept(), general, generalShare, seed);
+        Files.createDirectories(out);
+        Jsonl.writeAll(out.resolve("kept.jsonl"), r.kept());
+        Jsonl.writeAll(out.resolve("sft.jsonl"), sft);
+        Map<String, Object> summary = new LinkedHashMap<>(r.summary());
+        summary.put("non_reasoning_rows", sft.size() - r.kept().size());
+        summary.put("sft_rows", sft.size());
+        summary.put("seconds", Math.round(secs));
+        AtomicFiles.writeString(out.resolve("summary.json"), Jsonl.write(summary) + "\n");
+        if (json) {
+            System.out.println(Jsonl.write(summary));
+        } else {
+            System.out.printf("prompts %d, samples %d, passed %s, kept %d (%d prompts with one), in %.0f s%n", r.prompts(), r.drawn(),
+                    summary.get("passed"), r.kept().size(), r.promptsWithKept(), secs);
+            r.rejected().forEach((k, v) -> System.out.printf("  rejected: %-16s %6d%n", k, v));
+            System.out.printf("sft.jsonl: %d rows (%d non-reasoning) → %s%n", sft.size(), sft.size() - r.kept().size(), out.resolve("sft.jsonl"));
+        }
+        return 0;
+    }
+}
