@@ -1,9 +1,7 @@
 package r1j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -11,10 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import r1j.data.Datasets;
 import r1j.data.Jsonl;
-import r1j.data.Problem;
-import r1j.data.Splits;
-import r1j.data.World;
-import r1j.io.AtomicFiles;
 import r1j.io.Checkpoint;
 import r1j.model.Transformer;
 import r1j.rejection.Judge;
@@ -91,24 +85,15 @@ public final class RejectSampleCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         RejectionSampler.Outcome r = RejectionSampler.run(m, tok, ps, o, j);
         double secs = (System.nanoTime() - t0) / 1e9;
-        List<Problem> general = new World(World.Mix.defaults().withCategories(Map.of("general", 1.0)))
-                .tasks(Splits.Split.TRAIN, Math.max(1, (int) Math.ceil(r.kept().size() * generalShare / (1 - generalShare))), seed);
-        List<Map<String, Object>> sft = Stage2Data.mix(r.kept(), general, generalShare, seed);
-        Files.createDirectories(out);
-        Jsonl.writeAll(out.resolve("kept.jsonl"), r.kept());
-        Jsonl.writeAll(out.resolve("sft.jsonl"), sft);
-        Map<String, Object> summary = new LinkedHashMap<>(r.summary());
-        summary.put("non_reasoning_rows", sft.size() - r.kept().size());
-        summary.put("sft_rows", sft.size());
-        summary.put("seconds", Math.round(secs));
-        AtomicFiles.writeString(out.resolve("summary.json"), Jsonl.write(summary) + "\n");
+        Map<String, Object> summary = Stage2Data.export(out, r, generalShare, seed);
         if (json) {
             System.out.println(Jsonl.write(summary));
         } else {
             System.out.printf("prompts %d, samples %d, passed %s, kept %d (%d prompts with one), in %.0f s%n", r.prompts(), r.drawn(),
                     summary.get("passed"), r.kept().size(), r.promptsWithKept(), secs);
             r.rejected().forEach((k, v) -> System.out.printf("  rejected: %-16s %6d%n", k, v));
-            System.out.printf("sft.jsonl: %d rows (%d non-reasoning) → %s%n", sft.size(), sft.size() - r.kept().size(), out.resolve("sft.jsonl"));
+            System.out.printf("sft.jsonl: %s rows (%s non-reasoning) → %s%n", summary.get("sft_rows"), summary.get("non_reasoning_rows"),
+                    out.resolve("sft.jsonl"));
         }
         return 0;
     }

@@ -1,5 +1,8 @@
 package r1j.coldstart;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,6 +13,11 @@ import java.util.SplittableRandom;
 import r1j.data.Datasets;
 import r1j.data.Documents;
 import r1j.data.Expr;
+import r1j.data.Jsonl;
+import r1j.data.Problem;
+import r1j.data.Splits;
+import r1j.data.World;
+import r1j.io.AtomicFiles;
 import r1j.eval.Evaluator;
 import r1j.model.Transformer;
 import r1j.reward.Answers;
@@ -32,7 +40,8 @@ import r1j.tokenizer.Tokenizer;
  *       recheck") are kept and put into the readable format by the {@link Annotator};</li>
  *   <li>{@link #refined}: R1-Zero's replies, refined by the {@link Annotator}.</li>
  * </ul>
- * {@link #filter} then keeps rows whose answer is right, whose format is readable, whose reasoning is entirely in the
+ * Optionally a fourth source, {@code worked}: solutions the world writes from its correct steps (hand-written
+ * examples' stand-in). {@link #filter} then keeps rows whose answer is right, whose format is readable, whose reasoning is entirely in the
  * prompt's language and whose steps are all true, without duplicates.
  */
 public final class ColdStart {
@@ -42,6 +51,82 @@ public final class ColdStart {
     private static final LanguageConsistencyReward LANGUAGE = new LanguageConsistencyReward(new WordListIdentifier());
 
     private ColdStart() {}
+
+    /**
+     * The whole cold-start job into folder out: each source's candidates in its own file (read back when present, so
+     * an interrupted job resumes), distinct problems for each source, then coldstart.jsonl (filtered and merged) and
+     * summary.json. Returns the summary rows: one per source, then the total with the drop counts. r1Zero may be null.
+     */
+    public static List<Map<String, Object>> build(Path out, Transformer base, Tokenizer tok, Transformer r1Zero,
+                                                  List<Datasets.Example> problems, int perSource, int shots, int worked,
+                                                  Sampling s) throws IOException {
+        Files.createDirectories(out);
+        Map<String, List<Map<String, Object>>> raw = new LinkedHashMap<>();
+        raw.put("fewshot", source(out, "fewshot", () -> fewShot(base, tok, problems.subList(0, perSource), examples(s.seed()), shots, s)));
+        raw.put("direct", source(out, "direct", () -> direct(base, tok, problems.subList(perSource, 2 * perSource), s)));
+        if (r1Zero != null) raw.put("r1zero", source(out, "r1zero", () -> refined(r1Zero, tok, problems.subList(2 * perSource, 3 * perSource), s)));
+        if (worked > 0) raw.put("worked", source(out, "worked", () -> workedRows(worked, s.seed())));
+        List<Map<String, Object>> merged = new ArrayList<>();
+        raw.values().forEach(merged::addAll);
+        Filtered f = filter(merged);
+        Jsonl.writeAll(out.resolve("coldstart.jsonl"), f.rows());
+        List<Map<String, Object>> summary = new ArrayList<>();
+        for (var e : raw.entrySet()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("source", e.getKey());
+            row.put("problems", perSource);
+            row.put("samples", perSource * s.samples());
+            row.put("candidates", e.getValue().size());
+            row.put("kept", f.rows().stream().filter(r -> e.getKey().equals(r.get("source"))).count());
+            summary.add(row);
+        }
+        Map<String, Object> total = new LinkedHashMap<>();
+        total.put("source", "all");
+        total.put("candidates", merged.size());
+        total.put("kept", f.rows().size());
+        total.put("dropped", f.dropped());
+        summary.add(total);
+        AtomicFiles.writeString(out.resolve("summary.json"), Jsonl.write(summary) + "\n");
+        return summary;
+    }
+
+    private interface Source {
+        List<Map<String, Object>> rows() throws IOException;
+    }
+
+    private static List<Map<String, Object>> source(Path out, String name, Source src) throws IOException {
+        Path file = out.resolve(name + ".jsonl");
+        if (Files.isRegularFile(file)) return Jsonl.readMaps(file);
+        long t0 = System.nanoTime();
+        List<Map<String, Object>> rows = src.rows();
+        Jsonl.writeAll(file, rows);
+        System.err.printf("coldstart %s: %d candidate rows in %.0f s → %s%n", name, rows.size(), (System.nanoTime() - t0) / 1e9, file);
+        return rows;
+    }
+
+    /**
+     * Solutions the world writes itself, from its correct steps: the stand-in for the report's hand-written cold-start
+     * examples, used only where asked (the nano pipeline, whose base is too small to write any).
+     */
+    static List<Map<String, Object>> workedRows(int n, long seed) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Datasets.Example e : examples(seed + 1)) {
+            if (rows.size() == n) break;
+            rows.add(row(e, e.completion(), "worked", ""));
+        }
+        return rows;
+    }
+
+    /** Worked examples for few-shot prompts: world problems of levels 2–3 (train split), in the readable format. */
+    static List<Datasets.Example> examples(long seed) {
+        List<Datasets.Example> ex = new ArrayList<>();
+        for (Problem p : new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 400, seed + 1000)) {
+            if (p.expr() == null || p.difficulty() < 2 || p.difficulty() > 3) continue;
+            ex.add(new Datasets.Example(0, p.prompt(), p.answer(), worked(p.expr(), p.answer(), p.language()), null,
+                    Map.of("language", p.language())));
+        }
+        return ex;
+    }
 
     /** The readable solution of a world problem, written from its correct steps (the few-shot examples). */
     public static String worked(Expr e, String answer, String language) {

@@ -16,7 +16,7 @@ import java.util.Map;
 public final class Datasets {
     public record Message(String role, String content) {}
 
-    /** One row: exactly one of (answer), (completion), (messages) is set besides the prompt. */
+    /** One row: messages, or a prompt with an answer, a completion or both (SFT rows may keep their reference answer). */
     public record Example(int line, String prompt, String answer, String completion, List<Message> messages,
                           Map<String, Object> meta) {
         public String language() {
@@ -69,13 +69,15 @@ public final class Datasets {
             return new Example(row.line(), null, null, null, list, meta);
         }
         String prompt = text(row, "prompt");
+        String answer = null;
         if (n.has("answer")) {
             JsonNode a = n.get("answer");
             if (!a.isValueNode() || a.isNull()) throw row.error("field 'answer' must be a string or a number");
-            return new Example(row.line(), prompt, a.asText(), null, null, meta);
+            answer = a.asText();
         }
-        if (n.has("completion")) return new Example(row.line(), prompt, null, text(row, "completion"), null, meta);
-        throw row.error("needs 'answer' or 'completion' beside 'prompt' (or 'messages')");
+        String completion = n.has("completion") ? text(row, "completion") : null;
+        if (answer == null && completion == null) throw row.error("needs 'answer' or 'completion' beside 'prompt' (or 'messages')");
+        return new Example(row.line(), prompt, answer, completion, null, meta);
     }
 
     private static String text(Jsonl.Row row, String field) {

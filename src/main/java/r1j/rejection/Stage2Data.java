@@ -1,12 +1,18 @@
 package r1j.rejection;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import r1j.data.GeneralProblems;
+import r1j.data.Jsonl;
 import r1j.data.Problem;
+import r1j.data.Splits;
+import r1j.data.World;
+import r1j.io.AtomicFiles;
 import r1j.reward.ReadableFormat;
 import r1j.tensor.Seeds;
 
@@ -16,7 +22,28 @@ import r1j.tensor.Seeds;
  * no chain of thought (an empty reasoning, as R1 answers "hello"); a translation gets a one-sentence one.
  */
 public final class Stage2Data {
+    static final int MIN_GENERAL = 16;
+
     private Stage2Data() {}
+
+    /**
+     * Writes a rejection-sampling outcome into out: kept.jsonl, sft.jsonl (kept rows mixed with the world's general
+     * questions of the train split at the share, and at least {@value #MIN_GENERAL} of them, so that a sampler that
+     * kept nothing still leaves SFT 2 something to learn) and summary.json, which it returns.
+     */
+    public static Map<String, Object> export(Path out, RejectionSampler.Outcome r, double generalShare, long seed) throws IOException {
+        if (generalShare < 0 || generalShare >= 1) throw new IllegalArgumentException("the non-reasoning share must be in [0, 1)");
+        int want = Math.max(MIN_GENERAL, (int) Math.round(r.kept().size() * generalShare / (1 - generalShare)));
+        List<Problem> general = new World(World.Mix.defaults().withCategories(Map.of("general", 1.0))).tasks(Splits.Split.TRAIN, want, seed);
+        List<Map<String, Object>> sft = mix(r.kept(), general, want, seed);
+        Jsonl.writeAll(out.resolve("kept.jsonl"), r.kept());
+        Jsonl.writeAll(out.resolve("sft.jsonl"), sft);
+        Map<String, Object> summary = new LinkedHashMap<>(r.summary());
+        summary.put("non_reasoning_rows", sft.size() - r.kept().size());
+        summary.put("sft_rows", sft.size());
+        AtomicFiles.writeString(out.resolve("summary.json"), Jsonl.write(summary) + "\n");
+        return summary;
+    }
 
     /** The SFT row of one general question, in the readable format, in the question's language. */
     public static Map<String, Object> general(Problem p) {
@@ -45,13 +72,8 @@ public final class Stage2Data {
         return m;
     }
 
-    /**
-     * Reasoning rows plus enough general rows that they make up {@code share} of the result (a share of 0.25 adds
-     * one general row for every three reasoning rows), shuffled with the seed.
-     */
-    public static List<Map<String, Object>> mix(List<Map<String, Object>> reasoning, List<Problem> general, double share, long seed) {
-        if (share < 0 || share >= 1) throw new IllegalArgumentException("the non-reasoning share must be in [0, 1)");
-        int want = (int) Math.round(reasoning.size() * share / (1 - share));
+    /** Reasoning rows plus {@code want} general rows (cycling through the given questions), shuffled with the seed. */
+    public static List<Map<String, Object>> mix(List<Map<String, Object>> reasoning, List<Problem> general, int want, long seed) {
         List<Map<String, Object>> out = new ArrayList<>(reasoning);
         for (int i = 0; i < want && !general.isEmpty(); i++) out.add(general(general.get(i % general.size())));
         SplittableRandom r = new SplittableRandom(Seeds.mix(seed, 17));

@@ -12,6 +12,14 @@ public record GrpoConfig(
         float lr, int warmup_steps, int steps, int max_completion_tokens, int micro_batch, float grad_clip,
         float weight_decay, float bias_update_speed, int checkpoint_every, int sample_every, long seed) {
 
+    /** The same settings for another stage of the recipe: its template, rewards with weights, steps and length. */
+    public GrpoConfig forStage(String template, String rewards, String weights, int steps, int maxCompletionTokens) {
+        return new GrpoConfig(template, rewards, weights, group_size, prompts_per_step, mu, eps_low, eps_high, beta,
+                advantage_scale, aggregation, mask_truncated, dynamic_sampling, ref_refresh_every, temperature, top_p, lr,
+                warmup_steps, steps, maxCompletionTokens, micro_batch, grad_clip, weight_decay, bias_update_speed,
+                checkpoint_every, sample_every, seed);
+    }
+
     boolean sameRunAs(GrpoConfig o) {
         return equals(o) || (template.equals(o.template) && group_size == o.group_size && prompts_per_step == o.prompts_per_step
                 && seed == o.seed && steps == o.steps && lr == o.lr && beta == o.beta);

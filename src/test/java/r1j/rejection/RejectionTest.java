@@ -62,7 +62,7 @@ class RejectionTest {
         }
         List<Map<String, Object>> reasoning = new ArrayList<>();
         for (int i = 0; i < 30; i++) reasoning.add(Map.of("prompt", "p" + i, "completion", GOOD, "source", "rejection"));
-        List<Map<String, Object>> mixed = Stage2Data.mix(reasoning, general, 0.25, 3);
+        List<Map<String, Object>> mixed = Stage2Data.mix(reasoning, general, 10, 3);
         assertThat(mixed).hasSize(40);
         assertThat(mixed.stream().filter(m -> "non-reasoning".equals(m.get("source"))).count()).isEqualTo(10);
         assertThat(mixed.subList(0, 30).stream().allMatch(m -> "rejection".equals(m.get("source")))).as("shuffled").isFalse();

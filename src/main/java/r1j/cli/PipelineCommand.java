@@ -1,0 +1,67 @@
+package r1j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import r1j.data.Jsonl;
+import r1j.pipeline.Pipeline;
+import r1j.pipeline.PipelinePreset;
+import r1j.tensor.VectorSupport;
+
+/** {@code r1j pipeline}: every stage of the R1 recipe in order, each in its own folder, resumable; a table and a report. */
+@Command(name = "pipeline", description = "The whole R1 recipe: data → base → R1-Zero → cold start → SFT 1 → reasoning RL → "
+        + "rejection sampling → SFT 2 → evaluation of every stage → report. Re-running resumes; complete stages are skipped.")
+public final class PipelineCommand implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = "tiny", description = "tiny (the README run) or nano (CI, minutes).")
+    String preset;
+
+    @Option(names = "--out", defaultValue = "runs/pipeline")
+    Path out;
+
+    @Option(names = "--base", description = "A pretrained base model folder (skips pretraining).")
+    Path base;
+
+    @Option(names = "--force", description = "Go on even if the base fails the readiness gate.")
+    boolean force;
+
+    @Option(names = "--json", description = "The stage table as one JSON object per stage on stdout.")
+    boolean json;
+
+    @Mixin
+    GrpoOptions grpo;
+
+    @Override
+    public Integer call() throws Exception {
+        VectorSupport.logOnce();
+        PipelinePreset p = PipelinePreset.of(preset);
+        long t0 = System.nanoTime();
+        List<Map<String, Object>> table = new Pipeline(new Pipeline.Options(p, out, base, grpo.config(), grpo.seed, force), System.err).run();
+        if (json) {
+            for (Map<String, Object> r : table) System.out.println(Jsonl.write(r));
+        } else {
+            printTable(table, p.evalK());
+            System.out.printf("wall time of this invocation: %.1f min; report: %s%n", (System.nanoTime() - t0) / 60e9, out.resolve("report.html"));
+        }
+        return 0;
+    }
+
+    static void printTable(List<Map<String, Object>> rows, int k) {
+        String[] keys = {"pass@1", "cons@" + k, "pass@" + k, "traps_pass@1", "level5_pass@1", "format", "readable", "language",
+            "general_accuracy", "length", "level5_length", "reflection", "level5_reflection"};
+        System.out.printf("%-18s", "metric");
+        for (Map<String, Object> r : rows) System.out.printf(" %12s", r.get("stage"));
+        System.out.println();
+        for (String key : keys) {
+            System.out.printf("%-18s", key);
+            for (Map<String, Object> r : rows) {
+                Object v = r.get(key);
+                System.out.printf(" %12s", key.contains("length") ? String.valueOf(v) : EvalCommand.pct(v));
+            }
+            System.out.println();
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package r1j.pipeline;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import r1j.coldstart.ColdStart;
+import r1j.data.Corpus;
+import r1j.data.Datasets;
+import r1j.data.Jsonl;
+import r1j.data.Problem;
+import r1j.data.Splits;
+import r1j.data.World;
+import r1j.eval.BaseGate;
+import r1j.eval.Evaluator;
+import r1j.eval.Report;
+import r1j.io.AtomicFiles;
+import r1j.io.Checkpoint;
+import r1j.model.Transformer;
+import r1j.rejection.RejectionSampler;
+import r1j.rejection.Stage2Data;
+import r1j.rl.GrpoConfig;
+import r1j.rl.GrpoTrainer;
+import r1j.tokenizer.Templates;
+import r1j.tokenizer.Tokenizer;
+import r1j.train.PretrainConfig;
+import r1j.train.Pretrainer;
+import r1j.train.SftConfig;
+import r1j.train.SftTrainer;
+
+/**
+ * The DeepSeek-R1 recipe end to end (report §2), one folder per stage under the run folder:
+ * data → base (pretraining) → r1-zero (GRPO, accuracy + format) → coldstart → sft1 → reasoning-rl (GRPO, accuracy +
+ * 0.2·language consistency) → rejection (+ non-reasoning data) → sft2 → evaluation of every stage → report. A stage
+ * is complete when its folder holds DONE; a complete stage is skipped, an interrupted one resumes (the trainers
+ * resume from their checkpoints, data files are written atomically), so re-running the command finishes the job.
+ */
+public final class Pipeline {
+    /** A model-producing stage and the template it is evaluated with. */
+    public record ModelStage(String name, Path model, Templates template) {}
+
+    public record Options(PipelinePreset preset, Path out, Path base, GrpoConfig grpo, long seed, boolean force) {}
+
+    private final Options o;
+    private final PrintStream log;
+
+    public Pipeline(Options o, PrintStream log) {
+        this.o = o;
+        this.log = log;
+    }
+
+    private interface Work {
+        void run() throws IOException;
+    }
+
+    /** Runs the stage unless its folder says DONE; returns the folder. */
+    private Path stage(String name, Work w) throws IOException {
+        Path dir = o.out().resolve(name);
+        if (Files.isRegularFile(dir.resolve("DONE"))) {
+            log.printf("[%s] complete, skipped%n", name);
+            return dir;
+        }
+        log.printf("[%s] running%n", name);
+        long t0 = System.nanoTime();
+        Files.createDirectories(dir);
+        w.run();
+        long secs = Math.round((System.nanoTime() - t0) / 1e9);
+        AtomicFiles.writeString(dir.resolve("DONE"), "{\"seconds_last_run\": " + secs + "}\n");
+        log.printf("[%s] done in %d s%n", name, secs);
+        return dir;
+    }
+
+    /** Runs every stage and returns the evaluation table, one row per model stage. */
+    public List<Map<String, Object>> run() throws IOException {
+        PipelinePreset p = o.preset();
+        long seed = o.seed();
+        Path data = stage("data", () -> {
+            World world = new World(World.Mix.defaults());
+            World hard = new World(new World.Mix(new double[] {0.05, 0.15, 0.25, 0.30, 0.25}, 0.7, World.Mix.defaults().categories()));
+            World general = new World(World.Mix.defaults().withCategories(Map.of("general", 1.0)));
+            writeTasks(world.tasks(Splits.Split.TRAIN, p.trainProblems(), seed), o.out().resolve("data/train.jsonl"));
+            writeTasks(hard.tasks(Splits.Split.TRAIN, p.trainProblems(), seed + 1), o.out().resolve("data/train-hard.jsonl"));
+            writeTasks(world.tasks(Splits.Split.TEST, p.testProblems(), seed), o.out().resolve("data/test.jsonl"));
+            writeTasks(general.tasks(Splits.Split.TEST, p.generalTestProblems(), seed), o.out().resolve("data/test-general.jsonl"));
+        });
+        Path base = o.base() != null ? o.base() : stage("base", this::pretrain).resolve("final");
+        checkGate(base);
+        Path r1Zero = stage("r1-zero", () -> grpo(o.grpo().forStage("r1-zero", "accuracy,format", null, p.r1ZeroSteps(),
+                p.maxCompletionTokens()), base, data.resolve("train-hard.jsonl"), "r1-zero")).resolve("final");
+        List<Datasets.Example> train = examples(data.resolve("train.jsonl"));
+        int perSource = Math.min(p.coldStartProblems(), train.size() / 4);
+        Path cold = stage("coldstart", () -> ColdStart.build(o.out().resolve("coldstart"), Checkpoint.load(base, false),
+                Tokenizer.load(base), Checkpoint.load(r1Zero, false), train, perSource, 2, p.coldStartWorked(),
+                new ColdStart.Sampling(p.coldStartSamples(), 0.8f, p.maxCompletionTokens() + 32, seed)));
+        Path sft1 = stage("sft1", () -> sft(base, cold.resolve("coldstart.jsonl"), "sft1")).resolve("final");
+        Path rl = stage("reasoning-rl", () -> grpo(o.grpo().forStage("chat", "accuracy,language", "1,0.2", p.reasoningRlSteps(),
+                p.maxCompletionTokens()), sft1, data.resolve("train-hard.jsonl"), "reasoning-rl")).resolve("final");
+        Path rejection = stage("rejection", () -> {
+            int from = 3 * perSource, to = Math.min(train.size(), from + p.rejectionProblems());
+            RejectionSampler.Outcome r = RejectionSampler.run(Checkpoint.load(rl, false), Tokenizer.load(rl), train.subList(from, to),
+                    new RejectionSampler.Options(Templates.CHAT, p.rejectionSamples(), 0.8f, 0.95f, p.maxCompletionTokens() + 32, 1, 400, seed),
+                    null);
+            Map<String, Object> s = Stage2Data.export(o.out().resolve("rejection"), r, 0.25, seed);
+            log.println("[rejection] " + Jsonl.write(s));
+        });
+        Path sft2 = stage("sft2", () -> sft(base, rejection.resolve("sft.jsonl"), "sft2")).resolve("final");
+        List<ModelStage> models = List.of(new ModelStage("base", base, Templates.R1_ZERO), new ModelStage("r1-zero", r1Zero, Templates.R1_ZERO),
+                new ModelStage("sft1", sft1, Templates.CHAT), new ModelStage("reasoning-rl", rl, Templates.CHAT),
+                new ModelStage("sft2", sft2, Templates.CHAT));
+        List<Map<String, Object>> table = new ArrayList<>();
+        for (ModelStage m : models) table.add(evaluate(m, data));
+        Jsonl.writeAll(o.out().resolve("eval-stages.jsonl"), table);
+        List<Path> runs = new ArrayList<>(List.of(o.out()));
+        for (String s : List.of("base", "r1-zero", "sft1", "reasoning-rl", "sft2")) {
+            if (Files.isRegularFile(o.out().resolve(s).resolve("metrics.jsonl"))) runs.add(o.out().resolve(s));
+        }
+        r1j.report.Html.write(runs, o.out().resolve("report.html"));
+        return table;
+    }
+
+    private void pretrain() throws IOException {
+        Path dir = o.out().resolve("base"), corpus = dir.resolve("corpus.txt");
+        long tokens = o.preset().pretrainTokens();
+        if (!Files.isRegularFile(corpus)) {
+            AtomicFiles.write(corpus, out -> {
+                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+                Corpus.write(w, tokens + tokens / 4, Corpus.defaultMix(), o.seed());
+                w.flush();
+            });
+        }
+        boolean nano = o.preset().modelPreset().equals("nano");
+        PretrainConfig pc = new PretrainConfig(o.preset().modelPreset(), corpus.toAbsolutePath().toString(), null, nano ? 512 : 1024,
+                tokens, nano ? 128 : 256, 16, 2e-3f, 2e-4f, nano ? 10 : 100, 0.1f, 1f, 0.001f, 0f, 0, 0.3f, 250, 4, 500, o.seed(), 0);
+        Pretrainer.run(pc, dir, 0, log);
+    }
+
+    private void checkGate(Path base) throws IOException {
+        Path file = o.out().resolve("base-gate.json");
+        BaseGate.Result g;
+        if (Files.isRegularFile(file)) {
+            var n = Jsonl.mapper().readTree(file.toFile());
+            if (n.path("passed").asBoolean() || o.force() || o.preset().forceGate()) return;
+            throw new IllegalArgumentException("the base fails the readiness gate (" + file + "): pretrain longer, or --force");
+        }
+        g = BaseGate.check(Checkpoint.load(base, false), Tokenizer.load(base), o.preset().name().equals("nano") ? 20 : 200, o.seed(),
+                o.preset().maxCompletionTokens());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("single_step", g.singleStep());
+        m.put("pass@8", g.passAt8());
+        m.put("passed", g.passed());
+        AtomicFiles.writeString(file, Jsonl.write(m) + "\n");
+        log.printf("[gate] single steps %.1f%%, pass@8 %.1f%% → %s%n", 100 * g.singleStep(), 100 * g.passAt8(), g.passed() ? "passed" : "FAILED");
+        if (!g.passed() && !o.force() && !o.preset().forceGate()) {
+            throw new IllegalArgumentException("the base fails the readiness gate (single steps ≥ 90 %, pass@8 ≥ 85 %): pretrain longer, or --force");
+        }
+    }
+
+    private void grpo(GrpoConfig c, Path from, Path prompts, String name) throws IOException {
+        GrpoTrainer.Result r = GrpoTrainer.run(c, from, prompts, o.out().resolve(name), 0, log);
+        if (r.finalModel() == null) throw new IllegalStateException(name + ": GRPO stopped before its last step");
+    }
+
+    private void sft(Path from, Path rows, String name) throws IOException {
+        PipelinePreset p = o.preset();
+        boolean nano = p.modelPreset().equals("nano");
+        SftConfig c = new SftConfig(from.toAbsolutePath().toString(), rows.toAbsolutePath().toString(), "chat", p.sftEpochs(),
+                p.sftBatch(), nano ? 128 : 256, 5e-4f, 5e-5f, nano ? 2 : 20, 0f, 1f, 50, 200, o.seed());
+        if (SftTrainer.run(c, o.out().resolve(name), 0, log).finalModel() == null) throw new IllegalStateException(name + ": SFT stopped early");
+    }
+
+    /** One row of the stage table: reasoning test (overall, level 5, traps) and general questions. */
+    private Map<String, Object> evaluate(ModelStage m, Path data) throws IOException {
+        Path file = o.out().resolve("eval").resolve(m.name() + ".jsonl");
+        if (Files.isRegularFile(file)) return Jsonl.readMaps(file).get(0);
+        Transformer model = Checkpoint.load(m.model(), false);
+        Tokenizer tok = Tokenizer.load(m.model());
+        int k = o.preset().evalK();
+        Evaluator.Options eo = new Evaluator.Options(m.template(), k, 0.6f, 0.95f, o.preset().maxCompletionTokens() + 32, false, 64, o.seed());
+        List<Map<String, Object>> reasoning = Report.slices(Evaluator.run(model, tok, examples(data.resolve("test.jsonl")), eo), k);
+        List<Map<String, Object>> general = Report.slices(Evaluator.run(model, tok, examples(data.resolve("test-general.jsonl")), eo), k);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("stage", m.name());
+        Map<String, Object> all = reasoning.get(0);
+        for (String key : List.of("pass@1", "cons@" + k, "pass@" + k, "format", "readable", "language", "length", "reflection")) {
+            row.put(key, all.get(key));
+        }
+        for (Map<String, Object> s : reasoning) {
+            if ("difficulty=5".equals(s.get("slice"))) {
+                row.put("level5_pass@1", s.get("pass@1"));
+                row.put("level5_length", s.get("length"));
+                row.put("level5_reflection", s.get("reflection"));
+            }
+            if ("trap=true".equals(s.get("slice"))) row.put("traps_pass@1", s.get("pass@1"));
+        }
+        row.put("general_accuracy", general.get(0).get("pass@1"));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        rows.add(row);
+        rows.addAll(reasoning);
+        Jsonl.writeAll(file, rows);
+        log.println("[eval] " + Jsonl.write(row));
+        return row;
+    }
+
+    private static List<Datasets.Example> examples(Path file) throws IOException {
+        return Datasets.read(file, false).examples();
+    }
+
+    private static void writeTasks(List<Problem> ps, Path file) throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Problem p : ps) rows.add(p.row());
+        Jsonl.writeAll(file, rows);
+    }
+}
