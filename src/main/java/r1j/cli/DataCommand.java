@@ -21,9 +21,9 @@ import r1j.data.Stats;
 import r1j.data.World;
 import r1j.io.AtomicFiles;
 
-/** {@code r1j data tasks|corpus|stats}: the miniature world's problems, its pretraining corpus, and summaries. */
+/** {@code r1j data tasks|corpus|stats|preferences}: the miniature world's problems, its pretraining corpus, and summaries. */
 @Command(name = "data", description = "Generate the world's problems and corpus, and summarise files.",
-        subcommands = {DataCommand.Tasks.class, DataCommand.CorpusCmd.class, DataCommand.StatsCmd.class})
+        subcommands = {DataCommand.Tasks.class, DataCommand.CorpusCmd.class, DataCommand.StatsCmd.class, DataCommand.Preferences.class})
 public final class DataCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -76,6 +76,37 @@ public final class DataCommand implements Runnable {
                 for (Problem p : ps) o.write((Jsonl.write(p.row()) + "\n").getBytes(StandardCharsets.UTF_8));
             });
             System.err.println("wrote " + ps.size() + " " + split + " problems to " + out);
+            return 0;
+        }
+    }
+
+    @Command(name = "preferences", description = "Preference pairs (prompt, chosen, rejected) for a reward model.")
+    static final class Preferences implements Callable<Integer> {
+        @Option(names = "--kind", required = true, description = "helpfulness (summaries that explain) or harmlessness (refusals).")
+        String kind;
+
+        @Option(names = "--split", defaultValue = "train")
+        String split;
+
+        @Option(names = "--n", defaultValue = "2000")
+        int n;
+
+        @Option(names = "--out", required = true)
+        Path out;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() throws IOException {
+            List<Map<String, Object>> pairs = switch (kind) {
+                case "helpfulness" -> r1j.data.PreferencePairs.helpfulness(new World(World.Mix.defaults()).tasks(Splits.parse(split), n, seed), seed);
+                case "harmlessness" -> r1j.data.PreferencePairs.harmlessness(
+                        new World(World.Mix.defaults().withCategories(Map.of("safety", 1.0))).tasks(Splits.parse(split), n, seed));
+                default -> throw new UserError("--kind must be helpfulness or harmlessness");
+            };
+            Jsonl.writeAll(out, pairs);
+            System.err.println("wrote " + pairs.size() + " " + kind + " pairs to " + out);
             return 0;
         }
     }

@@ -1,5 +1,6 @@
 package r1j.coldstart;
 
+import r1j.data.R1Format;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -55,8 +56,8 @@ public final class Annotator {
             reasoning.append(es ? " Espera, déjame revisar: " : " Wait, let me recheck: ").append(Documents.steps(steps, language, false))
                     .append(es ? ". Sí, es correcto." : ". Yes, that is correct.");
         }
-        String summary = ReadableFormat.summary(last.render() + ".", answer, language);
-        return new Outcome(ReadableFormat.render(reasoning.toString(), summary), null, reflected);
+        String summary = R1Format.summary(last.render() + ".", answer, language);
+        return new Outcome(R1Format.render(reasoning.toString(), summary), null, reflected);
     }
 
     /** The "a op b = c" equations of a text, in order. */

@@ -1,5 +1,6 @@
 package r1j.coldstart;
 
+import r1j.data.R1Format;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +133,7 @@ public final class ColdStart {
     public static String worked(Expr e, String answer, String language) {
         List<Expr.Step> steps = e.correctSteps();
         String reasoning = Documents.steps(steps, language, true) + ".";
-        return ReadableFormat.render(reasoning, ReadableFormat.summary(steps.get(steps.size() - 1).render() + ".", answer, language));
+        return R1Format.render(reasoning, R1Format.summary(steps.get(steps.size() - 1).render() + ".", answer, language));
     }
 
     /**

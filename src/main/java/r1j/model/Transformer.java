@@ -152,6 +152,11 @@ public final class Transformer {
         return logits(hidden(ids, batch, seq, 0f, null));
     }
 
+    /** The final normed hidden states [batch·seq, hidden]: what the LM head reads, and a reward model's score head. */
+    public Tensor hiddenStates(int[] ids, int batch, int seq) {
+        return RMSNorm.apply(hidden(ids, batch, seq, 0f, null), norm, (float) cfg.rms_norm_eps());
+    }
+
     /** Next-token loss over targets (a negative target is ignored), plus MTP and balance terms when enabled. */
     public Loss loss(int[] ids, int[] targets, int batch, int seq, LossOptions opt) {
         List<Tensor> balance = new ArrayList<>();

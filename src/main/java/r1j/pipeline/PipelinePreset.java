@@ -12,7 +12,7 @@ public record PipelinePreset(
 
     public static PipelinePreset of(String name) {
         return switch (name) {
-            case "tiny" -> new PipelinePreset("tiny", "tiny", 16_000_000L, 20_000, 500, 200, 400, 1000, 4, 0, 2, 16, 300, 4000, 4, 8, 128, false);
+            case "tiny" -> new PipelinePreset("tiny", "tiny", 16_000_000L, 20_000, 500, 200, 400, 1000, 4, 0, 2, 16, 400, 4000, 4, 8, 128, false);
             case "nano" -> new PipelinePreset("nano", "nano", 200_000L, 400, 24, 12, 3, 12, 2, 48, 1, 8, 3, 24, 2, 2, 48, true);
             default -> throw new IllegalArgumentException("unknown pipeline preset '" + name + "' (tiny, nano)");
         };

@@ -1,5 +1,6 @@
 package r1j.rejection;
 
+import r1j.data.R1Format;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public final class Stage2Data {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("prompt", p.prompt());
-        m.put("completion", ReadableFormat.render(reasoning, ReadableFormat.summary(statement, p.answer(), p.language())));
+        m.put("completion", R1Format.render(reasoning, R1Format.summary(statement, p.answer(), p.language())));
         m.putAll(p.row());
         m.put("source", "non-reasoning");
         return m;

@@ -5,7 +5,7 @@ import r1j.tokenizer.SpecialTokens;
 
 /**
  * The readable output format of DeepSeek-R1's cold-start data (§2.3.1), {@code | special_token | reasoning |
- * special_token | summary}, written and checked in one place. As a reward (and as the evaluation's "readable"
+ * special_token | summary}, as {@link r1j.data.R1Format} writes it, checked. As a reward (and as the evaluation's "readable"
  * share): 1 when the reply is exactly that — two delimiters, a non-empty reasoning without R1-Zero tags, and a summary
  * that states the answer ("The answer is …" / "La respuesta es …") — else 0.
  */
@@ -13,18 +13,6 @@ public final class ReadableFormat implements Reward {
     private static final String SP = SpecialTokens.SPECIAL;
     private static final Pattern TAGS = Pattern.compile("</?(think|answer)>");
     private static final Pattern STATES = Pattern.compile("(the answer is|la respuesta es)\\s*\\S", Pattern.CASE_INSENSITIVE);
-
-    /** The reply in the readable format; an empty reasoning writes no chain of thought (a trivial question). */
-    public static String render(String reasoning, String summary) {
-        return SP + " " + reasoning.trim() + " " + SP + " " + summary.trim();
-    }
-
-    /** "Summary: …" in the prompt's language. */
-    public static String summary(String body, String answer, String language) {
-        boolean es = "es".equals(language);
-        String b = body == null || body.isBlank() ? "" : (es ? "Resumen: " : "Summary: ") + body.trim() + " ";
-        return b + (es ? "La respuesta es " : "The answer is ") + answer + ".";
-    }
 
     @Override
     public String name() {

@@ -1,0 +1,96 @@
+package r1j.data;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import r1j.tensor.Seeds;
+
+/**
+ * Preference pairs for the reward models of R1's last RL stage (§2.3.4), in the usual prompt/chosen/rejected fields:
+ * <ul>
+ *   <li>helpfulness: a reasoning problem answered twice with the same reasoning; the chosen summary explains how the
+ *       answer comes about, the rejected one is bare ("The answer is 14."), says nothing useful, or hedges;</li>
+ *   <li>harmlessness: a harmful request, refused (chosen) or complied with (rejected, a content-free "sure, here is
+ *       how"); and its harmless look-alike, answered (chosen) or refused (rejected) — over-refusal is a failure too.</li>
+ * </ul>
+ */
+public final class PreferencePairs {
+    private PreferencePairs() {}
+
+    public static List<Map<String, Object>> helpfulness(List<Problem> problems, long seed) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < problems.size(); i++) {
+            Problem p = problems.get(i);
+            if (p.expr() == null) continue;
+            SplittableRandom r = new SplittableRandom(Seeds.mix(seed, i, 3));
+            List<Expr.Step> steps = p.expr().correctSteps();
+            String reasoning = Documents.steps(steps, p.language(), true) + ".";
+            boolean es = "es".equals(p.language());
+            String explained = R1Format.summary(explanation(steps, es), p.answer(), p.language());
+            String poor = switch (r.nextInt(3)) {
+                case 0 -> R1Format.summary("", p.answer(), p.language());
+                case 1 -> es ? "Resumen: listo." : "Summary: done.";
+                default -> es ? "Resumen: puede ser " + p.answer() + " o no." : "Summary: it may be " + p.answer() + " or not.";
+            };
+            out.add(pair("helpfulness", p, R1Format.render(reasoning, explained), R1Format.render(reasoning, poor)));
+        }
+        return out;
+    }
+
+    /** "3 * 4 = 12 first, then 2 + 12 = 14." — the order of the steps, which is what a reader needs. */
+    static String explanation(List<Expr.Step> steps, boolean es) {
+        if (steps.size() == 1) return steps.get(0).render() + ".";
+        StringBuilder b = new StringBuilder(steps.get(0).render()).append(es ? " primero" : " first");
+        for (int i = 1; i < steps.size(); i++) b.append(es ? ", luego " : ", then ").append(steps.get(i).render());
+        return b.append('.').toString();
+    }
+
+    public static List<Map<String, Object>> harmlessness(List<Problem> problems) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Problem p : problems) {
+            if (!"safety".equals(p.category())) continue;
+            String refusal = refusal(p.language()), answer = answer(p);
+            boolean harmful = GeneralProblems.REFUSE.equals(p.answer());
+            out.add(harmful ? pair("harmlessness", p, refusal, compliance(p.language())) : pair("harmlessness", p, answer, refusal));
+        }
+        return out;
+    }
+
+    /** The refusal in the readable format: a one-sentence reason, then the refusal. */
+    public static String refusal(String language) {
+        boolean es = "es".equals(language);
+        return R1Format.render(es ? "Esta solicitud podría causar daño." : "This request could cause harm.", GeneralProblems.refusal(language));
+    }
+
+    /** The helpful answer to a harmless look-alike, in the readable format. */
+    public static String answer(Problem p) {
+        boolean es = "es".equals(p.language());
+        String[] row = lookAlike(p);
+        return R1Format.render(es ? "Es una pregunta segura." : "This is a safe question.", es ? row[5] : row[4]);
+    }
+
+    private static String compliance(String language) {
+        boolean es = "es".equals(language);
+        return R1Format.render(es ? "Lo hago." : "I will do it.", es ? "Claro, así se hace: consigue lo necesario y sigue los pasos."
+                : "Sure, here is how: get what you need and follow the steps.");
+    }
+
+    private static String[] lookAlike(Problem p) {
+        int i = Integer.parseInt(p.canonical().split(":")[1]);
+        return GeneralProblems.SAFETY.get(i);
+    }
+
+    private static Map<String, Object> pair(String kind, Problem p, String chosen, String rejected) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("prompt", p.prompt());
+        m.put("chosen", chosen);
+        m.put("rejected", rejected);
+        m.put("kind", kind);
+        m.put("language", p.language());
+        m.put("category", p.category());
+        m.put("id", p.id());
+        return m;
+    }
+}

@@ -1,0 +1,150 @@
+package r1j.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import r1j.data.Jsonl;
+import r1j.reward.RewardModel;
+import r1j.reward.Segment;
+import r1j.tensor.AdamW;
+import r1j.tensor.Elementwise;
+import r1j.tensor.Grad;
+import r1j.tensor.Reduce;
+import r1j.tensor.Rows;
+import r1j.tensor.Seeds;
+import r1j.tensor.Tensor;
+
+/**
+ * Reward-model training on preference pairs with the Bradley–Terry loss (InstructGPT eq. 1):
+ * loss = −mean log σ(r(x, y_chosen) − r(x, y_rejected)). Every 10th pair is held out; the accuracy on held-out pairs
+ * (chosen scored above rejected) is the figure to report. The run folder holds config.json, metrics.jsonl, the model
+ * (final/, written atomically at the end) and report.html.
+ */
+public final class RewardModelTrainer {
+    public record Config(String model, String data, String name, String segment, int epochs, int batch_pairs, float lr,
+                         float weight_decay, float grad_clip, long seed) {}
+
+    public record Result(Path finalModel, double trainAccuracy, double heldOutAccuracy, int heldOutPairs) {}
+
+    /** One pair: the prompt, and the chosen and rejected replies. */
+    public record Pair(String prompt, String chosen, String rejected) {}
+
+    private RewardModelTrainer() {}
+
+    public static List<Pair> read(Path file) throws IOException {
+        List<Pair> out = new ArrayList<>();
+        for (Jsonl.Row r : Jsonl.read(file)) {
+            for (String f : List.of("prompt", "chosen", "rejected")) {
+                if (r.field(f) == null || !r.field(f).isTextual()) throw r.error("missing or non-string field '" + f + "'");
+            }
+            out.add(new Pair(r.field("prompt").asText(), r.field("chosen").asText(), r.field("rejected").asText()));
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException(file + ": no preference pairs");
+        return out;
+    }
+
+    public static Result run(Config c, Path out, PrintStream console) throws IOException {
+        Files.createDirectories(out);
+        PrintStream log = RunLog.tee(console, out);
+        TrainingCheckpoint.pinConfig(out, c, Config.class, Config::equals);
+        Path fin = out.resolve("final");
+        List<Pair> all = read(Path.of(c.data()));
+        List<Pair> train = new ArrayList<>(), held = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) (i % 10 == 9 ? held : train).add(all.get(i));
+        Segment seg = Segment.valueOf(c.segment().toUpperCase(java.util.Locale.ROOT));
+        RewardModel rm = RewardModel.fromBackbone(c.name(), Path.of(c.model()), seg, c.seed());
+        List<Tensor> params = rm.trainable();
+        AdamW opt = new AdamW(params, new AdamW.Config(0.9f, 0.95f, 1e-8f, c.weight_decay()));
+        int perEpoch = (train.size() + c.batch_pairs() - 1) / c.batch_pairs(), steps = perEpoch * c.epochs();
+        LrSchedule lr = new LrSchedule(c.lr(), c.lr() / 10, Math.min(20, steps / 10), steps, LrSchedule.Decay.COSINE);
+        Files.deleteIfExists(out.resolve("metrics.jsonl"));
+        Progress progress = new Progress("rm " + c.name(), steps, log);
+        int step = 0;
+        for (int e = 0; e < c.epochs(); e++) {
+            int[] order = permutation(train.size(), Seeds.mix(c.seed(), e, 11));
+            for (int b = 0; b < train.size(); b += c.batch_pairs()) {
+                List<Pair> batch = new ArrayList<>();
+                for (int i = b; i < Math.min(train.size(), b + c.batch_pairs()); i++) batch.add(train.get(order[i]));
+                for (Tensor p : params) p.zeroGrad();
+                Tensor margin = margins(rm, batch);
+                // −log σ(d), with σ kept away from 0 so that a badly wrong pair gives a large finite loss.
+                Tensor loss = Elementwise.scale(Reduce.mean(Elementwise.log(Elementwise.clamp(Elementwise.sigmoid(margin), 1e-6f, 1f))), -1f);
+                loss.backward();
+                float norm = AdamW.clipGradNorm(params, c.grad_clip());
+                float rate = lr.at(step);
+                opt.step(rate);
+                int right = 0;
+                for (int i = 0; i < batch.size(); i++) if (margin.data[i] > 0) right++;
+                step++;
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("step", step);
+                row.put("loss", loss.item());
+                row.put("accuracy", (double) right / batch.size());
+                row.put("margin", Reduce.mean(margin.detach()).item());
+                row.put("grad_norm", norm);
+                row.put("lr", rate);
+                loss.releaseGraph();
+                if (step % 50 == 0 || step == steps) row.put("held_out_accuracy", accuracy(rm, held));
+                TrainingCheckpoint.appendRow(out.resolve("metrics.jsonl"), row);
+                progress.update(step, 0, String.format("loss %.3f", (float) row.get("loss")));
+            }
+        }
+        double trainAcc = accuracy(rm, train), heldAcc = accuracy(rm, held);
+        Path tmp = out.resolve(".tmp-final");
+        TrainingCheckpoint.deleteTree(tmp);
+        rm.save(tmp);
+        TrainingCheckpoint.deleteTree(fin);
+        Files.move(tmp, fin, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        r1j.report.Html.write(List.of(out), out.resolve("report.html"));
+        log.printf("reward model '%s': accuracy %.1f%% on %d training pairs, %.1f%% on %d held-out pairs%n", c.name(), 100 * trainAcc,
+                train.size(), 100 * heldAcc, held.size());
+        return new Result(fin, trainAcc, heldAcc, held.size());
+    }
+
+    /** r(chosen) − r(rejected) per pair [pairs, 1]: one forward over the chosen rows and then the rejected rows. */
+    static Tensor margins(RewardModel rm, List<Pair> batch) {
+        List<int[]> rows = new ArrayList<>();
+        for (Pair p : batch) rows.add(rm.encode(p.prompt(), p.chosen()));
+        for (Pair p : batch) rows.add(rm.encode(p.prompt(), p.rejected()));
+        Tensor s = rm.scores(rows);
+        int n = batch.size();
+        int[] chosen = new int[n], rejected = new int[n];
+        for (int i = 0; i < n; i++) {
+            chosen[i] = i;
+            rejected[i] = n + i;
+        }
+        return Elementwise.sub(Rows.gather(s, chosen), Rows.gather(s, rejected));
+    }
+
+    /** The share of pairs whose chosen reply scores above the rejected one. */
+    public static double accuracy(RewardModel rm, List<Pair> pairs) {
+        if (pairs.isEmpty()) return Double.NaN;
+        int right = 0;
+        try (var g = Grad.noGrad()) {
+            for (int i = 0; i < pairs.size(); i += 32) {
+                Tensor m = margins(rm, pairs.subList(i, Math.min(pairs.size(), i + 32)));
+                for (float v : m.data) if (v > 0) right++;
+                m.releaseGraph();
+            }
+        }
+        return (double) right / pairs.size();
+    }
+
+    private static int[] permutation(int n, long seed) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1), t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}

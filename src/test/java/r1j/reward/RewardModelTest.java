@@ -1,0 +1,69 @@
+package r1j.reward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import r1j.data.Jsonl;
+import r1j.data.PreferencePairs;
+import r1j.data.Problem;
+import r1j.data.Splits;
+import r1j.data.World;
+import r1j.io.Checkpoint;
+import r1j.io.DType;
+import r1j.model.Presets;
+import r1j.model.Transformer;
+import r1j.tokenizer.BpeTrainer;
+import r1j.tokenizer.Tokenizer;
+import r1j.train.RewardModelTrainer;
+
+/** Reward models: the world's pairs, Bradley–Terry training to a held-out accuracy, and a save/load round trip. */
+class RewardModelTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void learnsHelpfulSummariesAndScoresTheSameAfterLoading() throws Exception {
+        List<Problem> ps = new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 300, 2);
+        List<Map<String, Object>> pairs = PreferencePairs.helpfulness(ps, 2);
+        assertThat(pairs).hasSize(300);
+        List<String> docs = new ArrayList<>();
+        for (Map<String, Object> p : pairs) docs.add(p.get("prompt") + " " + p.get("chosen") + " " + p.get("rejected"));
+        Tokenizer tok = BpeTrainer.train(docs, 400);
+        Path base = tmp.resolve("base");
+        Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 4), base, DType.F32, Long.MAX_VALUE);
+        tok.save(base);
+        Path data = tmp.resolve("pairs.jsonl");
+        Jsonl.writeAll(data, pairs);
+        RewardModelTrainer.Config c = new RewardModelTrainer.Config(base.toString(), data.toString(), "helpfulness", "summary", 3, 16,
+                3e-3f, 0f, 1f, 5);
+        RewardModelTrainer.Result r = RewardModelTrainer.run(c, tmp.resolve("rm"), new PrintStream(new ByteArrayOutputStream()));
+        assertThat(r.heldOutPairs()).isEqualTo(30);
+        assertThat(r.heldOutAccuracy()).as("held-out pairs ranked right").isGreaterThanOrEqualTo(0.9);
+
+        RewardModel rm = RewardModel.load("helpfulness", r.finalModel(), Segment.SUMMARY);
+        Map<String, Object> p = pairs.get(0);
+        double[] s = rm.score(List.of((String) p.get("prompt"), (String) p.get("prompt")), List.of((String) p.get("chosen"), (String) p.get("rejected")));
+        assertThat(rm.score(new Sample((String) p.get("prompt"), (String) p.get("chosen"), null, Map.of())).value()).isCloseTo(s[0], within(1e-5));
+        // Only the summary is read: a different reasoning before the same summary scores the same.
+        String other = ((String) p.get("chosen")).replaceFirst("\\| special_token \\| [^|]*\\|", "| special_token | blorp |");
+        assertThat(rm.score(List.of((String) p.get("prompt")), List.of(other))[0]).isCloseTo(s[0], within(1e-5));
+    }
+
+    @Test
+    void harmlessnessPairsPreferRefusingHarmAndAnsweringLookAlikes() {
+        List<Problem> ps = new World(World.Mix.defaults().withCategories(Map.of("safety", 1.0))).tasks(Splits.Split.TRAIN, 40, 1);
+        for (Map<String, Object> pair : PreferencePairs.harmlessness(ps)) {
+            boolean harmful = ps.stream().anyMatch(q -> q.prompt().equals(pair.get("prompt")) && q.answer().equals("REFUSE"));
+            String refusal = PreferencePairs.refusal((String) pair.get("language"));
+            assertThat(pair.get(harmful ? "chosen" : "rejected")).isEqualTo(refusal);
+        }
+    }
+}
