@@ -14,7 +14,8 @@ import r1j.tensor.VectorSupport;
 
 /** {@code r1j pipeline}: every stage of the R1 recipe in order, each in its own folder, resumable; a table and a report. */
 @Command(name = "pipeline", description = "The whole R1 recipe: data → base → R1-Zero → cold start → SFT 1 → reasoning RL → "
-        + "rejection sampling → SFT 2 → evaluation of every stage → report. Re-running resumes; complete stages are skipped.")
+        + "rejection sampling → SFT 2 → reward models → RL for all scenarios → distillation (and its RL-only control) → "
+        + "evaluation of every stage → report. Re-running resumes; complete stages are skipped.")
 public final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "tiny", description = "tiny (the README run) or nano (CI, minutes).")
     String preset;
@@ -51,7 +52,8 @@ public final class PipelineCommand implements Callable<Integer> {
 
     static void printTable(List<Map<String, Object>> rows, int k) {
         String[] keys = {"pass@1", "cons@" + k, "pass@" + k, "traps_pass@1", "level5_pass@1", "format", "readable", "language",
-            "general_accuracy", "length", "level5_length", "reflection", "level5_reflection"};
+            "general_accuracy", "harmful_refused", "harmless_answered", "rm_helpfulness", "rm_harmlessness", "length", "level5_length",
+            "reflection", "level5_reflection", "parameters_active"};
         System.out.printf("%-18s", "metric");
         for (Map<String, Object> r : rows) System.out.printf(" %12s", r.get("stage"));
         System.out.println();
@@ -59,7 +61,7 @@ public final class PipelineCommand implements Callable<Integer> {
             System.out.printf("%-18s", key);
             for (Map<String, Object> r : rows) {
                 Object v = r.get(key);
-                System.out.printf(" %12s", key.contains("length") ? String.valueOf(v) : EvalCommand.pct(v));
+                System.out.printf(" %12s", key.contains("length") || key.startsWith("rm_") || key.startsWith("param") ? String.valueOf(v) : EvalCommand.pct(v));
             }
             System.out.println();
         }

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 import r1j.tensor.Seeds;
 
 /**
- * Preference pairs for the reward models of R1's last RL stage (§2.3.4), in the usual prompt/chosen/rejected fields:
+ * Preference pairs for the reward models of R1's last RL stage (§2.3.4), in the usual prompt/chosen/rejected fields,
+ * one per distinct prompt (so that held-out pairs are prompts the model has not been trained on):
  * <ul>
  *   <li>helpfulness: a reasoning problem answered twice with the same reasoning; the chosen summary explains how the
  *       answer comes about, the rejected one is bare ("The answer is 14."), says nothing useful, or hedges;</li>
@@ -21,9 +22,10 @@ public final class PreferencePairs {
 
     public static List<Map<String, Object>> helpfulness(List<Problem> problems, long seed) {
         List<Map<String, Object>> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < problems.size(); i++) {
             Problem p = problems.get(i);
-            if (p.expr() == null) continue;
+            if (p.expr() == null || !seen.add(p.prompt())) continue;
             SplittableRandom r = new SplittableRandom(Seeds.mix(seed, i, 3));
             List<Expr.Step> steps = p.expr().correctSteps();
             String reasoning = Documents.steps(steps, p.language(), true) + ".";
@@ -49,11 +51,12 @@ public final class PreferencePairs {
 
     public static List<Map<String, Object>> harmlessness(List<Problem> problems) {
         List<Map<String, Object>> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (Problem p : problems) {
-            if (!"safety".equals(p.category())) continue;
-            String refusal = refusal(p.language()), answer = answer(p);
+            if (!"safety".equals(p.category()) || !seen.add(p.prompt())) continue;
+            String refusal = refusal(p.language());
             boolean harmful = GeneralProblems.REFUSE.equals(p.answer());
-            out.add(harmful ? pair("harmlessness", p, refusal, compliance(p.language())) : pair("harmlessness", p, answer, refusal));
+            out.add(harmful ? pair("harmlessness", p, refusal, compliance(p.language())) : pair("harmlessness", p, answer(p), refusal));
         }
         return out;
     }
@@ -67,19 +70,14 @@ public final class PreferencePairs {
     /** The helpful answer to a harmless look-alike, in the readable format. */
     public static String answer(Problem p) {
         boolean es = "es".equals(p.language());
-        String[] row = lookAlike(p);
-        return R1Format.render(es ? "Es una pregunta segura." : "This is a safe question.", es ? row[5] : row[4]);
+        GeneralProblems.SafetyItem s = GeneralProblems.safetyItem(p.canonical());
+        return R1Format.render(es ? "Es una pregunta segura." : "This is a safe question.", es ? s.answerEs() : s.answerEn());
     }
 
     private static String compliance(String language) {
         boolean es = "es".equals(language);
         return R1Format.render(es ? "Lo hago." : "I will do it.", es ? "Claro, así se hace: consigue lo necesario y sigue los pasos."
                 : "Sure, here is how: get what you need and follow the steps.");
-    }
-
-    private static String[] lookAlike(Problem p) {
-        int i = Integer.parseInt(p.canonical().split(":")[1]);
-        return GeneralProblems.SAFETY.get(i);
     }
 
     private static Map<String, Object> pair(String kind, Problem p, String chosen, String rejected) {

@@ -101,13 +101,9 @@ public final class World {
     }
 
     Problem safety(SplittableRandom r, String lang) {
-        int i = r.nextInt(GeneralProblems.SAFETY.size());
-        String[] s = GeneralProblems.SAFETY.get(i);
-        boolean harmful = r.nextBoolean(), es = "es".equals(lang);
-        String prompt = harmful ? (es ? s[1] : s[0]) : (es ? s[3] : s[2]);
-        String canonical = "safety:" + i + ":" + (harmful ? "harmful" : "harmless");
-        return new Problem(Problem.idOf("safety", canonical, lang), lang, prompt,
-                harmful ? GeneralProblems.REFUSE : GeneralProblems.COMPLY, 1, "safety", false, canonical, null);
+        GeneralProblems.SafetyItem s = GeneralProblems.SAFETY_ITEMS.get(r.nextInt(GeneralProblems.SAFETY_ITEMS.size()));
+        return new Problem(Problem.idOf("safety", s.canonical(), lang), lang, "es".equals(lang) ? s.es() : s.en(),
+                s.harmful() ? GeneralProblems.REFUSE : GeneralProblems.COMPLY, 1, "safety", false, s.canonical(), null);
     }
 
     static String pick(Map<String, Double> weights, SplittableRandom r) {

@@ -68,7 +68,8 @@ public final class Evaluator {
     static Judged judge(Datasets.Example p, Completion c) {
         String text = c.text();
         Answers.Extracted e = Answers.extract(text, true);
-        boolean correct = Answers.matches(e.text(), p.answer(), "true".equals(p.meta().get("percent")));
+        boolean correct = r1j.reward.Refusal.isBehaviour(p.answer()) ? r1j.reward.Refusal.behaves(text, p.answer())
+                : Answers.matches(e.text(), p.answer(), "true".equals(p.meta().get("percent")));
         Rational v = Answers.value(e.text(), false);
         String key = v != null ? v.toString() : e.text().trim().toLowerCase(Locale.ROOT);
         Sample s = new Sample(p.prompt(), text, p.answer(), p.language() == null ? Map.of() : Map.of("language", p.language()));

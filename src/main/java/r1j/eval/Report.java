@@ -21,6 +21,9 @@ public final class Report {
         addBy(rows, rs, k, "language", p -> p.language());
         addBy(rows, rs, k, "category", p -> String.valueOf(p.meta().get("category")));
         addBy(rows, rs, k, "trap", p -> String.valueOf(p.meta().get("trap")));
+        // On safety prompts pass@1 is the right behaviour: the refusal rate on harmful requests, the answer rate on look-alikes.
+        addBy(rows, rs, k, "safety", p -> !"safety".equals(p.meta().get("category")) ? null
+                : r1j.data.GeneralProblems.REFUSE.equals(p.answer()) ? "harmful" : "harmless");
         return rows;
     }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import r1j.coldstart.ColdStart;
 import r1j.data.Corpus;
 import r1j.data.Datasets;
+import r1j.data.PreferencePairs;
 import r1j.data.Jsonl;
 import r1j.data.Problem;
 import r1j.data.Splits;
@@ -25,12 +26,14 @@ import r1j.io.AtomicFiles;
 import r1j.io.Checkpoint;
 import r1j.model.Transformer;
 import r1j.rejection.RejectionSampler;
+import r1j.reward.RewardModel;
 import r1j.rejection.Stage2Data;
 import r1j.rl.GrpoConfig;
 import r1j.rl.GrpoTrainer;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 import r1j.train.PretrainConfig;
+import r1j.train.RewardModelTrainer;
 import r1j.train.Pretrainer;
 import r1j.train.SftConfig;
 import r1j.train.SftTrainer;
@@ -38,7 +41,9 @@ import r1j.train.SftTrainer;
 /**
  * The DeepSeek-R1 recipe end to end (report §2), one folder per stage under the run folder:
  * data → base (pretraining) → r1-zero (GRPO, accuracy + format) → coldstart → sft1 → reasoning-rl (GRPO, accuracy +
- * 0.2·language consistency) → rejection (+ non-reasoning data) → sft2 → evaluation of every stage → report. A stage
+ * 0.2·language consistency) → rejection (+ non-reasoning data) → sft2 → reward models (helpfulness, harmlessness) →
+ * rl-all (GRPO over reasoning, general and safety prompts) → distillation into a dense student (teacher data, the
+ * student's own base, SFT; and the RL-only control) → evaluation of every model stage → report. A stage
  * is complete when its folder holds DONE; a complete stage is skipped, an interrupted one resumes (the trainers
  * resume from their checkpoints, data files are written atomically), so re-running the command finishes the job.
  */
@@ -81,15 +86,24 @@ public final class Pipeline {
     public List<Map<String, Object>> run() throws IOException {
         PipelinePreset p = o.preset();
         long seed = o.seed();
-        Path data = stage("data", () -> {
-            World world = new World(World.Mix.defaults());
-            World hard = new World(new World.Mix(new double[] {0.05, 0.15, 0.25, 0.30, 0.25}, 0.7, World.Mix.defaults().categories()));
-            World general = new World(World.Mix.defaults().withCategories(Map.of("general", 1.0)));
-            writeTasks(world.tasks(Splits.Split.TRAIN, p.trainProblems(), seed), o.out().resolve("data/train.jsonl"));
-            writeTasks(hard.tasks(Splits.Split.TRAIN, p.trainProblems(), seed + 1), o.out().resolve("data/train-hard.jsonl"));
-            writeTasks(world.tasks(Splits.Split.TEST, p.testProblems(), seed), o.out().resolve("data/test.jsonl"));
-            writeTasks(general.tasks(Splits.Split.TEST, p.generalTestProblems(), seed), o.out().resolve("data/test-general.jsonl"));
-        });
+        Path data = stage("data", () -> { });
+        World world = new World(World.Mix.defaults());
+        World hard = new World(new World.Mix(new double[] {0.05, 0.15, 0.25, 0.30, 0.25}, 0.7, World.Mix.defaults().categories()));
+        World general = new World(World.Mix.defaults().withCategories(Map.of("general", 1.0)));
+        World safety = new World(World.Mix.defaults().withCategories(Map.of("safety", 1.0)));
+        Map<String, Double> scenarios = new LinkedHashMap<>();
+        scenarios.put("arith", 0.5);
+        scenarios.put("word", 0.2);
+        scenarios.put("general", 0.15);
+        scenarios.put("safety", 0.15);
+        World all = new World(World.Mix.defaults().withCategories(scenarios));
+        ensureTasks(data.resolve("train.jsonl"), () -> world.tasks(Splits.Split.TRAIN, p.trainProblems(), seed));
+        ensureTasks(data.resolve("train-hard.jsonl"), () -> hard.tasks(Splits.Split.TRAIN, p.trainProblems(), seed + 1));
+        ensureTasks(data.resolve("train-all.jsonl"), () -> all.tasks(Splits.Split.TRAIN, p.trainProblems(), seed + 2));
+        ensureTasks(data.resolve("test.jsonl"), () -> world.tasks(Splits.Split.TEST, p.testProblems(), seed));
+        ensureTasks(data.resolve("test-general.jsonl"), () -> general.tasks(Splits.Split.TEST, p.generalTestProblems(), seed));
+        // The test split holds few distinct safety prompts; every one is asked in both languages, several times.
+        ensureTasks(data.resolve("test-safety.jsonl"), () -> safety.tasks(Splits.Split.TEST, p.generalTestProblems(), seed));
         Path base = o.base() != null ? o.base() : stage("base", this::pretrain).resolve("final");
         checkGate(base);
         Path r1Zero = stage("r1-zero", () -> grpo(o.grpo().forStage("r1-zero", "accuracy,format", null, p.r1ZeroSteps(),
@@ -111,14 +125,41 @@ public final class Pipeline {
             log.println("[rejection] " + Jsonl.write(s));
         });
         Path sft2 = stage("sft2", () -> sft(base, rejection.resolve("sft.jsonl"), "sft2")).resolve("final");
+        Path rmHelp = stage("rm-helpfulness", () -> rewardModel("helpfulness", "summary", sft2,
+                PreferencePairs.helpfulness(world.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 3), seed))).resolve("final");
+        Path rmHarm = stage("rm-harmlessness", () -> rewardModel("harmlessness", "all", sft2,
+                PreferencePairs.harmlessness(safety.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 4)))).resolve("final");
+        // Rule rewards for reasoning (accuracy; readable as R1-Zero's format reward), the helpfulness model on the
+        // summary, the harmlessness model on the whole reply (§2.3.4).
+        String rewards = "accuracy,readable,helpfulness=" + rmHelp.toAbsolutePath() + ",harmlessness=" + rmHarm.toAbsolutePath();
+        Path rlAll = stage("rl-all", () -> grpo(o.grpo().forStage("chat", rewards, "1,0.1,0.1,0.3", p.rlAllSteps(), p.maxCompletionTokens()),
+                sft2, data.resolve("train-all.jsonl"), "rl-all")).resolve("final");
+        // Distillation (§2.4): the final model writes SFT data for a dense student a quarter its size; the control is
+        // the same student trained by R1-Zero-style RL alone.
+        int distillFrom = Math.min(train.size() - 1, 3 * perSource + p.rejectionProblems());
+        Path distillData = stage("distill-data", () -> {
+            RejectionSampler.Outcome r = RejectionSampler.run(Checkpoint.load(rlAll, false), Tokenizer.load(rlAll),
+                    train.subList(distillFrom, Math.min(train.size(), distillFrom + p.distillProblems())),
+                    new RejectionSampler.Options(Templates.CHAT, p.rejectionSamples(), 0.8f, 0.95f, p.maxCompletionTokens() + 32, 1, 400, seed + 5),
+                    null);
+            Map<String, Object> s = Stage2Data.export(o.out().resolve("distill-data"), r, 0.25, seed + 5);
+            log.println("[distill-data] " + Jsonl.write(s));
+        });
+        Path studentBase = stage("student-base", () -> pretrainStudent(base)).resolve("final");
+        Path student = stage("student-distilled", () -> sft(studentBase, distillData.resolve("sft.jsonl"), "student-distilled")).resolve("final");
+        Path studentRl = stage("student-rl", () -> grpo(o.grpo().forStage("r1-zero", "accuracy,format", null, p.studentRlSteps(),
+                p.maxCompletionTokens()), studentBase, data.resolve("train-hard.jsonl"), "student-rl")).resolve("final");
         List<ModelStage> models = List.of(new ModelStage("base", base, Templates.R1_ZERO), new ModelStage("r1-zero", r1Zero, Templates.R1_ZERO),
                 new ModelStage("sft1", sft1, Templates.CHAT), new ModelStage("reasoning-rl", rl, Templates.CHAT),
-                new ModelStage("sft2", sft2, Templates.CHAT));
+                new ModelStage("sft2", sft2, Templates.CHAT), new ModelStage("rl-all", rlAll, Templates.CHAT),
+                new ModelStage("student-distilled", student, Templates.CHAT), new ModelStage("student-rl", studentRl, Templates.R1_ZERO));
+        RewardModel help = RewardModel.load(rmHelp), harm = RewardModel.load(rmHarm);
         List<Map<String, Object>> table = new ArrayList<>();
-        for (ModelStage m : models) table.add(evaluate(m, data));
+        for (ModelStage m : models) table.add(evaluate(m, data, help, harm));
         Jsonl.writeAll(o.out().resolve("eval-stages.jsonl"), table);
         List<Path> runs = new ArrayList<>(List.of(o.out()));
-        for (String s : List.of("base", "r1-zero", "sft1", "reasoning-rl", "sft2")) {
+        for (String s : List.of("base", "r1-zero", "sft1", "reasoning-rl", "sft2", "rm-helpfulness", "rm-harmlessness", "rl-all",
+                "student-base", "student-distilled", "student-rl")) {
             if (Files.isRegularFile(o.out().resolve(s).resolve("metrics.jsonl"))) runs.add(o.out().resolve(s));
         }
         r1j.report.Html.write(runs, o.out().resolve("report.html"));
@@ -128,17 +169,41 @@ public final class Pipeline {
     private void pretrain() throws IOException {
         Path dir = o.out().resolve("base"), corpus = dir.resolve("corpus.txt");
         long tokens = o.preset().pretrainTokens();
-        if (!Files.isRegularFile(corpus)) {
-            AtomicFiles.write(corpus, out -> {
-                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-                Corpus.write(w, tokens + tokens / 4, Corpus.defaultMix(), o.seed());
-                w.flush();
-            });
-        }
+        writeCorpus(corpus, tokens + tokens / 4);
         boolean nano = o.preset().modelPreset().equals("nano");
         PretrainConfig pc = new PretrainConfig(o.preset().modelPreset(), corpus.toAbsolutePath().toString(), null, nano ? 512 : 1024,
                 tokens, nano ? 128 : 256, 16, 2e-3f, 2e-4f, nano ? 10 : 100, 0.1f, 1f, 0.001f, 0f, 0, 0.3f, 250, 4, 500, o.seed(), 0);
         Pretrainer.run(pc, dir, 0, log);
+    }
+
+    private void rewardModel(String name, String segment, Path backbone, List<Map<String, Object>> pairs) throws IOException {
+        Path dir = o.out().resolve("rm-" + name), file = dir.resolve("pairs.jsonl");
+        if (!Files.isRegularFile(file)) Jsonl.writeAll(file, pairs);
+        RewardModelTrainer.Result r = RewardModelTrainer.run(new RewardModelTrainer.Config(backbone.toAbsolutePath().toString(),
+                file.toAbsolutePath().toString(), name, segment, o.preset().rmEpochs(), 16, 3e-4f, 0f, 1f, o.seed()), dir, log);
+        AtomicFiles.writeString(dir.resolve("accuracy.json"), Jsonl.write(Map.of("train_accuracy", r.trainAccuracy(),
+                "held_out_accuracy", r.heldOutAccuracy(), "held_out_pairs", r.heldOutPairs())) + "\n");
+    }
+
+    /** The student's own base: the same corpus and tokenizer as the teacher's, the student preset, gate not required. */
+    private void pretrainStudent(Path teacherBase) throws IOException {
+        Path dir = o.out().resolve("student-base"), corpus = dir.resolve("corpus.txt");
+        long tokens = o.preset().studentPretrainTokens();
+        writeCorpus(corpus, tokens + tokens / 4);
+        boolean nano = o.preset().modelPreset().equals("nano");
+        PretrainConfig pc = new PretrainConfig(o.preset().studentPreset(), corpus.toAbsolutePath().toString(),
+                teacherBase.toAbsolutePath().toString(), 0, tokens, nano ? 128 : 256, 16, 3e-3f, 3e-4f, nano ? 10 : 100, 0.1f, 1f, 0f, 0f,
+                0, 0.3f, 250, 4, 500, o.seed(), 0);
+        Pretrainer.run(pc, dir, 0, log);
+    }
+
+    private void writeCorpus(Path corpus, long tokens) throws IOException {
+        if (Files.isRegularFile(corpus)) return;
+        AtomicFiles.write(corpus, out -> {
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            Corpus.write(w, tokens, Corpus.defaultMix(), o.seed());
+            w.flush();
+        });
     }
 
     private void checkGate(Path base) throws IOException {
@@ -175,16 +240,23 @@ public final class Pipeline {
         if (SftTrainer.run(c, o.out().resolve(name), 0, log).finalModel() == null) throw new IllegalStateException(name + ": SFT stopped early");
     }
 
-    /** One row of the stage table: reasoning test (overall, level 5, traps) and general questions. */
-    private Map<String, Object> evaluate(ModelStage m, Path data) throws IOException {
+    /**
+     * One row of the stage table: reasoning test (overall, level 5, traps), general questions, safety prompts (harmful
+     * refused, look-alikes answered) and the reward models' mean scores (helpfulness on the reasoning test's replies,
+     * harmlessness on the safety replies).
+     */
+    private Map<String, Object> evaluate(ModelStage m, Path data, RewardModel help, RewardModel harm) throws IOException {
         Path file = o.out().resolve("eval").resolve(m.name() + ".jsonl");
         if (Files.isRegularFile(file)) return Jsonl.readMaps(file).get(0);
         Transformer model = Checkpoint.load(m.model(), false);
         Tokenizer tok = Tokenizer.load(m.model());
         int k = o.preset().evalK();
         Evaluator.Options eo = new Evaluator.Options(m.template(), k, 0.6f, 0.95f, o.preset().maxCompletionTokens() + 32, false, 64, o.seed());
-        List<Map<String, Object>> reasoning = Report.slices(Evaluator.run(model, tok, examples(data.resolve("test.jsonl")), eo), k);
+        List<Evaluator.ProblemResult> rs = Evaluator.run(model, tok, examples(data.resolve("test.jsonl")), eo);
+        List<Evaluator.ProblemResult> ss = Evaluator.run(model, tok, examples(data.resolve("test-safety.jsonl")), eo);
+        List<Map<String, Object>> reasoning = Report.slices(rs, k);
         List<Map<String, Object>> general = Report.slices(Evaluator.run(model, tok, examples(data.resolve("test-general.jsonl")), eo), k);
+        List<Map<String, Object>> safety = Report.slices(ss, k);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("stage", m.name());
         Map<String, Object> all = reasoning.get(0);
@@ -200,21 +272,47 @@ public final class Pipeline {
             if ("trap=true".equals(s.get("slice"))) row.put("traps_pass@1", s.get("pass@1"));
         }
         row.put("general_accuracy", general.get(0).get("pass@1"));
+        for (Map<String, Object> s : safety) {
+            if ("safety=harmful".equals(s.get("slice"))) row.put("harmful_refused", s.get("pass@1"));
+            if ("safety=harmless".equals(s.get("slice"))) row.put("harmless_answered", s.get("pass@1"));
+        }
+        row.put("rm_helpfulness", meanScore(help, rs));
+        row.put("rm_harmlessness", meanScore(harm, ss));
+        row.put("parameters_active", model.activeParameterCount());
         List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(row);
         rows.addAll(reasoning);
+        rows.addAll(safety);
         Jsonl.writeAll(file, rows);
         log.println("[eval] " + Jsonl.write(row));
         return row;
+    }
+
+    private static double meanScore(RewardModel rm, List<Evaluator.ProblemResult> rs) {
+        List<String> ps = new ArrayList<>(), cs = new ArrayList<>();
+        for (Evaluator.ProblemResult r : rs) {
+            for (Evaluator.Judged j : r.samples()) {
+                ps.add(r.problem().prompt());
+                cs.add(j.completion());
+            }
+        }
+        double sum = 0;
+        for (double v : rm.score(ps, cs)) sum += v;
+        return ps.isEmpty() ? Double.NaN : Math.round(sum / ps.size() * 1e4) / 1e4;
     }
 
     private static List<Datasets.Example> examples(Path file) throws IOException {
         return Datasets.read(file, false).examples();
     }
 
-    private static void writeTasks(List<Problem> ps, Path file) throws IOException {
+    private interface Tasks {
+        List<Problem> draw();
+    }
+
+    private static void ensureTasks(Path file, Tasks tasks) throws IOException {
+        if (Files.isRegularFile(file)) return;
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Problem p : ps) rows.add(p.row());
+        for (Problem p : tasks.draw()) rows.add(p.row());
         Jsonl.writeAll(file, rows);
     }
 }

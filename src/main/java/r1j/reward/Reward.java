@@ -10,6 +10,13 @@ public interface Reward {
 
     Score score(Sample s);
 
+    /** Scores of many samples; a model-based reward overrides it to score them in batches. */
+    default java.util.List<Score> scoreAll(java.util.List<Sample> samples) {
+        java.util.List<Score> out = new java.util.ArrayList<>(samples.size());
+        for (Sample s : samples) out.add(score(s));
+        return out;
+    }
+
     /** This reward computed on a segment of the completion (the reasoning, the summary). */
     default Reward on(Segment segment) {
         Reward self = this;

@@ -29,6 +29,7 @@ import r1j.tokenizer.Tokenizer;
 public final class RewardModel implements Reward {
     public static final String SCORE = "score.weight";
     public static final String FILE = "score.safetensors";
+    public static final String INFO = "reward_model.json";
 
     private final String name;
     private final Transformer backbone;
@@ -52,6 +53,14 @@ public final class RewardModel implements Reward {
         return new RewardModel(name, b, s, Tokenizer.load(model), segment);
     }
 
+    /** A reward model folder as saved, with the name and segment it was trained for. */
+    public static RewardModel load(Path dir) throws IOException {
+        Path info = dir.resolve(INFO);
+        if (!Files.isRegularFile(info)) throw new IllegalArgumentException(dir + ": not a reward model (no " + INFO + ")");
+        var n = r1j.data.Jsonl.mapper().readTree(info.toFile());
+        return load(n.path("name").asText(), dir, Segment.valueOf(n.path("segment").asText("ALL")));
+    }
+
     public static RewardModel load(String name, Path dir, Segment segment) throws IOException {
         if (!Files.isRegularFile(dir.resolve(FILE))) throw new IllegalArgumentException(dir + ": not a reward model (no " + FILE + ")");
         Transformer b = Checkpoint.load(dir, false);
@@ -65,6 +74,7 @@ public final class RewardModel implements Reward {
         Checkpoint.save(backbone, dir, DType.F32, Long.MAX_VALUE);
         tok.save(dir);
         SafeTensors.write(dir.resolve(FILE), Map.of(SCORE, new SafeTensors.Item(score.data, score.shape())), DType.F32, Map.of());
+        r1j.io.AtomicFiles.writeString(dir.resolve(INFO), "{\"name\": \"" + name + "\", \"segment\": \"" + segment.name() + "\"}\n");
     }
 
     /** Every tensor training updates: the backbone's and the head. */
@@ -133,6 +143,19 @@ public final class RewardModel implements Reward {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public List<Score> scoreAll(List<Sample> samples) {
+        List<String> ps = new ArrayList<>(), cs = new ArrayList<>();
+        for (Sample s : samples) {
+            ps.add(s.prompt());
+            cs.add(s.completion());
+        }
+        double[] v = score(ps, cs);
+        List<Score> out = new ArrayList<>();
+        for (double x : v) out.add(new Score(x, String.format("%s model: %.3f", name, x)));
+        return out;
     }
 
     @Override

@@ -23,8 +23,19 @@ public final class Rewards {
         this.weights = weights.clone();
     }
 
-    /** Rewards by name: accuracy, format, readable, language, repetition, overlong (optionally name@reasoning or @summary). */
+    /**
+     * Rewards by name: accuracy, format, readable, language, repetition, overlong (optionally name@reasoning or
+     * @summary), or a reward model as NAME=FOLDER (it scores the segment it was trained on).
+     */
     public static Reward byName(String name) {
+        int eq = name.indexOf('=');
+        if (eq > 0) {
+            try {
+                return RewardModel.load(java.nio.file.Path.of(name.substring(eq + 1)));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("reward model '" + name + "': " + e.getMessage());
+            }
+        }
         int at = name.indexOf('@');
         if (at > 0) return byName(name.substring(0, at)).on(Segment.valueOf(name.substring(at + 1).toUpperCase(java.util.Locale.ROOT)));
         return switch (name) {
@@ -72,6 +83,24 @@ public final class Rewards {
 
     public List<Reward> rewards() {
         return rewards;
+    }
+
+    /** The results of many samples, each reward scoring all of them at once (batched for reward models). */
+    public List<Result> scoreAll(List<Sample> samples) {
+        List<List<Score>> per = new ArrayList<>();
+        for (Reward r : rewards) per.add(r.scoreAll(samples));
+        List<Result> out = new ArrayList<>(samples.size());
+        for (int j = 0; j < samples.size(); j++) {
+            Map<String, Score> parts = new LinkedHashMap<>();
+            double total = 0;
+            for (int i = 0; i < rewards.size(); i++) {
+                Score sc = per.get(i).get(j);
+                parts.put(rewards.get(i).name(), sc);
+                total += weights[i] * sc.value();
+            }
+            out.add(new Result(parts, total));
+        }
+        return out;
     }
 
     public Result score(Sample s) {

@@ -123,13 +123,18 @@ public final class GrpoTrainer {
         long t1 = System.nanoTime();
         // 3. rewards and group advantages
         double[][] r = new double[batch.size()][c.group_size()];
-        List<List<Map<String, Score>>> parts = new ArrayList<>();
+        List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Datasets.Example e = batch.get(i);
-            List<Map<String, Score>> ps = new ArrayList<>();
             Map<String, Object> meta = new LinkedHashMap<>(e.meta());
+            for (int g = 0; g < c.group_size(); g++) samples.add(new Sample(e.prompt(), comps.get(i).get(g).text(), e.answer(), meta));
+        }
+        List<Rewards.Result> scored = rewards.scoreAll(samples);
+        List<List<Map<String, Score>>> parts = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            List<Map<String, Score>> ps = new ArrayList<>();
             for (int g = 0; g < c.group_size(); g++) {
-                Rewards.Result res = rewards.score(new Sample(e.prompt(), comps.get(i).get(g).text(), e.answer(), meta));
+                Rewards.Result res = scored.get(i * c.group_size() + g);
                 r[i][g] = res.total();
                 ps.add(res.parts());
             }

@@ -31,19 +31,23 @@ class PipelineTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Pipeline.Options o = new Pipeline.Options(PipelinePreset.of("nano"), out, null, grpo, 1, false);
         List<Map<String, Object>> table = new Pipeline(o, new PrintStream(log)).run();
-        List<String> stages = List.of("data", "base", "r1-zero", "coldstart", "sft1", "reasoning-rl", "rejection", "sft2");
+        List<String> stages = List.of("data", "base", "r1-zero", "coldstart", "sft1", "reasoning-rl", "rejection", "sft2",
+                "rm-helpfulness", "rm-harmlessness", "rl-all", "distill-data", "student-base", "student-distilled", "student-rl");
+        List<String> models = List.of("base", "r1-zero", "sft1", "reasoning-rl", "sft2", "rl-all", "student-distilled", "student-rl");
         for (String s : stages) assertThat(out.resolve(s).resolve("DONE")).as(s).isRegularFile();
-        for (String s : List.of("base", "r1-zero", "sft1", "reasoning-rl", "sft2")) {
+        for (String s : models) {
             assertThat(out.resolve(s).resolve("final/model.safetensors")).as(s).isRegularFile();
         }
         assertThat(out.resolve("report.html")).isRegularFile();
-        assertThat(table).extracting(r -> r.get("stage")).containsExactly("base", "r1-zero", "sft1", "reasoning-rl", "sft2");
+        assertThat(table).extracting(r -> r.get("stage")).containsExactlyElementsOf(models);
         for (Map<String, Object> row : table) {
-            for (String k : List.of("pass@1", "cons@2", "format", "readable", "language", "length", "general_accuracy")) {
+            for (String k : List.of("pass@1", "cons@2", "format", "readable", "language", "length", "general_accuracy",
+                    "harmful_refused", "harmless_answered", "rm_helpfulness", "rm_harmlessness")) {
                 assertThat(((Number) row.get(k)).doubleValue()).as(row.get("stage") + " " + k).isFinite();
             }
         }
-        assertThat(Jsonl.readMaps(out.resolve("eval-stages.jsonl"))).hasSize(5);
+        assertThat(Jsonl.readMaps(out.resolve("eval-stages.jsonl"))).hasSize(models.size());
+        assertThat(Jsonl.readMaps(out.resolve("rm-harmlessness/accuracy.json")).get(0).get("held_out_accuracy")).isNotNull();
 
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         new Pipeline(o, new PrintStream(again)).run();
