@@ -69,6 +69,7 @@ public final class GrpoTrainer {
             step = (int) TrainingCheckpoint.restore(from, policy, opt);
             log.printf("resuming GRPO from %s (step %d)%n", from, step);
         }
+        for (String f : List.of("metrics.jsonl", "samples.jsonl")) TrainingCheckpoint.truncateMetrics(out.resolve(f), step);
         Templates template = Templates.parse(c.template());
         Rewards rewards = Rewards.parse(c.rewards(), c.reward_weights());
         int[] prefix = tok.encode(template.constantPrefix(), false);

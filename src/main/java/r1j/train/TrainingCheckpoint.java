@@ -94,13 +94,20 @@ public final class TrainingCheckpoint {
         }
     }
 
-    /** Drops metric rows past the step a resume starts from (written after the checkpoint, before a crash). */
+    /**
+     * Drops the rows of a JSONL log past the step a resume starts from (written after the checkpoint, before a
+     * crash), and a last line a kill cut in half.
+     */
     public static void truncateMetrics(Path file, long step) throws IOException {
         if (!Files.isRegularFile(file)) return;
         List<String> keep = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             if (line.isBlank()) continue;
-            if (JSON.readTree(line).path("step").asLong() <= step) keep.add(line);
+            try {
+                if (JSON.readTree(line).path("step").asLong() <= step) keep.add(line);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                // a partial row
+            }
         }
         AtomicFiles.writeString(file, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
     }

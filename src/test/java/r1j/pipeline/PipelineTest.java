@@ -56,4 +56,51 @@ class PipelineTest {
         assertThat(second).doesNotContain("running");
         assertThat(Files.readString(out.resolve("base/DONE"))).contains("seconds");
     }
+
+    /**
+     * Killed (SIGKILL) at several points, the same command run again finishes the job: no stage complete before a
+     * launch runs again, and every JSONL file and model folder left behind reads back whole.
+     */
+    @Test
+    void killedAtAnyPointTheSameCommandFinishesWithoutRedoingStages() throws Exception {
+        Path out = tmp.resolve("killed");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
+                "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), "r1j.cli.Main", "pipeline", "--preset", "nano",
+                "--out", out.toString());
+        int kills = 0;
+        for (int seconds : new int[] {3, 7, 12, 18, 25, 600}) {
+            java.util.Set<String> doneBefore = doneStages(out);
+            Path log = tmp.resolve("log-" + seconds + ".txt");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean finished = p.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS);
+            if (!finished) {
+                p.destroyForcibly().waitFor();
+                kills++;
+            }
+            String text = Files.readString(log);
+            for (String s : doneBefore) assertThat(text).as("stage %s was complete before this launch", s).doesNotContain("[" + s + "] running");
+            if (finished) {
+                assertThat(p.exitValue()).as(text).isZero();
+                break;
+            }
+        }
+        assertThat(kills).isGreaterThanOrEqualTo(3);
+        assertThat(out.resolve("report.html")).isRegularFile();
+        assertThat(doneStages(out)).hasSize(15);
+        try (var files = Files.walk(out)) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".jsonl")).toList()) Jsonl.read(f);
+        }
+        for (String m : List.of("base", "r1-zero", "sft1", "reasoning-rl", "sft2", "rl-all", "student-distilled", "student-rl")) {
+            r1j.io.Checkpoint.load(out.resolve(m).resolve("final"), true);
+        }
+    }
+
+    private static java.util.Set<String> doneStages(Path out) throws java.io.IOException {
+        java.util.Set<String> s = new java.util.TreeSet<>();
+        if (!Files.isDirectory(out)) return s;
+        try (var dirs = Files.list(out)) {
+            for (Path d : dirs.toList()) if (Files.isRegularFile(d.resolve("DONE"))) s.add(d.getFileName().toString());
+        }
+        return s;
+    }
 }
