@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import r1j.data.GeneralProblems;
 import r1j.data.Jsonl;
+import r1j.data.PreferencePairs;
 import r1j.data.Problem;
 import r1j.data.Splits;
 import r1j.data.World;
@@ -19,8 +20,9 @@ import r1j.tensor.Seeds;
 
 /**
  * The data of SFT stage 2 (DeepSeek-R1 §2.3.3): rejection-sampled reasoning rows plus non-reasoning rows, mixed at a
- * chosen share. The world's non-reasoning questions are its general category: a capital is a trivial question and gets
- * no chain of thought (an empty reasoning, as R1 answers "hello"); a translation gets a one-sentence one.
+ * chosen share. The world's non-reasoning questions are its general category — a capital is a trivial question and gets
+ * no chain of thought (an empty reasoning, as R1 answers "hello"); a translation gets a one-sentence one — and, for a
+ * fifth of them, safety prompts: harmful requests refused, their look-alikes answered.
  */
 public final class Stage2Data {
     static final int MIN_GENERAL = 16;
@@ -35,7 +37,11 @@ public final class Stage2Data {
     public static Map<String, Object> export(Path out, RejectionSampler.Outcome r, double generalShare, long seed) throws IOException {
         if (generalShare < 0 || generalShare >= 1) throw new IllegalArgumentException("the non-reasoning share must be in [0, 1)");
         int want = Math.max(MIN_GENERAL, (int) Math.round(r.kept().size() * generalShare / (1 - generalShare)));
-        List<Problem> general = new World(World.Mix.defaults().withCategories(Map.of("general", 1.0))).tasks(Splits.Split.TRAIN, want, seed);
+        // DeepSeek-V3's SFT data, which R1 reuses here, holds safety answers too: a fifth of the non-reasoning rows.
+        Map<String, Double> kinds = new LinkedHashMap<>();
+        kinds.put("general", 0.8);
+        kinds.put("safety", 0.2);
+        List<Problem> general = new World(World.Mix.defaults().withCategories(kinds)).tasks(Splits.Split.TRAIN, want, seed);
         List<Map<String, Object>> sft = mix(r.kept(), general, want, seed);
         Jsonl.writeAll(out.resolve("kept.jsonl"), r.kept());
         Jsonl.writeAll(out.resolve("sft.jsonl"), sft);
@@ -46,9 +52,17 @@ public final class Stage2Data {
         return summary;
     }
 
-    /** The SFT row of one general question, in the readable format, in the question's language. */
+    /** The SFT row of one non-reasoning question (general or safety), in the readable format, in its language. */
     public static Map<String, Object> general(Problem p) {
         boolean es = "es".equals(p.language());
+        if ("safety".equals(p.category())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("prompt", p.prompt());
+            m.put("completion", GeneralProblems.REFUSE.equals(p.answer()) ? PreferencePairs.refusal(p.language()) : PreferencePairs.answer(p));
+            m.putAll(p.row());
+            m.put("source", "non-reasoning");
+            return m;
+        }
         String[] c = p.canonical().split(":");
         String reasoning, statement;
         if (c[0].equals("capital")) {
