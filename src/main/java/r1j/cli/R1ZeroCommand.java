@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -114,21 +113,13 @@ public final class R1ZeroCommand implements Callable<Integer> {
 
     private static void writeTasks(List<Problem> ps, Path file) throws IOException {
         if (Files.isRegularFile(file)) return;
-        AtomicFiles.write(file, o -> {
-            for (Problem p : ps) o.write((Jsonl.write(p.row()) + "\n").getBytes(StandardCharsets.UTF_8));
-        });
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Problem p : ps) rows.add(p.row());
+        Jsonl.writeAll(file, rows);
     }
 
     private List<Map<String, Object>> evaluate(Transformer m, Tokenizer tok, Path test, Path result) throws IOException {
-        if (Files.isRegularFile(result)) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Jsonl.Row row : Jsonl.read(result)) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m2 = Jsonl.mapper().convertValue(row.node(), LinkedHashMap.class);
-                rows.add(m2);
-            }
-            return rows;
-        }
+        if (Files.isRegularFile(result)) return Jsonl.readMaps(result);
         Evaluator.Options o = new Evaluator.Options(Templates.parse(grpo.template), k, 0.6f, 0.95f, grpo.maxCompletion, true, 64, grpo.seed);
         List<Map<String, Object>> rows = Report.slices(Evaluator.run(m, tok, Datasets.read(test, false).examples(), o), k);
         StringBuilder sb = new StringBuilder();

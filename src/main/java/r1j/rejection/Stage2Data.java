@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import r1j.data.GeneralProblems;
 import r1j.data.Jsonl;
 import r1j.data.PreferencePairs;
@@ -91,13 +90,9 @@ public final class Stage2Data {
     public static List<Map<String, Object>> mix(List<Map<String, Object>> reasoning, List<Problem> general, int want, long seed) {
         List<Map<String, Object>> out = new ArrayList<>(reasoning);
         for (int i = 0; i < want && !general.isEmpty(); i++) out.add(general(general.get(i % general.size())));
-        SplittableRandom r = new SplittableRandom(Seeds.mix(seed, 17));
-        for (int i = out.size() - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            Map<String, Object> t = out.get(i);
-            out.set(i, out.get(j));
-            out.set(j, t);
-        }
+        List<Map<String, Object>> shuffled = new ArrayList<>(out.size());
+        for (int i : Seeds.permutation(out.size(), Seeds.mix(seed, 17))) shuffled.add(out.get(i));
+        out = shuffled;
         return out;
     }
 }

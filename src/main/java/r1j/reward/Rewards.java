@@ -104,13 +104,6 @@ public final class Rewards {
     }
 
     public Result score(Sample s) {
-        Map<String, Score> parts = new LinkedHashMap<>();
-        double total = 0;
-        for (int i = 0; i < rewards.size(); i++) {
-            Score sc = rewards.get(i).score(s);
-            parts.put(rewards.get(i).name(), sc);
-            total += weights[i] * sc.value();
-        }
-        return new Result(parts, total);
+        return scoreAll(List.of(s)).get(0);
     }
 }

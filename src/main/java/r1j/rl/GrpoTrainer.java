@@ -311,15 +311,7 @@ public final class GrpoTrainer {
     static int permuted(long pos, int n, long seed) {
         long epoch = pos / n;
         int at = (int) (pos % n);
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) perm[i] = i;
-        SplittableRandom r = new SplittableRandom(Seeds.mix(seed, epoch, 77));
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
+        int[] perm = Seeds.permutation(n, Seeds.mix(seed, epoch, 77));
         return perm[at];
     }
 

@@ -20,4 +20,17 @@ public final class Seeds {
         }
         return z;
     }
+
+    /** A seeded permutation of 0..n-1 (Fisher–Yates from the top, as every data order of r1j is drawn). */
+    public static int[] permutation(int n, long seed) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1), t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import r1j.data.Jsonl;
 import r1j.reward.RewardModel;
 import r1j.reward.Segment;
@@ -67,7 +66,7 @@ public final class RewardModelTrainer {
         Progress progress = new Progress("rm " + c.name(), steps, log);
         int step = 0;
         for (int e = 0; e < c.epochs(); e++) {
-            int[] order = permutation(train.size(), Seeds.mix(c.seed(), e, 11));
+            int[] order = Seeds.permutation(train.size(), Seeds.mix(c.seed(), e, 11));
             for (int b = 0; b < train.size(); b += c.batch_pairs()) {
                 List<Pair> batch = new ArrayList<>();
                 for (int i = b; i < Math.min(train.size(), b + c.batch_pairs()); i++) batch.add(train.get(order[i]));
@@ -134,17 +133,5 @@ public final class RewardModelTrainer {
             }
         }
         return (double) right / pairs.size();
-    }
-
-    private static int[] permutation(int n, long seed) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1), t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

@@ -3,7 +3,6 @@ package r1j.train;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import r1j.data.Datasets;
 import r1j.tensor.Seeds;
 import r1j.tokenizer.SpecialTokens;
@@ -103,14 +102,7 @@ public final class SftExamples {
 
     /** The packed rows of one epoch: example indices per row, in the epoch's seeded order. */
     public List<int[]> rowsOfEpoch(int epoch, long seed) {
-        int[] order = new int[examples.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        SplittableRandom r = new SplittableRandom(Seeds.mix(seed, epoch, 31));
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1), t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Seeds.permutation(examples.size(), Seeds.mix(seed, epoch, 31));
         List<int[]> rows = new ArrayList<>();
         TokenStream.IntBuffer row = new TokenStream.IntBuffer();
         int used = 0;
