@@ -109,7 +109,7 @@ public final class RewardModel implements Reward {
         int seq = 0;
         for (int[] r : rows) seq = Math.max(seq, r.length);
         int max = backbone.config().max_position_embeddings();
-        if (seq > max) seq = max;
+        seq = Rows.padded(seq, max);
         int[] ids = new int[rows.size() * seq], last = new int[rows.size()];
         int pad = tok.eosId();
         java.util.Arrays.fill(ids, pad);
