@@ -69,7 +69,7 @@ public final class GrpoOptions {
     @Option(names = "--max-completion-tokens", defaultValue = "128")
     int maxCompletion;
 
-    @Option(names = "--micro-batch", defaultValue = "32")
+    @Option(names = "--micro-batch", defaultValue = "8", description = "Rollouts per forward/backward pass (8: measured fastest on 2 cores, 'r1j grpo --steps 8' with 8, 16, 32).")
     int microBatch;
 
     @Option(names = "--grad-clip", defaultValue = "1.0")
