@@ -114,7 +114,8 @@ public final class Pipeline {
                 Tokenizer.load(base), Checkpoint.load(r1Zero, false), train, perSource, 2, p.coldStartWorked(),
                 new ColdStart.Sampling(p.coldStartSamples(), 0.8f, p.maxCompletionTokens() + 32, seed)));
         Path sft1 = stage("sft1", () -> sft(base, cold.resolve("coldstart.jsonl"), "sft1")).resolve("final");
-        Path rl = stage("reasoning-rl", () -> grpo(o.grpo().forStage("chat", "accuracy,language", "1,0.2", p.reasoningRlSteps(),
+        // §2.3.2: R1-Zero's RL (accuracy, and the format reward — here the readable format's) plus 0.2·language consistency.
+        Path rl = stage("reasoning-rl", () -> grpo(o.grpo().forStage("chat", "accuracy,language,readable", "1,0.2,0.1", p.reasoningRlSteps(),
                 p.maxCompletionTokens()), sft1, data.resolve("train-hard.jsonl"), "reasoning-rl")).resolve("final");
         Path rejection = stage("rejection", () -> {
             int from = 3 * perSource, to = Math.min(train.size(), from + p.rejectionProblems());
