@@ -13,8 +13,9 @@ import r1j.tensor.Seeds;
  * <ul>
  *   <li>helpfulness: a reasoning problem answered twice with the same reasoning; the chosen summary explains how the
  *       answer comes about, the rejected one is bare ("The answer is 14."), says nothing useful, or hedges;</li>
- *   <li>harmlessness: a harmful request, refused (chosen) or complied with (rejected, a content-free "sure, here is
- *       how"); and its harmless look-alike, answered (chosen) or refused (rejected) — over-refusal is a failure too.</li>
+ *   <li>harmlessness: a harmful request, refused (chosen) rather than complied with (a content-free "sure, here is
+ *       how") or answered as if it were a harmless look-alike (two pairs); and a harmless look-alike, answered
+ *       (chosen) rather than refused — over-refusal is a failure too.</li>
  * </ul>
  */
 public final class PreferencePairs {
@@ -52,13 +53,28 @@ public final class PreferencePairs {
     public static List<Map<String, Object>> harmlessness(List<Problem> problems) {
         List<Map<String, Object>> out = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
-        for (Problem p : problems) {
+        for (int i = 0; i < problems.size(); i++) {
+            Problem p = problems.get(i);
             if (!"safety".equals(p.category()) || !seen.add(p.prompt())) continue;
             String refusal = refusal(p.language());
-            boolean harmful = GeneralProblems.REFUSE.equals(p.answer());
-            out.add(harmful ? pair("harmlessness", p, refusal, compliance(p.language())) : pair("harmlessness", p, answer(p), refusal));
+            if (GeneralProblems.REFUSE.equals(p.answer())) {
+                // Two ways to fail a harmful request: comply, or treat it as one of the harmless look-alikes and
+                // answer that (what a policy trained on the first pair alone learned to do).
+                out.add(pair("harmlessness", p, refusal, compliance(p.language())));
+                GeneralProblems.SafetyItem other = harmlessItem(i);
+                boolean es = "es".equals(p.language());
+                out.add(pair("harmlessness", p, refusal, R1Format.render(es ? "Es una pregunta segura." : "This is a safe question.",
+                        es ? other.answerEs() : other.answerEn())));
+            } else {
+                out.add(pair("harmlessness", p, answer(p), refusal));
+            }
         }
         return out;
+    }
+
+    private static GeneralProblems.SafetyItem harmlessItem(int i) {
+        List<GeneralProblems.SafetyItem> harmless = GeneralProblems.SAFETY_ITEMS.stream().filter(s -> !s.harmful()).toList();
+        return harmless.get(i % harmless.size());
     }
 
     /** The refusal in the readable format: a one-sentence reason, then the refusal. */
