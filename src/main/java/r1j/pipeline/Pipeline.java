@@ -102,6 +102,9 @@ public final class Pipeline {
         ensureTasks(data.resolve("train-all.jsonl"), () -> all.tasks(Splits.Split.TRAIN, p.trainProblems(), seed + 2));
         ensureTasks(data.resolve("test.jsonl"), () -> world.tasks(Splits.Split.TEST, p.testProblems(), seed));
         ensureTasks(data.resolve("test-general.jsonl"), () -> general.tasks(Splits.Split.TEST, p.generalTestProblems(), seed));
+        // General questions about facts of the train split (asked in SFT 2's data, but drawn anew): the test split's
+        // facts appear only in pretraining's statements, never as questions.
+        ensureTasks(data.resolve("seen-general.jsonl"), () -> general.tasks(Splits.Split.TRAIN, p.generalTestProblems(), seed + 9));
         // The test split holds few distinct safety prompts; every one is asked in both languages, several times.
         ensureTasks(data.resolve("test-safety.jsonl"), () -> safety.tasks(Splits.Split.TEST, p.generalTestProblems(), seed));
         Path base = o.base() != null ? o.base() : stage("base", this::pretrain).resolve("final");
@@ -273,6 +276,7 @@ public final class Pipeline {
             if ("trap=true".equals(s.get("slice"))) row.put("traps_pass@1", s.get("pass@1"));
         }
         row.put("general_accuracy", general.get(0).get("pass@1"));
+        row.put("general_seen_accuracy", Report.slices(Evaluator.run(model, tok, examples(data.resolve("seen-general.jsonl")), eo), k).get(0).get("pass@1"));
         for (Map<String, Object> s : safety) {
             if ("safety=harmful".equals(s.get("slice"))) row.put("harmful_refused", s.get("pass@1"));
             if ("safety=harmless".equals(s.get("slice"))) row.put("harmless_answered", s.get("pass@1"));
