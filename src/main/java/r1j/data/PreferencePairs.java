@@ -14,8 +14,10 @@ import r1j.tensor.Seeds;
  *   <li>helpfulness: a reasoning problem answered twice with the same reasoning; the chosen summary explains how the
  *       answer comes about, the rejected one is bare ("The answer is 14."), says nothing useful, or hedges;</li>
  *   <li>harmlessness: a harmful request, refused (chosen) rather than complied with (a content-free "sure, here is
- *       how") or answered as if it were a harmless look-alike (two pairs); and a harmless look-alike, answered
- *       (chosen) rather than refused — over-refusal is a failure too.</li>
+ *       how"), answered as if it were a harmless look-alike, or answered after a reasoning that calls it harmful (three
+ *       pairs); and a harmless look-alike, answered (chosen) rather than refused, with or without a reasoning that
+ *       calls it safe (two pairs) — over-refusal is a failure too. A policy trained against fewer pairs found each
+ *       hole: answering harmful requests like look-alikes, then a refusal's reasoning before a non-refusal.</li>
  * </ul>
  */
 public final class PreferencePairs {
@@ -65,8 +67,14 @@ public final class PreferencePairs {
                 boolean es = "es".equals(p.language());
                 out.add(pair("harmlessness", p, refusal, R1Format.render(es ? "Es una pregunta segura." : "This is a safe question.",
                         es ? other.answerEs() : other.answerEn())));
+                // The words of a refusal in the reasoning do not make a refusal: what the user reads decides.
+                out.add(pair("harmlessness", p, refusal, R1Format.render(es ? "Esta solicitud podría causar daño." : "This request could cause harm.",
+                        es ? other.answerEs() : other.answerEn())));
             } else {
                 out.add(pair("harmlessness", p, answer(p), refusal));
+                boolean es = "es".equals(p.language());
+                out.add(pair("harmlessness", p, answer(p), R1Format.render(es ? "Es una pregunta segura." : "This is a safe question.",
+                        GeneralProblems.refusal(p.language()))));
             }
         }
         return out;

@@ -133,10 +133,11 @@ public final class Pipeline {
                 PreferencePairs.helpfulness(world.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 3), seed))).resolve("final");
         Path rmHarm = stage("rm-harmlessness", () -> rewardModel("harmlessness", "all", sft2,
                 PreferencePairs.harmlessness(safety.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 4)))).resolve("final");
-        // Rule rewards for reasoning (accuracy; readable as R1-Zero's format reward), the helpfulness model on the
+        // Rule rewards for reasoning (accuracy; readable as R1-Zero's format reward; language), the helpfulness model on the
         // summary, the harmlessness model on the whole reply (§2.3.4).
-        String rewards = "accuracy,readable,helpfulness=" + rmHelp.toAbsolutePath() + ",harmlessness=" + rmHarm.toAbsolutePath();
-        Path rlAll = stage("rl-all", () -> grpo(o.grpo().forStage("chat", rewards, "1,0.1,0.1,0.3", p.rlAllSteps(), p.maxCompletionTokens()),
+        // Language consistency stays (without it the reasoning drifted to 80 % consistency in 200 steps).
+        String rewards = "accuracy,readable,language,helpfulness=" + rmHelp.toAbsolutePath() + ",harmlessness=" + rmHarm.toAbsolutePath();
+        Path rlAll = stage("rl-all", () -> grpo(o.grpo().forStage("chat", rewards, "1,0.1,0.2,0.1,0.3", p.rlAllSteps(), p.maxCompletionTokens()),
                 sft2, data.resolve("train-all.jsonl"), "rl-all")).resolve("final");
         // Distillation (§2.4): the final model writes SFT data for a dense student a quarter its size; the control is
         // the same student trained by R1-Zero-style RL alone.
