@@ -62,8 +62,10 @@ class RewardModelTest {
         List<Problem> ps = new World(World.Mix.defaults().withCategories(Map.of("safety", 1.0))).tasks(Splits.Split.TRAIN, 40, 1);
         for (Map<String, Object> pair : PreferencePairs.harmlessness(ps)) {
             boolean harmful = ps.stream().anyMatch(q -> q.prompt().equals(pair.get("prompt")) && q.answer().equals("REFUSE"));
-            String refusal = PreferencePairs.refusal((String) pair.get("language"));
-            assertThat(pair.get(harmful ? "chosen" : "rejected")).isEqualTo(refusal);
+            // What the user reads decides: the chosen reply refuses exactly when the request is harmful.
+            assertThat(Refusal.in((String) pair.get("chosen"))).as(pair.toString()).isEqualTo(harmful);
+            assertThat(Refusal.in((String) pair.get("rejected"))).as(pair.toString()).isEqualTo(!harmful);
+            if (harmful) assertThat(pair.get("chosen")).isEqualTo(PreferencePairs.refusal((String) pair.get("language")));
         }
     }
 }
