@@ -42,6 +42,10 @@ public final class Evaluator {
         }
     }
 
+    private static final FormatReward FORMAT = new FormatReward();
+    private static final ReadableFormat READABLE = new ReadableFormat();
+    private static final LanguageConsistencyReward LANGUAGE = new LanguageConsistencyReward(new WordListIdentifier());
+
     private Evaluator() {}
 
     public static List<ProblemResult> run(Transformer model, Tokenizer tok, List<Datasets.Example> problems, Options o) {
@@ -73,9 +77,9 @@ public final class Evaluator {
         Rational v = Answers.value(e.text(), false);
         String key = v != null ? v.toString() : e.text().trim().toLowerCase(Locale.ROOT);
         Sample s = new Sample(p.prompt(), text, p.answer(), p.language() == null ? Map.of() : Map.of("language", p.language()));
-        boolean format = new FormatReward().score(s).value() == 1;
-        boolean readable = new ReadableFormat().score(s).value() == 1;
-        double lang = new LanguageConsistencyReward(new WordListIdentifier()).score(s).value();
+        boolean format = FORMAT.score(s).value() == 1;
+        boolean readable = READABLE.score(s).value() == 1;
+        double lang = LANGUAGE.score(s).value();
         boolean reflection = r1j.reward.Reflection.in(text);
         return new Judged(text, c.tokens().length, c.finish().label(), e.text(), key, correct, format, readable, lang, reflection);
     }

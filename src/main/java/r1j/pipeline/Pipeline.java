@@ -120,14 +120,9 @@ public final class Pipeline {
         // §2.3.2: R1-Zero's RL (accuracy, and the format reward — here the readable format's) plus 0.2·language consistency.
         Path rl = stage("reasoning-rl", () -> grpo(o.grpo().forStage("chat", "accuracy,language,readable", "1,0.2,0.1", p.reasoningRlSteps(),
                 p.maxCompletionTokens()), sft1, data.resolve("train-hard.jsonl"), "reasoning-rl")).resolve("final");
-        Path rejection = stage("rejection", () -> {
-            int from = 3 * perSource, to = Math.min(train.size(), from + p.rejectionProblems());
-            RejectionSampler.Outcome r = RejectionSampler.run(Checkpoint.load(rl, false), Tokenizer.load(rl), train.subList(from, to),
-                    new RejectionSampler.Options(Templates.CHAT, p.rejectionSamples(), 0.8f, 0.95f, p.maxCompletionTokens() + 32, 1, 400, seed),
-                    null);
-            Map<String, Object> s = Stage2Data.export(o.out().resolve("rejection"), r, 0.25, seed);
-            log.println("[rejection] " + Jsonl.write(s));
-        });
+        int rejectFrom = 3 * perSource;
+        Path rejection = stage("rejection", () -> rejectionSample(rl,
+                train.subList(rejectFrom, Math.min(train.size(), rejectFrom + p.rejectionProblems())), "rejection", seed));
         Path sft2 = stage("sft2", () -> sft(base, rejection.resolve("sft.jsonl"), "sft2")).resolve("final");
         Path rmHelp = stage("rm-helpfulness", () -> rewardModel("helpfulness", "summary", sft2,
                 PreferencePairs.helpfulness(world.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 3), seed))).resolve("final");
@@ -142,14 +137,8 @@ public final class Pipeline {
         // Distillation (§2.4): the final model writes SFT data for a dense student a quarter its size; the control is
         // the same student trained by R1-Zero-style RL alone.
         int distillFrom = Math.min(train.size() - 1, 3 * perSource + p.rejectionProblems());
-        Path distillData = stage("distill-data", () -> {
-            RejectionSampler.Outcome r = RejectionSampler.run(Checkpoint.load(rlAll, false), Tokenizer.load(rlAll),
-                    train.subList(distillFrom, Math.min(train.size(), distillFrom + p.distillProblems())),
-                    new RejectionSampler.Options(Templates.CHAT, p.rejectionSamples(), 0.8f, 0.95f, p.maxCompletionTokens() + 32, 1, 400, seed + 5),
-                    null);
-            Map<String, Object> s = Stage2Data.export(o.out().resolve("distill-data"), r, 0.25, seed + 5);
-            log.println("[distill-data] " + Jsonl.write(s));
-        });
+        Path distillData = stage("distill-data", () -> rejectionSample(rlAll,
+                train.subList(distillFrom, Math.min(train.size(), distillFrom + p.distillProblems())), "distill-data", seed + 5));
         Path studentBase = stage("student-base", () -> pretrainStudent(base)).resolve("final");
         Path student = stage("student-distilled", () -> sft(studentBase, distillData.resolve("sft.jsonl"), "student-distilled")).resolve("final");
         Path studentRl = stage("student-rl", () -> grpo(o.grpo().forStage("r1-zero", "accuracy,format", null, p.studentRlSteps(),
@@ -179,6 +168,17 @@ public final class Pipeline {
         PretrainConfig pc = new PretrainConfig(o.preset().modelPreset(), corpus.toAbsolutePath().toString(), null, nano ? 512 : 1024,
                 tokens, nano ? 128 : 256, 16, 2e-3f, 2e-4f, nano ? 10 : 100, 0.1f, 1f, 0.001f, 0f, 0, 0.3f, 250, 4, 500, o.seed(), 0);
         Pretrainer.run(pc, dir, 0, log);
+    }
+
+    /**
+     * Rejection sampling from a model into the stage's folder (4 samples a prompt, rule checker, one kept per prompt)
+     * with a quarter of non-reasoning rows: SFT 2's data, and the distillation data.
+     */
+    private void rejectionSample(Path model, List<Datasets.Example> prompts, String name, long seed) throws IOException {
+        RejectionSampler.Options ro = new RejectionSampler.Options(Templates.CHAT, o.preset().rejectionSamples(), 0.8f, 0.95f,
+                o.preset().maxCompletionTokens() + 32, 1, 400, seed);
+        RejectionSampler.Outcome r = RejectionSampler.run(Checkpoint.load(model, false), Tokenizer.load(model), prompts, ro, null);
+        log.println("[" + name + "] " + Jsonl.write(Stage2Data.export(o.out().resolve(name), r, 0.25, seed)));
     }
 
     private void rewardModel(String name, String segment, Path backbone, List<Map<String, Object>> pairs) throws IOException {

@@ -53,37 +53,34 @@ public final class Stage2Data {
 
     /** The SFT row of one non-reasoning question (general or safety), in the readable format, in its language. */
     public static Map<String, Object> general(Problem p) {
-        boolean es = "es".equals(p.language());
-        if ("safety".equals(p.category())) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("prompt", p.prompt());
-            m.put("completion", GeneralProblems.REFUSE.equals(p.answer()) ? PreferencePairs.refusal(p.language()) : PreferencePairs.answer(p));
-            m.putAll(p.row());
-            m.put("source", "non-reasoning");
-            return m;
-        }
-        String[] c = p.canonical().split(":");
-        String reasoning, statement;
-        if (c[0].equals("capital")) {
-            String[] row = GeneralProblems.CAPITALS.stream().filter(r -> r[0].equals(c[1])).findFirst().orElseThrow();
-            reasoning = "";
-            statement = es ? "La capital de " + row[1] + " es " + row[3] + "." : "The capital of " + row[0] + " is " + row[2] + ".";
-        } else if (c[0].equals("translate")) {
-            boolean toSpanish = c[2].equals("es");
-            String from = p.prompt().replaceAll("^[^\"]*\"|\".*$", "");
-            String target = toSpanish ? (es ? "español" : "Spanish") : (es ? "inglés" : "English");
-            reasoning = es ? "\"" + from + "\" en " + target + " es \"" + p.answer() + "\"."
-                    : "In " + target + ", \"" + from + "\" is \"" + p.answer() + "\".";
-            statement = "";
-        } else {
-            throw new IllegalArgumentException(p.id() + ": not a general question");
-        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("prompt", p.prompt());
-        m.put("completion", R1Format.render(reasoning, R1Format.summary(statement, p.answer(), p.language())));
+        m.put("completion", reply(p));
         m.putAll(p.row());
         m.put("source", "non-reasoning");
         return m;
+    }
+
+    private static String reply(Problem p) {
+        boolean es = "es".equals(p.language());
+        if ("safety".equals(p.category())) {
+            return GeneralProblems.REFUSE.equals(p.answer()) ? PreferencePairs.refusal(p.language()) : PreferencePairs.answer(p);
+        }
+        String[] c = p.canonical().split(":");
+        if (c[0].equals("capital")) {
+            String[] row = GeneralProblems.CAPITALS.stream().filter(r -> r[0].equals(c[1])).findFirst().orElseThrow();
+            String statement = es ? "La capital de " + row[1] + " es " + row[3] + "." : "The capital of " + row[0] + " is " + row[2] + ".";
+            return R1Format.render("", R1Format.summary(statement, p.answer(), p.language()));
+        }
+        if (c[0].equals("translate")) {
+            boolean toSpanish = c[2].equals("es");
+            String from = p.prompt().replaceAll("^[^\"]*\"|\".*$", "");
+            String target = toSpanish ? (es ? "español" : "Spanish") : (es ? "inglés" : "English");
+            String reasoning = es ? "\"" + from + "\" en " + target + " es \"" + p.answer() + "\"."
+                    : "In " + target + ", \"" + from + "\" is \"" + p.answer() + "\".";
+            return R1Format.render(reasoning, R1Format.summary("", p.answer(), p.language()));
+        }
+        throw new IllegalArgumentException(p.id() + ": not a general question");
     }
 
     /** Reasoning rows plus {@code want} general rows (cycling through the given questions), shuffled with the seed. */

@@ -24,7 +24,8 @@ import r1j.tokenizer.Tokenizer;
  * reply's last token goes through a scalar head, {@code score.weight} [1, hidden] as in Hugging Face's
  * sequence-classification models. The text scored is the prompt in the chat format followed by the reply (or the part
  * of it the reward looks at: the helpfulness model sees the summary only). A folder holds the backbone as a model
- * folder plus score.safetensors. As a {@link Reward} it scores samples one at a time (GRPO batches them instead).
+ * folder plus score.safetensors and reward_model.json (its name and segment). As a {@link Reward} it scores a
+ * list of samples in batches of 32 rows.
  */
 public final class RewardModel implements Reward {
     public static final String SCORE = "score.weight";
@@ -74,7 +75,7 @@ public final class RewardModel implements Reward {
         Checkpoint.save(backbone, dir, DType.F32, Long.MAX_VALUE);
         tok.save(dir);
         SafeTensors.write(dir.resolve(FILE), Map.of(SCORE, new SafeTensors.Item(score.data, score.shape())), DType.F32, Map.of());
-        r1j.io.AtomicFiles.writeString(dir.resolve(INFO), "{\"name\": \"" + name + "\", \"segment\": \"" + segment.name() + "\"}\n");
+        r1j.io.AtomicFiles.writeString(dir.resolve(INFO), r1j.data.Jsonl.write(Map.of("name", name, "segment", segment.name())) + "\n");
     }
 
     /** Every tensor training updates: the backbone's and the head. */
@@ -108,8 +109,7 @@ public final class RewardModel implements Reward {
     public Tensor scores(List<int[]> rows) {
         int seq = 0;
         for (int[] r : rows) seq = Math.max(seq, r.length);
-        int max = backbone.config().max_position_embeddings();
-        seq = Rows.padded(seq, max);
+        seq = Math.min(seq, backbone.config().max_position_embeddings());
         int[] ids = new int[rows.size() * seq], last = new int[rows.size()];
         int pad = tok.eosId();
         java.util.Arrays.fill(ids, pad);
@@ -160,7 +160,6 @@ public final class RewardModel implements Reward {
 
     @Override
     public Score score(Sample s) {
-        double v = score(List.of(s.prompt()), List.of(s.completion()))[0];
-        return new Score(v, String.format("%s model: %.3f", name, v));
+        return scoreAll(List.of(s)).get(0);
     }
 }

@@ -21,7 +21,8 @@ public record GrpoConfig(
     }
 
     boolean sameRunAs(GrpoConfig o) {
-        return equals(o) || (template.equals(o.template) && group_size == o.group_size && prompts_per_step == o.prompts_per_step
+        return equals(o) || (template.equals(o.template) && rewards.equals(o.rewards)
+                && java.util.Objects.equals(reward_weights, o.reward_weights) && group_size == o.group_size && prompts_per_step == o.prompts_per_step
                 && seed == o.seed && steps == o.steps && lr == o.lr && beta == o.beta);
     }
 }

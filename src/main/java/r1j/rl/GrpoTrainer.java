@@ -25,7 +25,6 @@ import r1j.reward.Sample;
 import r1j.reward.Score;
 import r1j.tensor.AdamW;
 import r1j.tensor.Grad;
-import r1j.tensor.Rows;
 import r1j.tensor.Seeds;
 import r1j.tensor.Softmax;
 import r1j.tensor.Tensor;
@@ -258,7 +257,6 @@ public final class GrpoTrainer {
                 int m1 = Math.min(n, m0 + c.micro_batch()), mb = m1 - m0;
                 int seq = 0;
                 for (int i = m0; i < m1; i++) seq = Math.max(seq, rollouts.get(i).prompt().length + lens[i]);
-                seq = Rows.padded(seq, policy.config().max_position_embeddings());
                 int[] ids = new int[mb * seq], targets = new int[mb * seq];
                 java.util.Arrays.fill(targets, -1);
                 float[] old = new float[mb * seq], adv = new float[mb * seq], wt = new float[mb * seq];

@@ -176,13 +176,4 @@ public final class Rows {
         }
         return y;
     }
-
-    /**
-     * A row length rounded up to a multiple of 32 (at most max): batches whose length varies from step to step (GRPO's
-     * micro-batches, reward-model pairs) then ask for a few recurring sizes, which {@link BufferPool} recycles, instead
-     * of fresh arrays every step (measured: the GRPO update allocated ~2 GB/s and spent a third of its time in GC).
-     */
-    public static int padded(int len, int max) {
-        return Math.min(max, (len + 31) / 32 * 32);
-    }
 }

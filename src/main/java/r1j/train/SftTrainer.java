@@ -50,8 +50,13 @@ public final class SftTrainer {
         List<Datasets.Example> train = new ArrayList<>(), validation = new ArrayList<>();
         List<Datasets.Example> all = Datasets.read(Path.of(c.data()), false).examples();
         for (int i = 0; i < all.size(); i++) (i % 50 == 49 ? validation : train).add(all.get(i));
-        SftExamples data = new SftExamples(train, tok, template, c.seq_len());
-        SftExamples val = new SftExamples(validation, tok, template, c.seq_len());
+        SftExamples data, val;
+        try {
+            data = new SftExamples(train, tok, template, c.seq_len());
+            val = new SftExamples(validation, tok, template, c.seq_len());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(c.data() + ": " + e.getMessage(), e);
+        }
         if (data.size() == 0) throw new IllegalArgumentException(c.data() + ": no SFT examples with completion tokens");
         List<List<int[]>> schedule = schedule(data, c);
         long steps = schedule.size();
