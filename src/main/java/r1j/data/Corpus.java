@@ -17,9 +17,9 @@ import r1j.tokenizer.Templates;
  * many problems sometimes but few reliably, so that reinforcement learning has something to elicit.
  */
 public final class Corpus {
-    /** world.md's nine styles, in its order. */
+    /** world.md's nine styles, in its order, and r1j's tenth: solutions checked by rewriting (Documents.checked). */
     public enum Style {
-        CAREFUL, LEFT_TO_RIGHT, BARE, GIBBERISH, MIXED_LANGUAGE, SELF_CORRECTION, MESSY, GENERAL, FACTS;
+        CAREFUL, LEFT_TO_RIGHT, BARE, GIBBERISH, MIXED_LANGUAGE, SELF_CORRECTION, MESSY, GENERAL, FACTS, CHECKED;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -34,7 +34,7 @@ public final class Corpus {
     /** Default style weights. */
     public static Map<Style, Double> defaultMix() {
         Map<Style, Double> m = new EnumMap<>(Style.class);
-        m.put(Style.CAREFUL, 0.20);
+        m.put(Style.CAREFUL, 0.18);
         m.put(Style.LEFT_TO_RIGHT, 0.14);
         m.put(Style.BARE, 0.08);
         m.put(Style.GIBBERISH, 0.03);
@@ -42,7 +42,8 @@ public final class Corpus {
         m.put(Style.SELF_CORRECTION, 0.08);
         m.put(Style.MESSY, 0.06);
         m.put(Style.GENERAL, 0.10);
-        m.put(Style.FACTS, 0.25);
+        m.put(Style.FACTS, 0.23);
+        m.put(Style.CHECKED, 0.08);
         return m;
     }
 

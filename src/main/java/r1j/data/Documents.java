@@ -50,6 +50,10 @@ public final class Documents {
                 reasoning = selfCorrection(e, p.language(), r);
                 answer = p.answer();
             }
+            case CHECKED -> {
+                reasoning = checked(e, p.language(), p.difficulty(), r);
+                answer = p.answer();
+            }
             case MESSY -> {
                 reasoning = messy(e.correctSteps(), p.language(), r);
                 answer = p.answer();
@@ -102,6 +106,40 @@ public final class Documents {
                 : (es ? "Espera, la multiplicación va antes que la suma y la resta. Lo rehago."
                         : "Wait, multiplication comes before addition and subtraction. Let me redo this.");
         return wrongStart + ". " + why + " " + steps(correct, language, r.nextBoolean());
+    }
+
+    /**
+     * Style 10: an attempt, then a check that rewrites the whole expression one operation at a time
+     * ("Wait, let me check: (4 + 6) - (9 * 0) = 10 - 0 = 10"), and the checked result. On the hard levels the attempt
+     * often misreads an operand — the slip a small model makes when it has to find the next operands in a long
+     * question — and the check, which only copies the line before it with one change, catches it. This is world.md's
+     * level 5 "where checking pays": a longer reply with reflection beats the short careful one there.
+     */
+    private static String checked(Expr e, String language, int level, SplittableRandom r) {
+        boolean es = "es".equals(language);
+        Expr attempt = r.nextDouble() < (level >= 4 ? 0.5 : 0.2) ? misread(e, r) : e;
+        int first = attempt.correct(), right = e.correct();
+        String check = String.join(" = ", e.reductions());
+        String verdict = first == right ? (es ? "Sí, es " + right : "Yes, it is " + right)
+                : (es ? "Entonces es " + right + ", no " + first : "So it is " + right + ", not " + first);
+        return steps(attempt.correctSteps(), language, r.nextBoolean()) + (es ? ". Espera, déjame revisar: " : ". Wait, let me check: ")
+                + check + ". " + verdict;
+    }
+
+    /** The expression with one operand replaced by another operand's value, when that keeps every step in 0–99. */
+    private static Expr misread(Expr e, SplittableRandom r) {
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 0; i < e.tokens().size(); i++) if (e.tokens().get(i).isNumber()) numbers.add(i);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int at = numbers.get(r.nextInt(numbers.size()));
+            int value = e.tokens().get(numbers.get(r.nextInt(numbers.size()))).value();
+            if (value == e.tokens().get(at).value()) continue;
+            List<Expr.Token> ts = new ArrayList<>(e.tokens());
+            ts.set(at, new Expr.Token(Integer.toString(value), value, false));
+            Expr m = new Expr(ts);
+            if (m.intermediatesWithin(0, 99) && m.correct() != e.correct()) return m;
+        }
+        return e;
     }
 
     private static String messy(List<Expr.Step> steps, String language, SplittableRandom r) {

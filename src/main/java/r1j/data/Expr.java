@@ -83,7 +83,8 @@ public final class Expr {
     /** Steps of the correct evaluation, in the order a careful solver writes them. */
     public List<Step> correctSteps() {
         List<Step> steps = new ArrayList<>();
-        evalCorrect(new ArrayList<>(tokens), steps);
+        List<Token> ts = new ArrayList<>(tokens);
+        for (Step s; (s = reduceOnce(ts)) != null; ) steps.add(s);
         return steps;
     }
 
@@ -139,44 +140,55 @@ public final class Expr {
         };
     }
 
-    /** Reduces the token list to one number, recording each operation. */
-    private static int evalCorrect(List<Token> ts, List<Step> steps) {
-        // Innermost parentheses first.
-        while (true) {
-            int close = -1;
-            for (int i = 0; i < ts.size(); i++) {
-                if (ts.get(i).text().equals(")")) {
-                    close = i;
-                    break;
-                }
-            }
-            if (close < 0) break;
-            int open = close;
-            while (!ts.get(open).text().equals("(")) open--;
-            List<Token> inner = new ArrayList<>(ts.subList(open + 1, close));
-            int v = evalFlat(inner, steps);
-            for (int i = close; i >= open; i--) ts.remove(i);
-            ts.add(open, new Token(Integer.toString(v), v, false));
-        }
-        return evalFlat(ts, steps);
+    /**
+     * The expression in digits before and after each step of the correct evaluation: "(4 + 6) - (9 * (4 - 4))",
+     * "10 - (9 * (4 - 4))", "10 - (9 * 0)", "10 - 0", "10". Each line differs from the one before in one place, which
+     * is what the checked solutions write out: a small model copies the line above more reliably than it finds the
+     * next operands in the question.
+     */
+    public List<String> reductions() {
+        List<String> lines = new ArrayList<>();
+        List<Token> ts = new ArrayList<>(tokens);
+        lines.add(digits(ts));
+        while (reduceOnce(ts) != null) lines.add(digits(ts));
+        return lines;
     }
 
-    private static int evalFlat(List<Token> ts, List<Step> steps) {
-        List<Token> t = new ArrayList<>(ts);
-        for (String[] level : new String[][] {{"*"}, {"+", "-"}}) {
-            for (int i = 1; i < t.size(); ) {
-                String op = t.get(i).text();
-                if (java.util.Arrays.asList(level).contains(op)) {
-                    int a = t.get(i - 1).value(), b = t.get(i + 1).value(), r = apply(a, op, b);
-                    steps.add(new Step(a, op, b, r));
-                    t.set(i - 1, new Token(Integer.toString(r), r, false));
-                    t.remove(i);
-                    t.remove(i);
-                } else {
-                    i += 2;
-                }
+    private static String digits(List<Token> ts) {
+        List<Token> d = new ArrayList<>();
+        for (Token t : ts) d.add(t.word() ? new Token(Integer.toString(t.value()), t.value(), false) : t);
+        return new Expr(d).render("en");
+    }
+
+    /**
+     * Applies the next operation of the correct evaluation in place — innermost (first closed) parentheses first,
+     * inside them * before + and −, each left to right — and drops parentheses left around a single number.
+     * Returns the step, or null when one number remains.
+     */
+    private static Step reduceOnce(List<Token> ts) {
+        int from = 0, to = ts.size();
+        for (int i = 0; i < ts.size(); i++) {
+            if (ts.get(i).text().equals(")")) {
+                to = i;
+                from = i;
+                while (!ts.get(from - 1).text().equals("(")) from--;
+                break;
             }
         }
-        return t.get(0).value();
+        if (to - from < 3) return null;
+        int at = -1;
+        for (int i = from + 1; i < to && at < 0; i += 2) if (ts.get(i).text().equals("*")) at = i;
+        if (at < 0) at = from + 1;
+        int a = ts.get(at - 1).value(), b = ts.get(at + 1).value();
+        String op = ts.get(at).text();
+        int r = apply(a, op, b);
+        ts.set(at - 1, new Token(Integer.toString(r), r, false));
+        ts.remove(at);
+        ts.remove(at);
+        if (to - from == 3 && from > 0) {
+            ts.remove(from + 1);
+            ts.remove(from - 1);
+        }
+        return new Step(a, op, b, r);
     }
 }

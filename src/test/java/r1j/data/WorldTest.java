@@ -53,6 +53,40 @@ class WorldTest {
     }
 
     @Test
+    void reductionsRewriteOneOperationAtATimeInTheCorrectOrder() {
+        Expr e = WordProblems.parse("(4+6)-(9*(4-4))");
+        assertThat(e.reductions()).containsExactly("(4 + 6) - (9 * (4 - 4))", "10 - (9 * (4 - 4))", "10 - (9 * 0)", "10 - 0", "10");
+        assertThat(WordProblems.parse("2+3*4-1").reductions()).containsExactly("2 + 3 * 4 - 1", "2 + 12 - 1", "14 - 1", "13");
+        SplittableRandom r = new SplittableRandom(8);
+        for (int level = 1; level <= 5; level++) {
+            for (int i = 0; i < 200; i++) {
+                Expr x = ArithmeticProblems.draw(level, level >= 2 && i % 2 == 0, r);
+                List<String> lines = x.reductions();
+                assertThat(lines).hasSize(x.correctSteps().size() + 1);
+                assertThat(lines.get(lines.size() - 1)).isEqualTo(Integer.toString(x.correct()));
+                assertThat(lines.get(0)).doesNotContainPattern("[a-z]");
+            }
+        }
+    }
+
+    @Test
+    void checkedSolutionsEndWithTheRightAnswerAndOftenCatchAMisreadOnHardLevels() {
+        SplittableRandom r = new SplittableRandom(4);
+        int caught = 0, n = 0;
+        for (Problem p : WORLD.tasks(Splits.Split.TRAIN, 400, 6)) {
+            if (!p.category().equals("arith") || p.difficulty() < 4) continue;
+            String doc = Documents.solution(Corpus.Style.CHECKED, p, r);
+            assertThat(doc).containsPattern(p.language().equals("es") ? "Espera, déjame revisar: " : "Wait, let me check: ");
+            assertThat(doc).contains(String.join(" = ", p.expr().reductions()));
+            assertThat(doc).containsPattern("(<answer> " + p.answer() + " </answer>|respuesta es " + p.answer() + "\\.|answer is " + p.answer() + "\\.)$");
+            n++;
+            if (doc.contains(", not ") || doc.contains(", no ")) caught++;
+        }
+        assertThat(n).isGreaterThan(50);
+        assertThat((double) caught / n).isBetween(0.3, 0.6);
+    }
+
+    @Test
     void splitsNeverShareAProblemAndTrapsAreAtLeastFortyPercent() {
         List<Problem> train = WORLD.tasks(Splits.Split.TRAIN, 4000, 1);
         List<Problem> test = WORLD.tasks(Splits.Split.TEST, 2000, 1);
@@ -103,7 +137,7 @@ class WorldTest {
                 }
             }
         }
-        assertThat(w.toString()).contains("Wait, ").contains("<think>").contains("La respuesta es").contains(" = ");
+        assertThat(w.toString()).contains("Wait, ").contains("let me check: ").contains("<think>").contains("La respuesta es").contains(" = ");
     }
 
     @Test
