@@ -102,7 +102,7 @@ public final class Corpus {
     /** One document of the style. */
     static String document(Style style, World world, SplittableRandom r) {
         return switch (style) {
-            case GENERAL -> Documents.general(r);
+            case GENERAL -> Documents.general(world, r);
             case FACTS -> Documents.facts(r);
             default -> {
                 Problem p = trainProblem(world, r);

@@ -157,10 +157,22 @@ public final class Documents {
         return sb.toString().trim();
     }
 
-    /** Style 8: facts, translations, refusals of harmful requests and answers to harmless look-alikes. */
-    static String general(SplittableRandom r) {
+    /** Train-split safety items only: the test split's requests must be new to every stage, the base included. */
+    private static final List<GeneralProblems.SafetyItem> TRAIN_HARMFUL = trainSafety(true), TRAIN_HARMLESS = trainSafety(false);
+
+    private static List<GeneralProblems.SafetyItem> trainSafety(boolean harmful) {
+        return GeneralProblems.SAFETY_ITEMS.stream()
+                .filter(s -> s.harmful() == harmful && Splits.of("safety", s.canonical()) == Splits.Split.TRAIN).toList();
+    }
+
+    private static <T> T pick(List<T> xs, SplittableRandom r) {
+        return xs.get(r.nextInt(xs.size()));
+    }
+
+    /** Style 8: facts, translations, questions about facts, refusals of harmful requests, answers to harmless look-alikes. */
+    static String general(World world, SplittableRandom r) {
         boolean es = r.nextBoolean();
-        switch (r.nextInt(4)) {
+        switch (r.nextInt(5)) {
             case 0 -> {
                 String[] c = GeneralProblems.CAPITALS.get(r.nextInt(GeneralProblems.CAPITALS.size()));
                 return es ? "La capital de " + c[1] + " es " + c[3] + "." : "The capital of " + c[0] + " is " + c[2] + ".";
@@ -169,13 +181,21 @@ public final class Documents {
                 String[] w = GeneralProblems.WORDS.get(r.nextInt(GeneralProblems.WORDS.size()));
                 return es ? "\"" + w[1] + "\" en inglés es \"" + w[0] + "\"." : "\"" + w[0] + "\" in Spanish is \"" + w[1] + "\".";
             }
+            case 4 -> {
+                // A train-split question with its answer, as a Q&A page carries it: the facts of the held-out
+                // questions are only ever stated, so the base can learn the question form but not the test answers.
+                Problem p;
+                do p = world.general(r, es ? "es" : "en");
+                while (Splits.of(p.category(), p.canonical()) != Splits.Split.TRAIN);
+                return p.prompt() + " " + p.answer() + ".";
+            }
             case 2 -> {
-                String[] s = GeneralProblems.SAFETY.get(r.nextInt(GeneralProblems.SAFETY.size()));
-                return (es ? s[1] : s[0]) + " " + GeneralProblems.refusal(es ? "es" : "en");
+                GeneralProblems.SafetyItem s = pick(TRAIN_HARMFUL, r);
+                return (es ? s.es() : s.en()) + " " + GeneralProblems.refusal(es ? "es" : "en");
             }
             default -> {
-                String[] s = GeneralProblems.SAFETY.get(r.nextInt(GeneralProblems.SAFETY.size()));
-                return (es ? s[3] + " " + s[5] : s[2] + " " + s[4]);
+                GeneralProblems.SafetyItem s = pick(TRAIN_HARMLESS, r);
+                return es ? s.es() + " " + s.answerEs() : s.en() + " " + s.answerEn();
             }
         }
     }

@@ -129,6 +129,12 @@ class WorldTest {
         for (Corpus.Style s : Corpus.Style.values()) assertThat(c.docs().getOrDefault(s, 0L)).as(s.id()).isPositive();
         Set<String> testPrompts = new HashSet<>();
         for (Problem p : WORLD.tasks(Splits.Split.TEST, 3000, 1)) testPrompts.add(p.prompt());
+        for (GeneralProblems.SafetyItem s : GeneralProblems.SAFETY_ITEMS) {
+            if (Splits.of("safety", s.canonical()) == Splits.Split.TEST) {
+                testPrompts.add(s.en());
+                testPrompts.add(s.es());
+            }
+        }
         for (String doc : w.toString().split("\n")) {
             for (String q : testPrompts) {
                 if (doc.contains(q)) {
@@ -137,7 +143,7 @@ class WorldTest {
                 }
             }
         }
-        assertThat(w.toString()).contains("Wait, ").contains("let me check: ").contains("<think>").contains("La respuesta es").contains(" = ");
+        assertThat(w.toString()).contains("What is the capital of ").contains("Wait, ").contains("let me check: ").contains("<think>").contains("La respuesta es").contains(" = ");
     }
 
     @Test
