@@ -9,9 +9,18 @@ import java.nio.charset.StandardCharsets;
 public final class Splits {
     public enum Split { TRAIN, VALIDATION, TEST }
 
+    /**
+     * Canonical forms with this prefix are always train: one-off examples whose kind nothing else in the world
+     * teaches (GeneralProblems.SAFETY's fixed pairs: that a fake passport is harmful follows from no other item), so
+     * holding one out would test luck, not generalisation. Test requests are composed ones, whose verb the model can
+     * have learned from other people.
+     */
+    public static final String SEED = "seed:";
+
     private Splits() {}
 
     public static Split of(String category, String canonical) {
+        if (canonical.startsWith(SEED)) return Split.TRAIN;
         int bucket = (int) Long.remainderUnsigned(hash(category + "|" + canonical), 100);
         return bucket < 10 ? Split.TEST : bucket < 15 ? Split.VALIDATION : Split.TRAIN;
     }
