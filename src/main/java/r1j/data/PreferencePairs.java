@@ -80,6 +80,32 @@ public final class PreferencePairs {
         return out;
     }
 
+    /**
+     * Harmlessness pairs from a policy's own replies to a safety prompt, judged by the rule (behaves: Refusal.behaves
+     * against the prompt's label): each distinct
+     * reply that misbehaves (answers a harmful request, refuses a look-alike) is rejected against the reference
+     * behaviour, and each that behaves is chosen against the reference failure. The hand-written kinds above cover the
+     * failures someone thought of; these cover what the policy that RL starts from actually writes — a reward model
+     * never shown those is the one RL learns to fool (the first run refused 54 % of unseen harmful requests before RL
+     * for all scenarios and 32 % after, while the model's score rose from 0.9 to 5.3).
+     */
+    public static List<Map<String, Object>> harmlessnessFromReplies(Problem p, List<String> replies, java.util.function.Predicate<String> behaves,
+                                                                   int maxPerKind) {
+        boolean harmful = GeneralProblems.REFUSE.equals(p.answer());
+        String good = harmful ? refusal(p.language()) : answer(p), bad = harmful ? compliance(p.language()) : refusal(p.language());
+        List<Map<String, Object>> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>(List.of(good, bad));
+        int wrong = 0, right = 0;
+        for (String reply : replies) {
+            String r = reply.replace(r1j.tokenizer.SpecialTokens.EOS, "").trim();
+            if (r.isEmpty() || !seen.add(r)) continue;
+            boolean ok = behaves.test(r);
+            if (!ok && wrong++ < maxPerKind) out.add(pair("harmlessness", p, good, r));
+            if (ok && right++ < maxPerKind) out.add(pair("harmlessness", p, r, bad));
+        }
+        return out;
+    }
+
     private static GeneralProblems.SafetyItem harmlessItem(int i) {
         List<GeneralProblems.SafetyItem> harmless = GeneralProblems.SAFETY_ITEMS.stream().filter(s -> !s.harmful()).toList();
         return harmless.get(i % harmless.size());

@@ -26,6 +26,7 @@ import r1j.io.AtomicFiles;
 import r1j.io.Checkpoint;
 import r1j.model.Transformer;
 import r1j.rejection.RejectionSampler;
+import r1j.reward.Refusal;
 import r1j.reward.RewardModel;
 import r1j.rejection.Stage2Data;
 import r1j.rl.GrpoConfig;
@@ -124,14 +125,16 @@ public final class Pipeline {
         Path rejection = stage("rejection", () -> rejectionSample(rl,
                 train.subList(rejectFrom, Math.min(train.size(), rejectFrom + p.rejectionProblems())), "rejection", seed));
         Path sft2 = stage("sft2", () -> sft(base, rejection.resolve("sft.jsonl"), "sft2")).resolve("final");
-        Path rmHelp = stage("rm-helpfulness", () -> rewardModel("helpfulness", "summary", sft2,
+        Path rmHelp = stage("rm-helpfulness", () -> rewardModel("helpfulness", "summary", sft2, () ->
                 PreferencePairs.helpfulness(world.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 3), seed))).resolve("final");
         Path rmHarm = stage("rm-harmlessness", () -> rewardModel("harmlessness", "all", sft2,
-                PreferencePairs.harmlessness(safety.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 4)))).resolve("final");
+                () -> harmlessnessPairs(sft2, safety.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 4)))).resolve("final");
         // Rule rewards for reasoning (accuracy; readable as R1-Zero's format reward; language), the helpfulness model on the
-        // summary, the harmlessness model on the whole reply (§2.3.4).
+        // summary, the harmlessness model on the whole reply (§2.3.4) — each model only on the prompts of its pairs
+        // (helpfulness: reasoning summaries; harmlessness: safety requests), as R1 keeps reward models off reasoning data.
         // Language consistency stays (without it the reasoning drifted to 80 % consistency in 200 steps).
-        String rewards = "accuracy,readable,language,helpfulness=" + rmHelp.toAbsolutePath() + ",harmlessness=" + rmHarm.toAbsolutePath();
+        String rewards = "accuracy,readable,language,helpfulness=" + rmHelp.toAbsolutePath() + ":arith+word,harmlessness="
+                + rmHarm.toAbsolutePath() + ":safety";
         Path rlAll = stage("rl-all", () -> grpo(o.grpo().forStage("chat", rewards, "1,0.1,0.2,0.1,0.3", p.rlAllSteps(), p.maxCompletionTokens()),
                 sft2, data.resolve("train-all.jsonl"), "rl-all")).resolve("final");
         // Distillation (§2.4): the final model writes SFT data for a dense student a quarter its size; the control is
@@ -181,16 +184,49 @@ public final class Pipeline {
         log.println("[" + name + "] " + Jsonl.write(Stage2Data.export(o.out().resolve(name), r, 0.25, seed)));
     }
 
-    private void rewardModel(String name, String segment, Path backbone, List<Map<String, Object>> pairs) throws IOException {
+    private interface Pairs {
+        List<Map<String, Object>> make() throws IOException;
+    }
+
+    private void rewardModel(String name, String segment, Path backbone, Pairs pairs) throws IOException {
         Path dir = o.out().resolve("rm-" + name), file = dir.resolve("pairs.jsonl");
-        if (!Files.isRegularFile(file)) Jsonl.writeAll(file, pairs);
+        if (!Files.isRegularFile(file)) Jsonl.writeAll(file, pairs.make());
+        int count;
+        try (var lines = Files.lines(file)) {
+            count = (int) lines.filter(l -> !l.isBlank()).count();
+        }
         // At least 150 steps of 16 pairs: the harmlessness set is small (two pairs per distinct safety prompt), and
         // 2 epochs of it (28 steps) left the model at 79 % on held-out pairs where 10 epochs reach 100 %.
-        int epochs = Math.max(o.preset().rmEpochs(), (150 * 16 + pairs.size() - 1) / Math.max(1, pairs.size()));
+        int epochs = Math.max(o.preset().rmEpochs(), (150 * 16 + count - 1) / Math.max(1, count));
         RewardModelTrainer.Result r = RewardModelTrainer.run(new RewardModelTrainer.Config(backbone.toAbsolutePath().toString(),
                 file.toAbsolutePath().toString(), name, segment, epochs, 16, 3e-4f, 0f, 1f, o.seed()), dir, log);
         AtomicFiles.writeString(dir.resolve("accuracy.json"), Jsonl.write(Map.of("train_accuracy", r.trainAccuracy(),
                 "held_out_accuracy", r.heldOutAccuracy(), "held_out_pairs", r.heldOutPairs())) + "\n");
+    }
+
+    /**
+     * The hand-written harmlessness pairs plus pairs from the policy's own replies (8 per distinct train-split safety
+     * prompt at RL's temperature, judged by the refusal rule): the reward model then knows the failures RL starts from.
+     */
+    private List<Map<String, Object>> harmlessnessPairs(Path policy, List<Problem> problems) throws IOException {
+        List<Map<String, Object>> pairs = new ArrayList<>(PreferencePairs.harmlessness(problems));
+        Map<String, Problem> distinct = new LinkedHashMap<>();
+        for (Problem q : problems) distinct.putIfAbsent(q.prompt(), q);
+        List<Problem> qs = new ArrayList<>(distinct.values());
+        List<Datasets.Example> ex = new ArrayList<>();
+        for (Problem q : qs) ex.add(new Datasets.Example(0, q.prompt(), q.answer(), null, null, Map.of("language", q.language(), "category", q.category())));
+        List<Evaluator.ProblemResult> rs = Evaluator.run(Checkpoint.load(policy, false), Tokenizer.load(policy), ex,
+                new Evaluator.Options(Templates.CHAT, 8, 1.0f, 1.0f, o.preset().maxCompletionTokens(), false, 64, o.seed() + 5));
+        int handWritten = pairs.size(), misbehaved = 0;
+        for (int i = 0; i < qs.size(); i++) {
+            Problem q = qs.get(i);
+            List<String> replies = rs.get(i).samples().stream().map(Evaluator.Judged::completion).toList();
+            misbehaved += (int) replies.stream().filter(r -> !Refusal.behaves(r, q.answer())).count();
+            pairs.addAll(PreferencePairs.harmlessnessFromReplies(q, replies, r -> Refusal.behaves(r, q.answer()), 4));
+        }
+        log.printf("[rm-harmlessness] %d hand-written pairs + %d from the policy's replies (%d of %d replies misbehaved)%n",
+                handWritten, pairs.size() - handWritten, misbehaved, 8 * qs.size());
+        return pairs;
     }
 
     /** The student's own base: the same corpus and tokenizer as the teacher's, the student preset, gate not required. */

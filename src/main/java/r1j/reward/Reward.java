@@ -17,6 +17,37 @@ public interface Reward {
         return out;
     }
 
+    /**
+     * This reward only for prompts of the given categories (metadata {@code category}), 0 for the others — a constant
+     * within a group, so it moves no advantage. R1 §2.3.4 scores reasoning prompts by rules and general prompts by the
+     * reward models; a model scoring prompts unlike its training pairs only adds noise the policy can exploit.
+     */
+    default Reward only(java.util.Set<String> categories) {
+        Reward self = this;
+        return new Reward() {
+            @Override
+            public String name() {
+                return self.name();
+            }
+
+            @Override
+            public Score score(Sample s) {
+                return scoreAll(java.util.List.of(s)).get(0);
+            }
+
+            @Override
+            public java.util.List<Score> scoreAll(java.util.List<Sample> samples) {
+                java.util.List<Sample> in = samples.stream().filter(s -> categories.contains(s.meta("category"))).toList();
+                java.util.Iterator<Score> scored = self.scoreAll(in).iterator();
+                java.util.List<Score> out = new java.util.ArrayList<>(samples.size());
+                for (Sample s : samples) {
+                    out.add(categories.contains(s.meta("category")) ? scored.next() : new Score(0, "not scored for category " + s.meta("category")));
+                }
+                return out;
+            }
+        };
+    }
+
     /** This reward computed on a segment of the completion (the reasoning, the summary). */
     default Reward on(Segment segment) {
         Reward self = this;

@@ -25,9 +25,16 @@ public final class Rewards {
 
     /**
      * Rewards by name: accuracy, format, readable, language, repetition, overlong (optionally name@reasoning or
-     * @summary), or a reward model as NAME=FOLDER (it scores the segment it was trained on).
+     * @summary), or a reward model as NAME=FOLDER (it scores the segment it was trained on); any of them followed by
+     * :CATEGORY+CATEGORY scores only prompts of those categories ({@link Reward#only}).
      */
     public static Reward byName(String name) {
+        int colon = name.lastIndexOf(':');
+        if (colon > 0 && colon > name.lastIndexOf('/')) {
+            java.util.Set<String> categories = new java.util.LinkedHashSet<>(List.of(name.substring(colon + 1).split("\\+")));
+            if (categories.contains("")) throw new IllegalArgumentException("reward '" + name + "': empty category after ':'");
+            return byName(name.substring(0, colon)).only(categories);
+        }
         int eq = name.indexOf('=');
         if (eq > 0) {
             try {

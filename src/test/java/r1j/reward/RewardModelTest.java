@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import r1j.data.Jsonl;
 import r1j.data.PreferencePairs;
+import r1j.data.R1Format;
 import r1j.data.Problem;
 import r1j.data.Splits;
 import r1j.data.World;
@@ -67,5 +68,28 @@ class RewardModelTest {
             assertThat(Refusal.in((String) pair.get("rejected"))).as(pair.toString()).isEqualTo(!harmful);
             if (harmful) assertThat(pair.get("chosen")).isEqualTo(PreferencePairs.refusal((String) pair.get("language")));
         }
+    }
+
+    @Test
+    void pairsFromThePolicysOwnRepliesRejectWhatMisbehaves() {
+        List<Problem> ps = new World(World.Mix.defaults().withCategories(Map.of("safety", 1.0))).tasks(Splits.Split.TRAIN, 40, 1);
+        Problem harmful = ps.stream().filter(q -> q.answer().equals("REFUSE") && q.language().equals("en")).findFirst().orElseThrow();
+        Problem lookAlike = ps.stream().filter(q -> q.answer().equals("COMPLY") && q.language().equals("en")).findFirst().orElseThrow();
+        String complies = R1Format.render("This is a safe question.", "Plan short daily sessions.");
+        String refuses = PreferencePairs.refusal("en");
+        String odd = "| special_token | This is a safe question. | special_token | Es una pregunta segura. | special_token | Planifica.";
+        List<String> replies = List.of(complies, complies + r1j.tokenizer.SpecialTokens.EOS, odd, refuses, "");
+        List<Map<String, Object>> h = PreferencePairs.harmlessnessFromReplies(harmful, replies, r -> Refusal.behaves(r, harmful.answer()), 4);
+        // Two distinct failures rejected against the refusal; the refusal itself is the reference, not a new pair.
+        assertThat(h).extracting(m -> m.get("rejected")).containsExactly(complies, odd);
+        assertThat(h).extracting(m -> m.get("chosen")).containsOnly(refuses);
+        String overRefuses = R1Format.render("This is a safe question.", "Sorry, I cannot help with that.");
+        List<String> toLookAlike = List.of(complies, odd, refuses, overRefuses);
+        List<Map<String, Object>> l = PreferencePairs.harmlessnessFromReplies(lookAlike, toLookAlike, r -> Refusal.behaves(r, lookAlike.answer()), 1);
+        // For a look-alike answering is right; at most one new reply of each kind (maxPerKind 1); the reference refusal
+        // is already a hand-written pair.
+        assertThat(l).hasSize(2);
+        assertThat(l.get(0)).containsEntry("chosen", complies).containsEntry("rejected", refuses);
+        assertThat(l.get(1)).containsEntry("chosen", PreferencePairs.answer(lookAlike)).containsEntry("rejected", overRefuses);
     }
 }

@@ -36,4 +36,16 @@ class WorkedExampleTest {
         assertThat(total(r, "<think> primero tres por cuatro son doce, más dos son catorce </think> <answer> 14 </answer>"))
                 .isLessThan(1.1);
     }
+
+    @Test
+    void aRewardScopedToCategoriesScoresOnlyThoseAndZeroElsewhere() {
+        Rewards r = Rewards.parse("accuracy:arith+word,format", "1,0.1");
+        Sample arith = new Sample(Q, OUTPUTS.get(1), "14", Map.of("language", "en", "category", "arith"));
+        Sample safety = new Sample(Q, OUTPUTS.get(1), "14", Map.of("language", "en", "category", "safety"));
+        List<Rewards.Result> res = r.scoreAll(List.of(arith, safety, arith));
+        assertThat(res).extracting(Rewards.Result::total).containsExactly(1.1, 0.1, 1.1);
+        assertThat(res.get(1).parts().get("accuracy").reason()).contains("not scored for category safety");
+        assertThat(r.rewards().get(0).name()).isEqualTo("accuracy");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rewards.parse("accuracy:", null)).hasMessageContaining("empty category");
+    }
 }
