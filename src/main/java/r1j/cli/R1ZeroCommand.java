@@ -70,7 +70,8 @@ public final class R1ZeroCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Path train = out.resolve("data/train.jsonl"), test = out.resolve("data/test.jsonl");
         World world = new World(World.Mix.defaults());
-        writeTasks(world.tasks(Splits.Split.TRAIN, trainProblems, grpo.seed), train);
+        // The pipeline's R1-Zero prompts: more from the hard levels, where RL has the most to elicit.
+        writeTasks(new World(World.Mix.hardLevels()).tasks(Splits.Split.TRAIN, trainProblems, grpo.seed + 1), train);
         writeTasks(world.tasks(Splits.Split.TEST, testProblems, grpo.seed), test);
         Path baseModel = base;
         if (baseModel == null) {

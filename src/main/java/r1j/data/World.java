@@ -21,6 +21,12 @@ public final class World {
             return new Mix(new double[] {0.15, 0.30, 0.20, 0.20, 0.15}, 0.7, c);
         }
 
+        /** RL prompts drawn more from the hard levels (world.md: "RL prompts drawn more from levels 3–5"). */
+        public static Mix hardLevels() {
+            Mix d = defaults();
+            return new Mix(new double[] {0.05, 0.15, 0.25, 0.30, 0.25}, d.trapShare(), d.categories());
+        }
+
         public Mix withCategories(Map<String, Double> c) {
             return new Mix(levels, trapShare, c);
         }
