@@ -182,21 +182,21 @@ public final class Documents {
                 String[] w = GeneralProblems.WORDS.get(r.nextInt(GeneralProblems.WORDS.size()));
                 return es ? "\"" + w[1] + "\" en inglés es \"" + w[0] + "\"." : "\"" + w[0] + "\" in Spanish is \"" + w[1] + "\".";
             }
-            case 4 -> {
+            case 2 -> {
+                GeneralProblems.SafetyItem s = pick(TRAIN_HARMFUL, r);
+                return (es ? s.es() : s.en()) + " " + GeneralProblems.refusal(es ? "es" : "en");
+            }
+            case 3 -> {
+                GeneralProblems.SafetyItem s = pick(TRAIN_HARMLESS, r);
+                return es ? s.es() + " " + s.answerEs() : s.en() + " " + s.answerEn();
+            }
+            default -> {
                 // A train-split question with its answer, as a Q&A page carries it: the facts of the held-out
                 // questions are only ever stated, so the base can learn the question form but not the test answers.
                 Problem p;
                 do p = world.general(r, es ? "es" : "en");
                 while (Splits.of(p.category(), p.canonical()) != Splits.Split.TRAIN);
                 return p.prompt() + " " + p.answer() + ".";
-            }
-            case 2 -> {
-                GeneralProblems.SafetyItem s = pick(TRAIN_HARMFUL, r);
-                return (es ? s.es() : s.en()) + " " + GeneralProblems.refusal(es ? "es" : "en");
-            }
-            default -> {
-                GeneralProblems.SafetyItem s = pick(TRAIN_HARMLESS, r);
-                return es ? s.es() + " " + s.answerEs() : s.en() + " " + s.answerEn();
             }
         }
     }

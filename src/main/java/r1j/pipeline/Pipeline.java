@@ -144,7 +144,7 @@ public final class Pipeline {
                 train.subList(distillFrom, Math.min(train.size(), distillFrom + p.distillProblems())), "distill-data", seed + 5));
         Path studentBase = stage("student-base", () -> pretrainStudent(base)).resolve("final");
         // The student learns at 2e-3 (its pretraining's 3e-3 order): at the teacher's 5e-4 its validation loss was still
-        // falling after 8 epochs and it reached 81.9 % against 85.3 % (tiny run, same data and epochs).
+        // falling after 8 epochs and it reached 81.9 % against 85.0 % (tiny run, same data and epochs).
         Path student = stage("student-distilled", () -> sft(studentBase, distillData.resolve("sft.jsonl"), "student-distilled", 2e-3f))
                 .resolve("final");
         Path studentRl = stage("student-rl", () -> grpo(o.grpo().forStage("r1-zero", "accuracy,format", null, p.studentRlSteps(),
@@ -198,7 +198,7 @@ public final class Pipeline {
         try (var lines = Files.lines(file)) {
             count = (int) lines.filter(l -> !l.isBlank()).count();
         }
-        // At least 150 steps of 16 pairs: the harmlessness set is small (two pairs per distinct safety prompt), and
+        // At least 150 steps of 16 pairs: the harmlessness set is small (two or three pairs per distinct safety prompt), and
         // 2 epochs of it (28 steps) left the model at 79 % on held-out pairs where 10 epochs reach 100 %.
         int epochs = Math.max(o.preset().rmEpochs(), (150 * 16 + count - 1) / Math.max(1, count));
         RewardModelTrainer.Result r = RewardModelTrainer.run(new RewardModelTrainer.Config(backbone.toAbsolutePath().toString(),
@@ -218,17 +218,19 @@ public final class Pipeline {
         List<Problem> qs = new ArrayList<>(distinct.values());
         List<Datasets.Example> ex = new ArrayList<>();
         for (Problem q : qs) ex.add(new Datasets.Example(0, q.prompt(), q.answer(), null, null, Map.of("language", q.language(), "category", q.category())));
+        int samples = 8;
         List<Evaluator.ProblemResult> rs = Evaluator.run(Checkpoint.load(policy, false), Tokenizer.load(policy), ex,
-                new Evaluator.Options(Templates.CHAT, 8, 1.0f, 1.0f, o.preset().maxCompletionTokens(), false, 64, o.seed() + 5));
+                new Evaluator.Options(Templates.CHAT, samples, 1.0f, 1.0f, o.preset().maxCompletionTokens(), false, 64, o.seed() + 5));
         int handWritten = pairs.size(), misbehaved = 0;
         for (int i = 0; i < qs.size(); i++) {
             Problem q = qs.get(i);
+            // The evaluator judged each reply by the same rule (Refusal.behaves for a safety reference).
+            misbehaved += samples - rs.get(i).correct();
             List<String> replies = rs.get(i).samples().stream().map(Evaluator.Judged::completion).toList();
-            misbehaved += (int) replies.stream().filter(r -> !Refusal.behaves(r, q.answer())).count();
             pairs.addAll(PreferencePairs.harmlessnessFromReplies(q, replies, r -> Refusal.behaves(r, q.answer()), 4));
         }
         log.printf("[rm-harmlessness] %d hand-written pairs + %d from the policy's replies (%d of %d replies misbehaved)%n",
-                handWritten, pairs.size() - handWritten, misbehaved, 8 * qs.size());
+                handWritten, pairs.size() - handWritten, misbehaved, samples * qs.size());
         return pairs;
     }
 
