@@ -249,6 +249,11 @@ public final class GrpoTrainer {
         for (int i = 0; i < n; i++) wStart[i + 1] = wStart[i] + lens[i];
         List<r1j.tensor.Tensor> params = policy.trainable();
         GrpoObjective.Config oc = new GrpoObjective.Config(c.eps_low(), c.eps_high(), c.beta());
+        // Micro-batches of similar lengths: each is padded to its longest row, so grouping by length leaves less padding
+        // to compute (the sum over micro-batches does not depend on their order).
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> rollouts.get(i).prompt().length + lens[i]));
         double klSum = 0, lowSum = 0, highSum = 0;
         int batches = 0;
         for (int pass = 0; pass < c.mu(); pass++) {
@@ -256,16 +261,18 @@ public final class GrpoTrainer {
             for (int m0 = 0; m0 < n; m0 += c.micro_batch()) {
                 int m1 = Math.min(n, m0 + c.micro_batch()), mb = m1 - m0;
                 int seq = 0;
-                for (int i = m0; i < m1; i++) seq = Math.max(seq, rollouts.get(i).prompt().length + lens[i]);
+                for (int r = m0; r < m1; r++) seq = Math.max(seq, rollouts.get(order[r]).prompt().length + lens[order[r]]);
                 int[] ids = new int[mb * seq], targets = new int[mb * seq];
                 java.util.Arrays.fill(targets, -1);
                 float[] old = new float[mb * seq], adv = new float[mb * seq], wt = new float[mb * seq];
-                for (int i = m0; i < m1; i++) {
+                for (int r = m0; r < m1; r++) {
+                    int i = order[r];
                     Rollout ro = rollouts.get(i);
-                    int row = (i - m0) * seq, pl = ro.prompt().length;
+                    int row = (r - m0) * seq, pl = ro.prompt().length;
                     int[] ct = ro.completion().tokens();
                     System.arraycopy(ro.prompt(), 0, ids, row, pl);
                     System.arraycopy(ct, 0, ids, row + pl, ct.length);
+                    if (pass == 0) u.tokens += pl + ct.length;
                     for (int j = 0; j < ct.length; j++) {
                         int pos = row + pl - 1 + j;
                         targets[pos] = ct[j];
@@ -288,7 +295,6 @@ public final class GrpoTrainer {
                     for (int k = 0; k < targets.length; k++) {
                         if (targets[k] >= 0) u.logprobMaxDiff = Math.max(u.logprobMaxDiff, Math.abs(lp.data[k] - old[k]));
                     }
-                    u.tokens += (long) mb * seq;
                 }
                 GrpoObjective.Result res = GrpoObjective.loss(lp, old, ref, adv, wt, oc);
                 res.loss().backward();
