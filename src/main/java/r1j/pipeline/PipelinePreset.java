@@ -13,8 +13,8 @@ public record PipelinePreset(
 
     public static PipelinePreset of(String name) {
         return switch (name) {
-            case "tiny" -> new PipelinePreset("tiny", "tiny", 16_000_000L, 20_000, 500, 200, 400, 1000, 4, 0, 8, 16, 600, 4000, 4, 2000, 2, 200, "tiny-student",
-                    8_000_000L, 4000, 200, 8, 128, false);
+            case "tiny" -> new PipelinePreset("tiny", "tiny", 16_000_000L, 20_000, 500, 200, 400, 1000, 4, 0, 8, 16, 400, 4000, 4, 2000, 2, 200, "tiny-student",
+                    6_000_000L, 4000, 200, 8, 128, false);
             case "nano" -> new PipelinePreset("nano", "nano", 200_000L, 400, 24, 12, 3, 12, 2, 48, 1, 8, 3, 24, 2, 64, 1, 3, "nano-student", 100_000L, 24, 3,
                     2, 48, true);
             default -> throw new IllegalArgumentException("unknown pipeline preset '" + name + "' (tiny, nano)");
