@@ -20,6 +20,14 @@ public record GrpoConfig(
                 checkpoint_every, sample_every, seed);
     }
 
+    /** The same settings at another learning rate. */
+    public GrpoConfig withLr(float newLr) {
+        return new GrpoConfig(template, rewards, reward_weights, group_size, prompts_per_step, mu, eps_low, eps_high, beta,
+                advantage_scale, aggregation, mask_truncated, dynamic_sampling, ref_refresh_every, temperature, top_p, newLr,
+                warmup_steps, steps, max_completion_tokens, micro_batch, grad_clip, weight_decay, bias_update_speed,
+                checkpoint_every, sample_every, seed);
+    }
+
     boolean sameRunAs(GrpoConfig o) {
         return equals(o) || (template.equals(o.template) && rewards.equals(o.rewards)
                 && java.util.Objects.equals(reward_weights, o.reward_weights) && group_size == o.group_size && prompts_per_step == o.prompts_per_step
