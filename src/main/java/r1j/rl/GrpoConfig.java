@@ -14,17 +14,18 @@ public record GrpoConfig(
 
     /** The same settings for another stage of the recipe: its template, rewards with weights, steps and length. */
     public GrpoConfig forStage(String template, String rewards, String weights, int steps, int maxCompletionTokens) {
-        return new GrpoConfig(template, rewards, weights, group_size, prompts_per_step, mu, eps_low, eps_high, beta,
-                advantage_scale, aggregation, mask_truncated, dynamic_sampling, ref_refresh_every, temperature, top_p, lr,
-                warmup_steps, steps, maxCompletionTokens, micro_batch, grad_clip, weight_decay, bias_update_speed,
-                checkpoint_every, sample_every, seed);
+        return copy(template, rewards, weights, lr, steps, maxCompletionTokens);
     }
 
     /** The same settings at another learning rate. */
     public GrpoConfig withLr(float newLr) {
-        return new GrpoConfig(template, rewards, reward_weights, group_size, prompts_per_step, mu, eps_low, eps_high, beta,
-                advantage_scale, aggregation, mask_truncated, dynamic_sampling, ref_refresh_every, temperature, top_p, newLr,
-                warmup_steps, steps, max_completion_tokens, micro_batch, grad_clip, weight_decay, bias_update_speed,
+        return copy(template, rewards, reward_weights, newLr, steps, max_completion_tokens);
+    }
+
+    private GrpoConfig copy(String template, String rewards, String weights, float lr, int steps, int maxCompletionTokens) {
+        return new GrpoConfig(template, rewards, weights, group_size, prompts_per_step, mu, eps_low, eps_high, beta,
+                advantage_scale, aggregation, mask_truncated, dynamic_sampling, ref_refresh_every, temperature, top_p, lr,
+                warmup_steps, steps, maxCompletionTokens, micro_batch, grad_clip, weight_decay, bias_update_speed,
                 checkpoint_every, sample_every, seed);
     }
 
