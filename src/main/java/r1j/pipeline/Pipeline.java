@@ -147,7 +147,7 @@ public final class Pipeline {
                 train.subList(distillFrom, Math.min(train.size(), distillFrom + p.distillProblems())), "distill-data", seed + 5));
         Path studentBase = stage("student-base", () -> pretrainStudent(base)).resolve("final");
         // The student learns at 2e-3 (its pretraining's 3e-3 order): at the teacher's 5e-4 its validation loss was still
-        // falling after 8 epochs and it reached 81.9 % against 85.0 % (tiny run, same data and epochs).
+        // falling after 8 epochs and it reached 81.9 % against 85.0 % (an earlier tiny run, runs/p2, same data and epochs).
         Path student = stage("student-distilled", () -> sft(studentBase, distillData.resolve("sft.jsonl"), "student-distilled", 2e-3f))
                 .resolve("final");
         Path studentRl = stage("student-rl", () -> grpo(o.grpo().forStage("r1-zero", "accuracy,format", null, p.studentRlSteps(),
