@@ -41,11 +41,11 @@ final class GqaAttention implements AttentionLayer {
     }
 
     @Override
-    public Tensor forward(Tensor x, int[] pos, int batch, int seq) {
+    public Tensor forward(Tensor x, int[] pos, int prefix, int batch, int seq) {
         Tensor q = Rope.apply(project(x, wq, bq), pos, h, hd, 0, rope, false);
         Tensor k = Rope.apply(project(x, wk, bk), pos, kvh, hd, 0, rope, false);
         Tensor v = project(x, wv, bv);
-        return MatMul.linear(Attention.causal(q, k, v, batch, seq, h, kvh, scale), wo);
+        return MatMul.linear(Attention.causal(q, k, v, prefix, batch, seq, h, kvh, scale), wo);
     }
 
     @Override

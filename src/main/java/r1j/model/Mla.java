@@ -65,7 +65,7 @@ final class Mla implements AttentionLayer {
     }
 
     @Override
-    public Tensor forward(Tensor x, int[] pos, int batch, int seq) {
+    public Tensor forward(Tensor x, int[] pos, int prefix, int batch, int seq) {
         Tensor qq = query(x, pos);
         Tensor ckv = MatMul.linear(x, kvA);
         Tensor latent = RMSNorm.apply(Rows.sliceCols(ckv, 0, r), kvANorm, LATENT_EPS);
@@ -73,7 +73,7 @@ final class Mla implements AttentionLayer {
         Tensor kv = MatMul.linear(latent, kvB);
         Tensor k = Rows.selectCols(Rows.concatCols(kv, kRope), kCols);
         Tensor v = Rows.selectCols(kv, vCols);
-        return MatMul.linear(Attention.causal(qq, k, v, batch, seq, h, h, scale), o);
+        return MatMul.linear(Attention.causal(qq, k, v, prefix, batch, seq, h, h, scale), o);
     }
 
     @Override

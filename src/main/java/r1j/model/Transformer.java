@@ -149,18 +149,34 @@ public final class Transformer {
 
     /** Logits [batch·seq, vocab] for ids laid out as batch rows of seq tokens. */
     public Tensor forward(int[] ids, int batch, int seq) {
-        return logits(hidden(ids, batch, seq, 0f, null));
+        return logits(hidden(NONE, ids, batch, seq, 0f, null));
+    }
+
+    /**
+     * Logits [rows.length, vocab] of the chosen rows of batch·seq, for batch rows of seq tokens that all continue the
+     * same shared tokens: those are computed once and every row attends to them, its positions continuing after them.
+     * Equal to {@link #forward} on [shared ; row] sequences, but a start every row repeats (the GRPO update's
+     * template) costs once per call, and the LM head runs only on the rows asked for.
+     */
+    public Tensor forward(int[] shared, int[] ids, int batch, int seq, int[] rows) {
+        Tensor h = hidden(shared, ids, batch, seq, 0f, null);
+        int[] at = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= batch * seq) throw new IndexOutOfBoundsException("forward: row " + rows[i] + " of " + batch * seq);
+            at[i] = shared.length + rows[i];
+        }
+        return logits(Rows.gather(h, at));
     }
 
     /** The final normed hidden states [batch·seq, hidden]: what the LM head reads, and a reward model's score head. */
     public Tensor hiddenStates(int[] ids, int batch, int seq) {
-        return RMSNorm.apply(hidden(ids, batch, seq, 0f, null), norm, (float) cfg.rms_norm_eps());
+        return RMSNorm.apply(hidden(NONE, ids, batch, seq, 0f, null), norm, (float) cfg.rms_norm_eps());
     }
 
     /** Next-token loss over targets (a negative target is ignored), plus MTP and balance terms when enabled. */
     public Loss loss(int[] ids, int[] targets, int batch, int seq, LossOptions opt) {
         List<Tensor> balance = new ArrayList<>();
-        Tensor h = hidden(ids, batch, seq, opt.balanceAlpha(), balance);
+        Tensor h = hidden(NONE, ids, batch, seq, opt.balanceAlpha(), balance);
         Tensor normed = RMSNorm.apply(h, norm, (float) cfg.rms_norm_eps());
         CrossEntropy.Result main = CrossEntropy.apply(MatMul.linear(normed, head), targets);
         Tensor total = main.loss();
@@ -175,19 +191,29 @@ public final class Transformer {
         return new Loss(total, main, mtpLoss, bal);
     }
 
-    private Tensor hidden(int[] ids, int batch, int seq, float alpha, List<Tensor> balance) {
+    private static final int[] NONE = new int[0];
+
+    /** Hidden states of [shared ; batch·seq ids] rows; the balance loss needs whole sequences, so no shared start. */
+    private Tensor hidden(int[] shared, int[] ids, int batch, int seq, float alpha, List<Tensor> balance) {
         if (ids.length != batch * seq) {
             throw new IllegalArgumentException("forward: " + ids.length + " ids for batch " + batch + " × seq " + seq);
         }
-        int[] pos = positions(batch, seq);
-        Tensor x = Embedding.lookup(embed, ids);
-        for (Block b : blocks) x = blockForward(b, x, pos, batch, seq, alpha, balance);
+        if (shared.length > 0 && alpha > 0) throw new IllegalArgumentException("forward: the balance loss needs unshared sequences");
+        int p = shared.length;
+        int[] pos = new int[p + batch * seq], all = new int[p + batch * seq];
+        for (int i = 0; i < p; i++) pos[i] = i;
+        System.arraycopy(positions(batch, seq), 0, pos, p, batch * seq);
+        for (int i = p; i < pos.length; i++) pos[i] += p;
+        System.arraycopy(shared, 0, all, 0, p);
+        System.arraycopy(ids, 0, all, p, ids.length);
+        Tensor x = Embedding.lookup(embed, all);
+        for (Block b : blocks) x = blockForward(b, x, pos, p, batch, seq, alpha, balance);
         return x;
     }
 
-    private Tensor blockForward(Block b, Tensor x, int[] pos, int batch, int seq, float alpha, List<Tensor> balance) {
+    private Tensor blockForward(Block b, Tensor x, int[] pos, int prefix, int batch, int seq, float alpha, List<Tensor> balance) {
         float eps = (float) cfg.rms_norm_eps();
-        x = Elementwise.add(x, b.attn().forward(RMSNorm.apply(x, b.inNorm(), eps), pos, batch, seq));
+        x = Elementwise.add(x, b.attn().forward(RMSNorm.apply(x, b.inNorm(), eps), pos, prefix, batch, seq));
         Tensor m = RMSNorm.apply(x, b.postNorm(), eps);
         if (b.moe() == null) return Elementwise.add(x, b.mlp().forward(m));
         MoE.Output out = b.moe().forward(m, batch, seq, alpha);
@@ -231,7 +257,7 @@ public final class Transformer {
             Tensor e = RMSNorm.apply(Embedding.lookup(embed, tok), m.enorm(), eps);
             Tensor hPrev = RMSNorm.apply(Rows.gather(prev, keepRows), m.hnorm(), eps);
             Tensor x = MatMul.linear(Rows.concatCols(e, hPrev), m.ehProj());
-            Tensor hk = blockForward(m.block(), x, positions(batch, len), batch, len, alpha, balance);
+            Tensor hk = blockForward(m.block(), x, positions(batch, len), 0, batch, len, alpha, balance);
             Tensor lg = MatMul.linear(RMSNorm.apply(hk, m.headNorm(), eps), head);
             Tensor l = CrossEntropy.apply(lg, tgt).loss();
             sum = sum == null ? l : Elementwise.add(sum, l);

@@ -16,6 +16,11 @@ import r1j.tensor.Tensor;
  * <p>Layout: q [B·T, H·dqk], k [B·T, Hkv·dqk], v [B·T, Hkv·dv]; output [B·T, H·dv]. Head h reads kv head
  * h / (H / Hkv) (grouped-query attention; MLA's naive form is Hkv = H with dqk ≠ dv). One task per
  * (sequence, kv head) owns the dK and dV rows it writes, so the backward has no races and a fixed order.
+ *
+ * <p>With a shared prefix of P rows (rows = P + B·T), the first P rows are one start that all B sequences
+ * continue: sequence b is [rows 0..P) ; its own T rows], its positions run P..P+T−1, and the prefix is computed
+ * once instead of B times (the GRPO update, where every rollout begins with the same template). The prefix's
+ * dK and dV, written by every sequence, go to per-sequence buffers summed afterwards in sequence order.
  */
 public final class Attention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -25,10 +30,16 @@ public final class Attention {
     private Attention() {}
 
     public static Tensor causal(Tensor q, Tensor k, Tensor v, int batch, int seq, int heads, int kvHeads, float scale) {
-        int rows = batch * seq;
+        return causal(q, k, v, 0, batch, seq, heads, kvHeads, scale);
+    }
+
+    /** Causal attention for batch sequences of seq rows that all continue the same first prefix rows. */
+    public static Tensor causal(Tensor q, Tensor k, Tensor v, int prefix, int batch, int seq, int heads, int kvHeads,
+                                float scale) {
+        int rows = prefix + batch * seq;
         if (q.rows() != rows || k.rows() != rows || v.rows() != rows) {
-            throw new IllegalArgumentException("attention: q, k, v need " + rows + " rows (batch " + batch + " × seq "
-                    + seq + "), got " + q.rows() + ", " + k.rows() + ", " + v.rows());
+            throw new IllegalArgumentException("attention: q, k, v need " + rows + " rows (prefix " + prefix + " + batch "
+                    + batch + " × seq " + seq + "), got " + q.rows() + ", " + k.rows() + ", " + v.rows());
         }
         if (heads % kvHeads != 0 || q.cols() % heads != 0 || k.cols() % kvHeads != 0 || v.cols() % kvHeads != 0
                 || q.cols() / heads != k.cols() / kvHeads) {
@@ -36,79 +47,101 @@ public final class Attention {
                     + " heads does not match k [" + rows + ", " + k.cols() + "] and v [" + rows + ", " + v.cols()
                     + "] with " + kvHeads + " kv heads");
         }
-        Dims dm = new Dims(batch, seq, heads, kvHeads, q.cols() / heads, v.cols() / kvHeads, scale);
-        float[] lse = new float[batch * heads * seq];
+        Dims dm = new Dims(rows, prefix, batch, seq, heads, kvHeads, q.cols() / heads, v.cols() / kvHeads, scale);
+        float[] lse = new float[heads * rows];
         Tensor out = Tensor.result(new int[] {rows, heads * dm.dv}, o -> backward(q, k, v, o, lse, dm), q, k, v);
-        Parallel.range(batch * kvHeads, 1, (c, lo, hi) -> {
+        Parallel.range(dm.groups() * kvHeads, 1, (c, lo, hi) -> {
             float[] s = new float[BQ * BK], acc = new float[BQ * dm.dv], m = new float[BQ], l = new float[BQ];
             for (int task = lo; task < hi; task++) {
-                int b = task / kvHeads, kvh = task % kvHeads;
-                for (int h = kvh * dm.group(); h < (kvh + 1) * dm.group(); h++) {
-                    for (int i0 = 0; i0 < seq; i0 += BQ) {
-                        forwardBlock(b, kvh, h, i0, q.data, k.data, v.data, out.data, lse, dm, s, acc, m, l);
-                    }
+                Group g = dm.group(task / kvHeads);
+                int kvh = task % kvHeads;
+                for (int h = kvh * dm.perKv(); h < (kvh + 1) * dm.perKv(); h++) {
+                    for (int i0 = 0; i0 < g.len; i0 += BQ) forwardBlock(g, kvh, h, i0, q.data, k.data, v.data, out.data, lse, dm, s, acc, m, l);
                 }
             }
         });
         return out;
     }
 
-    private record Dims(int batch, int seq, int heads, int kvHeads, int dqk, int dv, float scale) {
-        int group() {
+    private record Dims(int rows, int prefix, int batch, int seq, int heads, int kvHeads, int dqk, int dv, float scale) {
+        int perKv() {
             return heads / kvHeads;
         }
 
-        int qOff(int b, int i, int h) {
-            return (b * seq + i) * heads * dqk + h * dqk;
+        /** The shared prefix (when there is one) is query group 0, then one group per sequence. */
+        int groups() {
+            return batch + (prefix > 0 ? 1 : 0);
         }
 
-        int kOff(int b, int j, int kvh) {
-            return (b * seq + j) * kvHeads * dqk + kvh * dqk;
+        /** Group g's query rows and the key segments it reads: the prefix, then its own rows. */
+        Group group(int g) {
+            if (prefix > 0 && g == 0) return new Group(-1, 0, prefix, 0, new int[] {0}, new int[] {prefix}, new int[] {0});
+            int b = g - (prefix > 0 ? 1 : 0), row = prefix + b * seq;
+            return prefix > 0
+                    ? new Group(b, row, seq, prefix, new int[] {0, row}, new int[] {prefix, seq}, new int[] {0, prefix})
+                    : new Group(b, row, seq, 0, new int[] {row}, new int[] {seq}, new int[] {0});
         }
 
-        int vOff(int b, int j, int kvh) {
-            return (b * seq + j) * kvHeads * dv + kvh * dv;
+        int qOff(int row, int h) {
+            return row * heads * dqk + h * dqk;
         }
 
-        int oOff(int b, int i, int h) {
-            return (b * seq + i) * heads * dv + h * dv;
+        int kOff(int row, int kvh) {
+            return row * kvHeads * dqk + kvh * dqk;
+        }
+
+        int vOff(int row, int kvh) {
+            return row * kvHeads * dv + kvh * dv;
+        }
+
+        int oOff(int row, int h) {
+            return row * heads * dv + h * dv;
         }
     }
 
-    private static void forwardBlock(int b, int kvh, int h, int i0, float[] q, float[] k, float[] v, float[] o,
+    /**
+     * Queries at rows [row, row + len) with positions pos0.. (sequence b, or −1 for the shared prefix), and the key
+     * segments they see: segment s is segLen[s] rows from segRow[s] at positions from segPos[s]. A key is visible
+     * when its position is at most the query's.
+     */
+    private record Group(int b, int row, int len, int pos0, int[] segRow, int[] segLen, int[] segPos) {}
+
+    private static void forwardBlock(Group g, int kvh, int h, int i0, float[] q, float[] k, float[] v, float[] o,
                                      float[] lse, Dims dm, float[] s, float[] acc, float[] m, float[] l) {
-        int i1 = Math.min(dm.seq, i0 + BQ), mq = i1 - i0;
+        int mq = Math.min(g.len - i0, BQ), qRow = g.row + i0, qPos = g.pos0 + i0;
         int qCols = dm.heads * dm.dqk, kCols = dm.kvHeads * dm.dqk, vCols = dm.kvHeads * dm.dv;
         java.util.Arrays.fill(m, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(l, 0f);
         java.util.Arrays.fill(acc, 0, mq * dm.dv, 0f);
-        for (int j0 = 0; j0 < i1; j0 += BK) {
-            int nk = Math.min(BK, i1 - j0);
-            Gemm.gemm(false, true, mq, nk, dm.dqk, q, dm.qOff(b, i0, h), qCols, k, dm.kOff(b, j0, kvh), kCols, s, 0, BK, false);
-            for (int r = 0; r < mq; r++) {
-                int valid = Math.min(nk, i0 + r - j0 + 1);
-                int so = r * BK;
-                if (valid <= 0) {
-                    java.util.Arrays.fill(s, so, so + nk, 0f);
-                    continue;
+        for (int sg = 0; sg < g.segRow.length; sg++) {
+            for (int j0 = 0; j0 < g.segLen[sg] && g.segPos[sg] + j0 < qPos + mq; j0 += BK) {
+                int nk = Math.min(BK, g.segLen[sg] - j0), kRow = g.segRow[sg] + j0, kPos = g.segPos[sg] + j0;
+                Gemm.gemm(false, true, mq, nk, dm.dqk, q, dm.qOff(qRow, h), qCols, k, dm.kOff(kRow, kvh), kCols, s, 0, BK, false);
+                for (int r = 0; r < mq; r++) {
+                    int valid = Math.min(nk, qPos + r - kPos + 1);
+                    int so = r * BK;
+                    if (valid <= 0) {
+                        java.util.Arrays.fill(s, so, so + nk, 0f);
+                        continue;
+                    }
+                    float bm = Float.NEGATIVE_INFINITY;
+                    for (int c = 0; c < valid; c++) bm = Math.max(bm, s[so + c] * dm.scale);
+                    float nm = Math.max(m[r], bm);
+                    float corr = m[r] == Float.NEGATIVE_INFINITY ? 0f : Kernels.exp(m[r] - nm);
+                    float rowSum = expScaled(s, so, valid, dm.scale, nm);
+                    java.util.Arrays.fill(s, so + valid, so + nk, 0f);
+                    l[r] = l[r] * corr + rowSum;
+                    if (corr != 1f) Kernels.scale(corr, acc, r * dm.dv, dm.dv);
+                    m[r] = nm;
                 }
-                float bm = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < valid; c++) bm = Math.max(bm, s[so + c] * dm.scale);
-                float nm = Math.max(m[r], bm);
-                float corr = m[r] == Float.NEGATIVE_INFINITY ? 0f : Kernels.exp(m[r] - nm);
-                float rowSum = expScaled(s, so, valid, dm.scale, nm);
-                java.util.Arrays.fill(s, so + valid, so + nk, 0f);
-                l[r] = l[r] * corr + rowSum;
-                if (corr != 1f) Kernels.scale(corr, acc, r * dm.dv, dm.dv);
-                m[r] = nm;
+                Gemm.gemm(false, false, mq, dm.dv, nk, s, 0, BK, v, dm.vOff(kRow, kvh), vCols, acc, 0, dm.dv, true);
             }
-            Gemm.gemm(false, false, mq, dm.dv, nk, s, 0, BK, v, dm.vOff(b, j0, kvh), vCols, acc, 0, dm.dv, true);
         }
         for (int r = 0; r < mq; r++) {
             float inv = 1f / l[r];
-            int oo = dm.oOff(b, i0 + r, h);
+            int oo = dm.oOff(qRow + r, h);
             for (int c = 0; c < dm.dv; c++) o[oo + c] = acc[r * dm.dv + c] * inv;
-            lse[(b * dm.heads + h) * dm.seq + i0 + r] = m[r] + (float) Math.log(l[r]);
+            lse[h * dm.rows + qRow + r] = m[r] + (float) Math.log(l[r]);
         }
     }
 
@@ -137,38 +170,54 @@ public final class Attention {
         float[] dvv = v.requiresGrad() ? v.gradBuffer() : null;
         float[] qd = q.data, kd = k.data, vd = v.data, od = out.data, dO = out.grad();
         int qCols = dm.heads * dm.dqk, kCols = dm.kvHeads * dm.dqk, vCols = dm.kvHeads * dm.dv, oCols = dm.heads * dm.dv;
-        Parallel.range(dm.batch * dm.kvHeads, 1, (c, lo, hi) -> {
+        // Sequence b's share of the prefix's dK and dV (rows 0..P), added to dk and dv in order after the tasks.
+        int shared = dm.prefix > 0 ? dm.batch : 0;
+        float[][] pdk = new float[shared][], pdv = new float[shared][];
+        for (int b = 0; b < shared; b++) {
+            if (dk != null) pdk[b] = new float[dm.prefix * kCols];
+            if (dvv != null) pdv[b] = new float[dm.prefix * vCols];
+        }
+        Parallel.range(dm.groups() * dm.kvHeads, 1, (c, lo, hi) -> {
             float[] p = new float[BQ * BK], ds = new float[BQ * BK], dsum = new float[BQ];
             for (int task = lo; task < hi; task++) {
-                int b = task / dm.kvHeads, kvh = task % dm.kvHeads;
-                for (int h = kvh * dm.group(); h < (kvh + 1) * dm.group(); h++) {
-                    for (int i0 = 0; i0 < dm.seq; i0 += BQ) {
-                        int i1 = Math.min(dm.seq, i0 + BQ), mq = i1 - i0;
-                        int qo = dm.qOff(b, i0, h), oo = dm.oOff(b, i0, h);
+                Group g = dm.group(task / dm.kvHeads);
+                int kvh = task % dm.kvHeads;
+                for (int h = kvh * dm.perKv(); h < (kvh + 1) * dm.perKv(); h++) {
+                    for (int i0 = 0; i0 < g.len; i0 += BQ) {
+                        int mq = Math.min(g.len - i0, BQ), qRow = g.row + i0, qPos = g.pos0 + i0;
+                        int qo = dm.qOff(qRow, h), oo = dm.oOff(qRow, h);
                         for (int r = 0; r < mq; r++) dsum[r] = Kernels.dot(dO, oo + r * oCols, od, oo + r * oCols, dm.dv);
-                        for (int j0 = 0; j0 < i1; j0 += BK) {
-                            int nk = Math.min(BK, i1 - j0);
-                            int ko = dm.kOff(b, j0, kvh), vo = dm.vOff(b, j0, kvh);
-                            Gemm.gemm(false, true, mq, nk, dm.dqk, qd, qo, qCols, kd, ko, kCols, p, 0, BK, false);
-                            Gemm.gemm(false, true, mq, nk, dm.dv, dO, oo, oCols, vd, vo, vCols, ds, 0, BK, false);
-                            for (int r = 0; r < mq; r++) {
-                                int valid = Math.max(0, Math.min(nk, i0 + r - j0 + 1));
-                                int so = r * BK;
-                                float rowLse = lse[(b * dm.heads + h) * dm.seq + i0 + r];
-                                expScaled(p, so, valid, dm.scale, rowLse);
-                                for (int cc = 0; cc < valid; cc++) ds[so + cc] = p[so + cc] * (ds[so + cc] - dsum[r]) * dm.scale;
-                                for (int cc = valid; cc < nk; cc++) {
-                                    p[so + cc] = 0f;
-                                    ds[so + cc] = 0f;
+                        for (int sg = 0; sg < g.segRow.length; sg++) {
+                            boolean toShared = g.b >= 0 && dm.prefix > 0 && sg == 0;
+                            float[] dkTo = toShared ? pdk[g.b] : dk, dvTo = toShared ? pdv[g.b] : dvv;
+                            for (int j0 = 0; j0 < g.segLen[sg] && g.segPos[sg] + j0 < qPos + mq; j0 += BK) {
+                                int nk = Math.min(BK, g.segLen[sg] - j0), kRow = g.segRow[sg] + j0, kPos = g.segPos[sg] + j0;
+                                int ko = dm.kOff(kRow, kvh), vo = dm.vOff(kRow, kvh);
+                                Gemm.gemm(false, true, mq, nk, dm.dqk, qd, qo, qCols, kd, ko, kCols, p, 0, BK, false);
+                                Gemm.gemm(false, true, mq, nk, dm.dv, dO, oo, oCols, vd, vo, vCols, ds, 0, BK, false);
+                                for (int r = 0; r < mq; r++) {
+                                    int valid = Math.max(0, Math.min(nk, qPos + r - kPos + 1));
+                                    int so = r * BK;
+                                    float rowLse = lse[h * dm.rows + qRow + r];
+                                    expScaled(p, so, valid, dm.scale, rowLse);
+                                    for (int cc = 0; cc < valid; cc++) ds[so + cc] = p[so + cc] * (ds[so + cc] - dsum[r]) * dm.scale;
+                                    for (int cc = valid; cc < nk; cc++) {
+                                        p[so + cc] = 0f;
+                                        ds[so + cc] = 0f;
+                                    }
                                 }
+                                if (dq != null) Gemm.gemm(false, false, mq, dm.dqk, nk, ds, 0, BK, kd, ko, kCols, dq, qo, qCols, true);
+                                if (dkTo != null) Gemm.gemm(true, false, nk, dm.dqk, mq, ds, 0, BK, qd, qo, qCols, dkTo, ko, kCols, true);
+                                if (dvTo != null) Gemm.gemm(true, false, nk, dm.dv, mq, p, 0, BK, dO, oo, oCols, dvTo, vo, vCols, true);
                             }
-                            if (dq != null) Gemm.gemm(false, false, mq, dm.dqk, nk, ds, 0, BK, kd, ko, kCols, dq, qo, qCols, true);
-                            if (dk != null) Gemm.gemm(true, false, nk, dm.dqk, mq, ds, 0, BK, qd, qo, qCols, dk, ko, kCols, true);
-                            if (dvv != null) Gemm.gemm(true, false, nk, dm.dv, mq, p, 0, BK, dO, oo, oCols, dvv, vo, vCols, true);
                         }
                     }
                 }
             }
         });
+        for (int b = 0; b < shared; b++) {
+            if (dk != null) Kernels.axpy(1f, pdk[b], 0, dk, 0, pdk[b].length);
+            if (dvv != null) Kernels.axpy(1f, pdv[b], 0, dvv, 0, pdv[b].length);
+        }
     }
 }

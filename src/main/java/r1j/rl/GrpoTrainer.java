@@ -46,7 +46,10 @@ public final class GrpoTrainer {
 
     private GrpoTrainer() {}
 
-    /** One sampled completion in the batch, with everything the update needs. */
+    /**
+     * One sampled completion in the batch, with everything the update needs; its prompt is what follows the start
+     * that every rollout shares (see {@link #update}).
+     */
     private record Rollout(int[] prompt, Completion completion, double reward, Map<String, Score> parts, double advantage,
                            boolean masked) {}
 
@@ -142,6 +145,10 @@ public final class GrpoTrainer {
             parts.add(ps);
         }
         double[][] adv = Advantages.compute(r, c.advantage_scale());
+        // Every rollout starts with the template's constant prefix: the update computes it once per micro-batch. Its last
+        // token stays with each rollout, so a prompt is never empty and predicts the completion's first token.
+        int[] shared = java.util.Arrays.copyOf(prefix, Math.max(0, prefix.length - 1));
+        int[] tail = java.util.Arrays.copyOfRange(prefix, shared.length, prefix.length);
         List<Rollout> rollouts = new ArrayList<>();
         int zeroSpread = 0;
         for (int i = 0; i < batch.size(); i++) {
@@ -151,12 +158,12 @@ public final class GrpoTrainer {
             for (int g = 0; g < c.group_size(); g++) {
                 Completion cp = comps.get(i).get(g);
                 boolean masked = c.mask_truncated() && cp.finish() == Completion.Finish.LENGTH;
-                rollouts.add(new Rollout(concat(prefix, promptIds.get(i)), cp, r[i][g], parts.get(i).get(g), adv[i][g], masked));
+                rollouts.add(new Rollout(concat(tail, promptIds.get(i)), cp, r[i][g], parts.get(i).get(g), adv[i][g], masked));
             }
         }
         long t2 = System.nanoTime();
         // 4. the update: μ passes over the rollouts in micro-batches
-        Update u = update(c, rollouts, policy, reference, opt, rate);
+        Update u = update(c, shared, rollouts, policy, reference, opt, rate);
         long t3 = System.nanoTime();
         if (c.bias_update_speed() > 0) policy.updateRouterBiases(c.bias_update_speed());
         else policy.resetExpertLoads();
@@ -233,7 +240,13 @@ public final class GrpoTrainer {
         long tokens;
     }
 
-    private static Update update(GrpoConfig c, List<Rollout> rollouts, Transformer policy, Transformer reference, AdamW opt, float rate) {
+    /**
+     * μ passes of the objective over the rollouts, in micro-batches of rows [prompt ; completion] that all continue
+     * the shared tokens ({@link Transformer#forward(int[], int[], int, int, int[])}: the template is computed once per
+     * micro-batch, and the LM head runs only where a completion token is predicted).
+     */
+    private static Update update(GrpoConfig c, int[] shared, List<Rollout> rollouts, Transformer policy, Transformer reference,
+                                 AdamW opt, float rate) {
         Update u = new Update();
         if (rollouts.isEmpty()) return u;
         int n = rollouts.size();
@@ -260,42 +273,40 @@ public final class GrpoTrainer {
             for (Tensor p : params) p.zeroGrad();
             for (int m0 = 0; m0 < n; m0 += c.micro_batch()) {
                 int m1 = Math.min(n, m0 + c.micro_batch()), mb = m1 - m0;
-                int seq = 0;
-                for (int r = m0; r < m1; r++) seq = Math.max(seq, rollouts.get(order[r]).prompt().length + lens[order[r]]);
-                int[] ids = new int[mb * seq], targets = new int[mb * seq];
-                java.util.Arrays.fill(targets, -1);
-                float[] old = new float[mb * seq], adv = new float[mb * seq], wt = new float[mb * seq];
+                int seq = 0, targets = 0;
                 for (int r = m0; r < m1; r++) {
+                    seq = Math.max(seq, rollouts.get(order[r]).prompt().length + lens[order[r]]);
+                    targets += lens[order[r]];
+                }
+                int[] ids = new int[mb * seq], at = new int[targets], tok = new int[targets];
+                float[] old = new float[targets], adv = new float[targets], wt = new float[targets];
+                for (int r = m0, t = 0; r < m1; r++) {
                     int i = order[r];
                     Rollout ro = rollouts.get(i);
                     int row = (r - m0) * seq, pl = ro.prompt().length;
                     int[] ct = ro.completion().tokens();
                     System.arraycopy(ro.prompt(), 0, ids, row, pl);
                     System.arraycopy(ct, 0, ids, row + pl, ct.length);
-                    if (pass == 0) u.tokens += pl + ct.length;
-                    for (int j = 0; j < ct.length; j++) {
-                        int pos = row + pl - 1 + j;
-                        targets[pos] = ct[j];
-                        old[pos] = ro.completion().modelLogprobs()[j];
-                        adv[pos] = (float) ro.advantage();
-                        wt[pos] = w[wStart[i] + j];
+                    if (pass == 0) u.tokens += shared.length + pl + ct.length;
+                    for (int j = 0; j < ct.length; j++, t++) {
+                        at[t] = row + pl - 1 + j;
+                        tok[t] = ct[j];
+                        old[t] = ro.completion().modelLogprobs()[j];
+                        adv[t] = (float) ro.advantage();
+                        wt[t] = w[wStart[i] + j];
                     }
                 }
-                float[] ref = new float[mb * seq];
+                float[] ref = new float[targets];
                 if (c.beta() != 0) {
                     long r0 = System.nanoTime();
                     try (var g = Grad.noGrad()) {
-                        Tensor lg = reference.forward(ids, mb, seq);
-                        System.arraycopy(Softmax.tokenLogProbs(lg, targets).data, 0, ref, 0, ref.length);
+                        Tensor lg = reference.forward(shared, ids, mb, seq, at);
+                        System.arraycopy(Softmax.tokenLogProbs(lg, tok).data, 0, ref, 0, ref.length);
                     }
                     u.refSeconds += (System.nanoTime() - r0) / 1e9;
                 }
-                Tensor lp = Softmax.tokenLogProbs(policy.forward(ids, mb, seq), targets);
-                if (pass == 0) {
-                    for (int k = 0; k < targets.length; k++) {
-                        if (targets[k] >= 0) u.logprobMaxDiff = Math.max(u.logprobMaxDiff, Math.abs(lp.data[k] - old[k]));
-                    }
-                }
+                Tensor lp = Softmax.tokenLogProbs(policy.forward(shared, ids, mb, seq, at), tok);
+                if (pass == 0) for (int k = 0; k < targets; k++) u.logprobMaxDiff = Math.max(u.logprobMaxDiff, Math.abs(lp.data[k] - old[k]));
                 GrpoObjective.Result res = GrpoObjective.loss(lp, old, ref, adv, wt, oc);
                 res.loss().backward();
                 klSum += res.kl();

@@ -81,6 +81,47 @@ class TransformerTest {
     }
 
     @Test
+    void sharedStartEqualsRepeatingItInEveryRowForEveryFamily() {
+        // Rows [shared ; own] against full sequences: the logits of the chosen rows and every parameter's gradient.
+        int[] shared = {1, 5, 9, 2, 30}, own = {7, 7, 0, 3, 3, 12, 40, 8};
+        int batch = 2, seq = 4, full = shared.length + seq;
+        int[] rows = {1, 3, 4, 6, 7}, fullIds = new int[batch * full], fullRows = new int[rows.length];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(shared, 0, fullIds, b * full, shared.length);
+            System.arraycopy(own, b * seq, fullIds, b * full + shared.length, seq);
+        }
+        for (int i = 0; i < rows.length; i++) fullRows[i] = rows[i] / seq * full + shared.length + rows[i] % seq;
+        for (ModelConfig c : List.of(MOE_QLORA, MOE_NO_QLORA, QWEN2)) {
+            Transformer m = Transformer.init(c, 10);
+            scaleUp(m);
+            Tensor y = m.forward(shared, own, batch, seq, rows);
+            float[] r = new float[y.numel()];
+            for (int i = 0; i < r.length; i++) r[i] = (float) Math.cos(i * 0.7);
+            y.backward(r);
+            java.util.Map<String, float[]> grads = new java.util.LinkedHashMap<>();
+            for (Tensor t : m.trainable()) {
+                grads.put(t.name(), t.grad() == null ? new float[t.numel()] : t.grad().clone());
+                t.zeroGrad();
+            }
+            Tensor all = m.forward(fullIds, batch, full);
+            Tensor yf = r1j.tensor.Rows.gather(all, fullRows);
+            yf.backward(r);
+            assertThat(y.data).as(c.model_type()).containsExactly(yf.data, org.assertj.core.data.Offset.offset(1e-4f));
+            for (Tensor t : m.trainable()) {
+                float[] g = t.grad() == null ? new float[t.numel()] : t.grad(), gs = grads.get(t.name());
+                double scale = 1e-3, worst = 0;
+                for (int i = 0; i < g.length; i++) {
+                    scale = Math.max(scale, Math.abs(g[i]));
+                    worst = Math.max(worst, Math.abs(g[i] - gs[i]));
+                }
+                // float sums in another order: equal to ~1e-6 of the tensor's largest gradient
+                assertThat(worst / scale).as("%s %s", c.model_type(), t.name()).isLessThan(2e-5);
+                t.zeroGrad();
+            }
+        }
+    }
+
+    @Test
     void learnsAndIsBitIdenticalForAFixedSeed() {
         float[] a = train(MOE_QLORA, 3), b = train(MOE_QLORA, 3);
         assertThat(b).containsExactly(a);

@@ -53,6 +53,16 @@ class NnGradientTest {
     }
 
     @Test
+    void causalAttentionWithSharedPrefix() {
+        // 5 shared rows, then 3 sequences of 4; grouped-query heads and dqk ≠ dv as above.
+        Tensor q = randn("q", 15, 1f, 17, 4 * 6), k = randn("k", 16, 1f, 17, 2 * 6), v = randn("v", 17, 1f, 17, 2 * 5);
+        check(() -> Attention.causal(q, k, v, 5, 3, 4, 4, 2, 0.4f), List.of(q, k, v));
+        // A prefix longer than a key block, so each sequence's first segment spans two blocks.
+        Tensor q2 = randn("q", 18, 1.5f, 70 + 2 * 3, 8), k2 = randn("k", 19, 1.5f, 76, 8), v2 = randn("v", 20, 1f, 76, 8);
+        check(() -> Attention.causal(q2, k2, v2, 70, 2, 3, 1, 1, 0.5f), List.of(q2, k2, v2));
+    }
+
+    @Test
     void crossEntropyIgnoresMaskedTargets() {
         Tensor logits = randn("logits", 14, 1f, 6, 9);
         int[] targets = {1, -1, 8, 0, -1, 4};
