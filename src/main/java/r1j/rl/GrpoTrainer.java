@@ -69,7 +69,7 @@ public final class GrpoTrainer {
         AdamW opt = new AdamW(policy.trainable(), new AdamW.Config(0.9f, 0.99f, 1e-8f, c.weight_decay()));
         int step = 0;
         if (resume) {
-            step = (int) TrainingCheckpoint.restore(from, policy, opt);
+            step = (int) TrainingCheckpoint.restore(from, policy, opt, log);
             log.printf("resuming GRPO from %s (step %d)%n", from, step);
         }
         for (String f : List.of("metrics.jsonl", "samples.jsonl")) TrainingCheckpoint.truncateMetrics(out.resolve(f), step);

@@ -55,7 +55,7 @@ public final class Pretrainer {
             Path ck = TrainingCheckpoint.latest(ckDir);
             model = Checkpoint.load(ck, true);
             opt = new AdamW(model.trainable(), adamConfig(c));
-            step = TrainingCheckpoint.restore(ck, model, opt);
+            step = TrainingCheckpoint.restore(ck, model, opt, log);
             log.printf("resuming from %s (step %d)%n", ck, step);
         } else {
             ModelConfig mc = Presets.get(c.preset()).withVocabSize(tok.vocabSize()).withMtp(c.mtp_layers());

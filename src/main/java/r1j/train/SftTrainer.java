@@ -39,7 +39,7 @@ public final class SftTrainer {
         AdamW opt = new AdamW(model.trainable(), new AdamW.Config(0.9f, 0.95f, 1e-8f, c.weight_decay()));
         long step = 0;
         if (latest != null) {
-            step = TrainingCheckpoint.restore(latest, model, opt);
+            step = TrainingCheckpoint.restore(latest, model, opt, log);
             log.printf("resuming SFT from %s (step %d)%n", latest, step);
         }
         if (model.config().max_position_embeddings() < c.seq_len()) {

@@ -2,6 +2,7 @@ package r1j.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,7 +51,7 @@ public final class TrainingCheckpoint {
             state.put("v." + params.get(i).name(), new SafeTensors.Item(opt.secondMoments()[i], params.get(i).shape()));
         }
         SafeTensors.write(tmp.resolve("optimizer.safetensors"), state, DType.F32, Map.of("adam_steps", Long.toString(opt.steps())));
-        AtomicFiles.writeString(tmp.resolve("trainer.json"), "{\"step\": " + step + "}\n");
+        AtomicFiles.writeString(tmp.resolve("trainer.json"), "{\"step\": " + step + ", \"threads\": " + r1j.tensor.Parallel.threads() + "}\n");
         deleteTree(dst);
         Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.writeString(ckDir.resolve("latest.txt"), name + "\n");
@@ -60,8 +61,12 @@ public final class TrainingCheckpoint {
         }
     }
 
-    /** Restores the optimizer of a checkpoint into opt (built over model's parameters) and returns its step. */
-    public static long restore(Path ck, Transformer model, AdamW opt) throws IOException {
+    /**
+     * Restores the optimizer of a checkpoint into opt (built over model's parameters) and returns its step. Says on log
+     * when the checkpoint was written at another thread count: the work splits follow it, so the resumed run is valid
+     * but no longer bit-identical to an uninterrupted one.
+     */
+    public static long restore(Path ck, Transformer model, AdamW opt, PrintStream log) throws IOException {
         List<Tensor> params = model.trainable();
         float[][] m = new float[params.size()][], v = new float[params.size()][];
         long adamSteps;
@@ -73,7 +78,13 @@ public final class TrainingCheckpoint {
             adamSteps = Long.parseLong(st.metadata().get("adam_steps"));
         }
         opt.restore(adamSteps, m, v);
-        return JSON.readTree(ck.resolve("trainer.json").toFile()).get("step").asLong();
+        var trainer = JSON.readTree(ck.resolve("trainer.json").toFile());
+        int threads = trainer.path("threads").asInt(0), now = r1j.tensor.Parallel.threads();
+        if (threads > 0 && threads != now) {
+            log.printf("warning: %s was written with %d threads and this run has %d (R1J_THREADS): it resumes, but its "
+                    + "sums run in another order, so it will not be bit-identical to an uninterrupted run%n", ck, threads, now);
+        }
+        return trainer.get("step").asLong();
     }
 
     /**

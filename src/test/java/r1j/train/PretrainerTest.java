@@ -52,6 +52,28 @@ class PretrainerTest {
     }
 
     @Test
+    void resumingAtAnotherThreadCountSaysSo() throws Exception {
+        Path corpus = tmp.resolve("corpus.txt");
+        try (Writer w = Files.newBufferedWriter(corpus)) {
+            Corpus.write(w, 20_000, Corpus.defaultMix(), 3);
+        }
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        Pretrainer.run(config(corpus), tmp.resolve("t"), 5, quiet);
+        Path ck = TrainingCheckpoint.latest(tmp.resolve("t/checkpoints"));
+        assertThat(Files.readString(ck.resolve("trainer.json"))).contains("\"threads\": " + r1j.tensor.Parallel.threads());
+        ByteArrayOutputStream same = new ByteArrayOutputStream();
+        Pretrainer.run(config(corpus), tmp.resolve("t"), 1, new PrintStream(same, true));
+        assertThat(same.toString()).contains("resuming").doesNotContain("warning");
+        // As if the checkpoint had been written by a run with one thread more than this one.
+        ck = TrainingCheckpoint.latest(tmp.resolve("t/checkpoints"));
+        Files.writeString(ck.resolve("trainer.json"), Files.readString(ck.resolve("trainer.json"))
+                .replaceAll("\"threads\": \\d+", "\"threads\": " + (r1j.tensor.Parallel.threads() + 1)));
+        ByteArrayOutputStream other = new ByteArrayOutputStream();
+        Pretrainer.run(config(corpus), tmp.resolve("t"), 1, new PrintStream(other, true));
+        assertThat(other.toString()).contains("warning: " + ck).contains("not be bit-identical");
+    }
+
+    @Test
     void refusesToMixRunsWithDifferentSettings() throws Exception {
         Path corpus = tmp.resolve("corpus.txt");
         try (Writer w = Files.newBufferedWriter(corpus)) {
