@@ -25,12 +25,17 @@ class PretrainerTest {
                 0.01f, 0f, 0, 0f, 6, 2, 4, 7, 0);
     }
 
-    @Test
-    void interruptedAndResumedRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
+    private Path corpus(long chars) throws java.io.IOException {
         Path corpus = tmp.resolve("corpus.txt");
         try (Writer w = Files.newBufferedWriter(corpus)) {
-            Corpus.write(w, 40_000, Corpus.defaultMix(), 3);
+            Corpus.write(w, chars, Corpus.defaultMix(), 3);
         }
+        return corpus;
+    }
+
+    @Test
+    void interruptedAndResumedRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
+        Path corpus = corpus(40_000);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Pretrainer.Result full = Pretrainer.run(config(corpus), tmp.resolve("a"), 0, quiet);
         assertThat(full.steps()).isEqualTo(12);
@@ -53,10 +58,7 @@ class PretrainerTest {
 
     @Test
     void resumingAtAnotherThreadCountSaysSo() throws Exception {
-        Path corpus = tmp.resolve("corpus.txt");
-        try (Writer w = Files.newBufferedWriter(corpus)) {
-            Corpus.write(w, 20_000, Corpus.defaultMix(), 3);
-        }
+        Path corpus = corpus(20_000);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Pretrainer.run(config(corpus), tmp.resolve("t"), 5, quiet);
         Path ck = TrainingCheckpoint.latest(tmp.resolve("t/checkpoints"));
@@ -75,10 +77,7 @@ class PretrainerTest {
 
     @Test
     void refusesToMixRunsWithDifferentSettings() throws Exception {
-        Path corpus = tmp.resolve("corpus.txt");
-        try (Writer w = Files.newBufferedWriter(corpus)) {
-            Corpus.write(w, 20_000, Corpus.defaultMix(), 3);
-        }
+        Path corpus = corpus(20_000);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Pretrainer.run(config(corpus), tmp.resolve("c"), 2, quiet);
         PretrainConfig other = new PretrainConfig("nano", corpus.toString(), null, 300, 32L * 4 * 12, 32, 4, 3e-3f, 3e-4f, 3,
