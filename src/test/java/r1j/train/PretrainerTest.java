@@ -25,10 +25,10 @@ class PretrainerTest {
                 0.01f, 0f, 0, 0f, 6, 2, 4, 7, 0);
     }
 
-    private Path corpus(long chars) throws java.io.IOException {
+    private Path corpus(long tokens) throws java.io.IOException {
         Path corpus = tmp.resolve("corpus.txt");
         try (Writer w = Files.newBufferedWriter(corpus)) {
-            Corpus.write(w, chars, Corpus.defaultMix(), 3);
+            Corpus.write(w, tokens, Corpus.defaultMix(), 3);
         }
         return corpus;
     }
