@@ -2,6 +2,7 @@ package r1j.nn;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import r1j.tensor.BufferPool;
 import r1j.tensor.Gemm;
 import r1j.tensor.Kernels;
 import r1j.tensor.Parallel;
@@ -171,12 +172,10 @@ public final class Attention {
         float[] qd = q.data, kd = k.data, vd = v.data, od = out.data, dO = out.grad();
         int qCols = dm.heads * dm.dqk, kCols = dm.kvHeads * dm.dqk, vCols = dm.kvHeads * dm.dv, oCols = dm.heads * dm.dv;
         // Sequence b's share of the prefix's dK and dV (rows 0..P), added to dk and dv in order after the tasks.
-        int shared = dm.prefix > 0 ? dm.batch : 0;
-        float[][] pdk = new float[shared][], pdv = new float[shared][];
-        for (int b = 0; b < shared; b++) {
-            if (dk != null) pdk[b] = new float[dm.prefix * kCols];
-            if (dvv != null) pdv[b] = new float[dm.prefix * vCols];
-        }
+        // Pooled: the prefix has the same length every micro-batch, so these are the previous call's arrays.
+        int shared = dm.prefix > 0 ? dm.batch : 0, pk = dm.prefix * kCols, pv = dm.prefix * vCols;
+        float[] pdk = shared > 0 && dk != null ? BufferPool.takeZeroed(shared * pk) : null;
+        float[] pdv = shared > 0 && dvv != null ? BufferPool.takeZeroed(shared * pv) : null;
         Parallel.range(dm.groups() * dm.kvHeads, 1, (c, lo, hi) -> {
             float[] p = new float[BQ * BK], ds = new float[BQ * BK], dsum = new float[BQ];
             for (int task = lo; task < hi; task++) {
@@ -189,7 +188,8 @@ public final class Attention {
                         for (int r = 0; r < mq; r++) dsum[r] = Kernels.dot(dO, oo + r * oCols, od, oo + r * oCols, dm.dv);
                         for (int sg = 0; sg < g.segRow.length; sg++) {
                             boolean toShared = g.b >= 0 && dm.prefix > 0 && sg == 0;
-                            float[] dkTo = toShared ? pdk[g.b] : dk, dvTo = toShared ? pdv[g.b] : dvv;
+                            float[] dkTo = toShared ? pdk : dk, dvTo = toShared ? pdv : dvv;
+                            int kTo = toShared ? g.b * pk : 0, vTo = toShared ? g.b * pv : 0;
                             for (int j0 = 0; j0 < g.segLen[sg] && g.segPos[sg] + j0 < qPos + mq; j0 += BK) {
                                 int nk = Math.min(BK, g.segLen[sg] - j0), kRow = g.segRow[sg] + j0, kPos = g.segPos[sg] + j0;
                                 int ko = dm.kOff(kRow, kvh), vo = dm.vOff(kRow, kvh);
@@ -207,8 +207,8 @@ public final class Attention {
                                     }
                                 }
                                 if (dq != null) Gemm.gemm(false, false, mq, dm.dqk, nk, ds, 0, BK, kd, ko, kCols, dq, qo, qCols, true);
-                                if (dkTo != null) Gemm.gemm(true, false, nk, dm.dqk, mq, ds, 0, BK, qd, qo, qCols, dkTo, ko, kCols, true);
-                                if (dvTo != null) Gemm.gemm(true, false, nk, dm.dv, mq, p, 0, BK, dO, oo, oCols, dvTo, vo, vCols, true);
+                                if (dkTo != null) Gemm.gemm(true, false, nk, dm.dqk, mq, ds, 0, BK, qd, qo, qCols, dkTo, kTo + ko, kCols, true);
+                                if (dvTo != null) Gemm.gemm(true, false, nk, dm.dv, mq, p, 0, BK, dO, oo, oCols, dvTo, vTo + vo, vCols, true);
                             }
                         }
                     }
@@ -216,8 +216,10 @@ public final class Attention {
             }
         });
         for (int b = 0; b < shared; b++) {
-            if (dk != null) Kernels.axpy(1f, pdk[b], 0, dk, 0, pdk[b].length);
-            if (dvv != null) Kernels.axpy(1f, pdv[b], 0, dvv, 0, pdv[b].length);
+            if (pdk != null) Kernels.axpy(1f, pdk, b * pk, dk, 0, pk);
+            if (pdv != null) Kernels.axpy(1f, pdv, b * pv, dvv, 0, pv);
         }
+        if (pdk != null) BufferPool.give(pdk);
+        if (pdv != null) BufferPool.give(pdv);
     }
 }
