@@ -35,8 +35,8 @@ public final class Corpus {
      * Default style weights. Left-to-right mistakes outnumber careful solutions (world.md: the base must solve many
      * problems sometimes, not reliably), while careful and checked ones together stay at a quarter so that level 5 is
      * within reach: with careful 0.18 / left-to-right 0.14 the base was too strong (pass@1 74 %, traps 54 %), with
-     * careful 0.10 / left-to-right 0.22 R1-Zero stopped at 89 % (level 5 47 %); this mix gives a base of 66.6 % (traps
-     * 34.7 %) and an R1-Zero of 94.3 % on the tiny pipeline.
+     * careful 0.10 / left-to-right 0.22 R1-Zero stopped at 89 % (level 5 47 %); this mix gave bases of 66.3 and 66.6 %
+     * (traps 35.7 and 34.7 %) and R1-Zeros of 96.5 and 94.3 % in two tiny pipeline runs (README, runs/p4 and runs/p3).
      */
     public static Map<Style, Double> defaultMix() {
         Map<Style, Double> m = new EnumMap<>(Style.class);
