@@ -163,15 +163,12 @@ public final class Gemm {
                             if (mr == MR && nr == NR) {
                                 kernel(kc, as, ao, rs, ks, pb, pbOff, c, co, ldc, add);
                             } else {
+                                // The edge tile continues C's chain exactly as a full tile does: it starts from C's
+                                // values (or zeros), so a row's sums do not depend on where the tile boundaries fall.
                                 java.util.Arrays.fill(edge, 0f);
+                                if (add) for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, edge, r * NR, nr);
                                 kernel(kc, as, ao, rs, ks, pb, pbOff, edge, 0, NR, true);
-                                for (int r = 0; r < mr; r++) {
-                                    for (int q = 0; q < nr; q++) {
-                                        float v = edge[r * NR + q];
-                                        int idx = co + r * ldc + q;
-                                        c[idx] = add ? c[idx] + v : v;
-                                    }
-                                }
+                                for (int r = 0; r < mr; r++) System.arraycopy(edge, r * NR, c, co + r * ldc, nr);
                             }
                         }
                     }

@@ -53,6 +53,39 @@ class GemmTest {
         assertThat(all).containsExactly(one);
     }
 
+    /**
+     * A row's result is the same bits whatever batch it is computed in: alone (an edge tile), in a full 8-row tile, or
+     * at any position of a larger batch, in every layout and with packed weights, for K across several 512-wide
+     * blocks. The generator relies on it: a sequence samples the same tokens whatever batch it decodes in.
+     */
+    @ParameterizedTest
+    @CsvSource({"1024, 64", "4096, 40", "1000, 33"})
+    void rowResultsDoNotDependOnTheBatch(int k, int n) {
+        int m = 21;
+        float[] a = random(m * k, 6), w = random(n * k, 7), aT = new float[k * m];
+        for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) aT[p * m + i] = a[i * k + p];
+        float[] all = new float[m * n];
+        Gemm.matmulNT(m, n, k, a, w, all, false);
+        Gemm.PackedB packed = Gemm.pack(w, n, k);
+        for (int first : new int[] {0, 3, 8, 13, 20}) {
+            for (int rows : new int[] {1, Math.min(8, m - first)}) {
+                float[] part = new float[rows * n], partPacked = new float[rows * n], partT = new float[rows * n];
+                Gemm.gemm(false, true, rows, n, k, a, first * k, k, w, 0, k, part, 0, n, false);
+                Gemm.gemmPacked(rows, a, first * k, k, packed, partPacked, 0, n, false);
+                Gemm.gemm(true, true, rows, n, k, aT, first, m, w, 0, k, partT, 0, n, false);
+                float[] expected = java.util.Arrays.copyOfRange(all, first * n, (first + rows) * n);
+                assertThat(part).as("rows %d..%d", first, first + rows).containsExactly(expected);
+                assertThat(partPacked).as("packed, rows %d..%d", first, first + rows).containsExactly(expected);
+                assertThat(partT).as("A transposed, rows %d..%d", first, first + rows).containsExactly(expected);
+            }
+        }
+        // Accumulating into C continues the same chain from C's values, in a full tile or an edge one.
+        float[] twice = all.clone(), edge = java.util.Arrays.copyOfRange(all, 0, n);
+        Gemm.matmulNT(m, n, k, a, w, twice, true);
+        Gemm.gemm(false, true, 1, n, k, a, 0, k, w, 0, k, edge, 0, n, true);
+        assertThat(edge).containsExactly(java.util.Arrays.copyOfRange(twice, 0, n));
+    }
+
     @Test
     void zeroReductionLengthClearsOrKeeps() {
         float[] c = {1, 2, 3, 4};
