@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The report opens in headless Chromium with its charts and no script error in the console. Chromium comes from
- * Debian's package (.ci/run installs it when missing).
+ * The report in headless Chromium: it opens with its charts and no script error, and its sample filter, driven through
+ * the page's own select element, shows exactly the chosen rows. Chromium is Debian's package: `./r1j test` installs it
+ * when it runs as root; elsewhere without it this test is skipped (and fails under CI, where it must run).
  */
 class ReportBrowserTest {
     @TempDir
@@ -23,19 +25,14 @@ class ReportBrowserTest {
                 if (Files.isExecutable(Path.of(dir, c))) return Path.of(dir, c).toString();
             }
         }
-        throw new IllegalStateException("headless Chromium is needed for this test: apt-get install chromium");
+        String how = "headless Chromium is needed for the report's browser test: apt-get install chromium";
+        if (System.getenv("CI") != null) throw new IllegalStateException(how);
+        Assumptions.abort(how);
+        return null;
     }
 
-    @Test
-    void opensWithChartsAndNoScriptErrors() throws Exception {
-        Path run = tmp.resolve("run");
-        Files.createDirectories(run);
-        StringBuilder m = new StringBuilder();
-        for (int i = 1; i <= 300; i++) m.append("{\"step\":").append(i).append(",\"reward_mean\":").append(Math.log(i)).append(",\"kl\":0.01}\n");
-        Files.writeString(run.resolve("metrics.jsonl"), m.toString());
-        Files.writeString(run.resolve("samples.jsonl"), "{\"step\":1,\"prompt\":\"q\",\"answer\":\"1\",\"completion\":\"<answer> 1 </answer>\",\"rewards\":{\"accuracy\":1}}\n");
-        Path html = run.resolve("report.html");
-        Html.write(List.of(run), html);
+    /** The page's DOM after its scripts (and any appended to it) have run. */
+    private String dumpDom(Path html) throws Exception {
         Process p = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + tmp.resolve("profile"), "--enable-logging=stderr", "--v=0", "--dump-dom",
@@ -43,7 +40,47 @@ class ReportBrowserTest {
         String dom = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String err = Files.readString(tmp.resolve("stderr.txt"));
-        assertThat(dom).contains("<svg class=\"chart\" data-metric=\"reward_mean\"").contains("<polyline").contains("class=\"sample\"");
         assertThat(err).doesNotContain("Uncaught").doesNotContain("SyntaxError");
+        return dom;
+    }
+
+    private Path report() throws Exception {
+        Path run = tmp.resolve("run");
+        Files.createDirectories(run);
+        StringBuilder m = new StringBuilder();
+        for (int i = 1; i <= 300; i++) m.append("{\"step\":").append(i).append(",\"reward_mean\":").append(Math.log(i)).append(",\"kl\":0.01}\n");
+        Files.writeString(run.resolve("metrics.jsonl"), m.toString());
+        Files.writeString(run.resolve("samples.jsonl"), """
+                {"step":1,"prompt":"q1","answer":"1","completion":"<answer> 1 </answer>","rewards":{"accuracy":1}}
+                {"step":1,"prompt":"q2","answer":"2","completion":"<answer> 3 </answer>","rewards":{"accuracy":0}}
+                {"step":2,"prompt":"q3","answer":"3","completion":"<answer> 3 </answer>","rewards":{"accuracy":1}}
+                """);
+        Path html = run.resolve("report.html");
+        Html.write(List.of(run), html);
+        return html;
+    }
+
+    @Test
+    void opensWithChartsAndNoScriptErrors() throws Exception {
+        String dom = dumpDom(report());
+        assertThat(dom).contains("<svg class=\"chart\" data-metric=\"reward_mean\"").contains("<polyline").contains("class=\"sample\"");
+    }
+
+    @Test
+    void theSampleFilterShowsTheChosenRows() throws Exception {
+        Path html = report();
+        // A probe appended to the page chooses each option of the page's select as a user would (a change event runs
+        // the page's own handler) and writes which prompts are then visible.
+        String probe = """
+                <script>(function(){var s=document.querySelector('select');var out=[];
+                ['no','yes','all'].forEach(function(v){s.value=v;s.dispatchEvent(new Event('change'));
+                var shown=[];document.querySelectorAll('tr.sample').forEach(function(t){
+                if(getComputedStyle(t).display!=='none')shown.push(t.cells[1].firstChild.textContent);});
+                out.push(v+'='+shown.join('+'));});
+                var p=document.createElement('pre');p.id='probe';p.textContent=out.join(';');document.body.appendChild(p);})();</script>""";
+        String page = Files.readString(html);
+        Files.writeString(html, page.replace("</body>", probe + "</body>"));
+        String dom = dumpDom(html);
+        assertThat(dom).contains("<pre id=\"probe\">no=q2;yes=q1+q3;all=q1+q2+q3</pre>");
     }
 }
