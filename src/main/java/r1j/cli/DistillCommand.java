@@ -1,31 +1,26 @@
 package r1j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import r1j.data.Datasets;
-import r1j.data.Jsonl;
-import r1j.io.Checkpoint;
-import r1j.rejection.RejectionSampler;
-import r1j.rejection.Stage2Data;
+import r1j.pipeline.Pipeline;
+import r1j.pipeline.PipelinePreset;
+import r1j.rl.GrpoConfig;
 import r1j.tensor.VectorSupport;
-import r1j.tokenizer.Templates;
-import r1j.tokenizer.Tokenizer;
-import r1j.train.SftConfig;
-import r1j.train.SftTrainer;
 
 /**
- * {@code r1j distill}: distillation as the R1 report does it (§2.4, §4.1): the teacher answers N prompts, its replies
- * are filtered as in rejection sampling (teacher-data/), and the student is fine-tuned on them (sft/). Both steps are
- * skipped or resumed when the command runs again.
+ * {@code r1j distill}: distillation as the R1 report does it (§2.4, §4.1), as the pipeline's own stage: the teacher
+ * answers N prompts, its replies are filtered as in rejection sampling (distill-data/), and the student is fine-tuned
+ * on them (student-distilled/). Both are skipped or resumed when the command runs again.
  */
 @Command(name = "distill", description = "Teacher samples, filtered as in rejection sampling → SFT of a (smaller, dense) student.")
 public final class DistillCommand implements Callable<Integer> {
+    private static final PipelinePreset D = PipelinePreset.of("tiny");
+
     @Option(names = "--teacher", required = true)
     Path teacher;
 
@@ -38,20 +33,17 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--out", required = true)
     Path out;
 
-    @Option(names = "--problems", defaultValue = "4000")
-    int problems;
+    @Option(names = "--problems", description = "Prompts the teacher answers (default: ${DEFAULT-VALUE}).")
+    int problems = D.distillProblems();
 
-    @Option(names = {"-n", "--samples"}, defaultValue = "4")
-    int samples;
+    @Option(names = {"-n", "--samples"}, description = "Teacher samples per prompt (default: ${DEFAULT-VALUE}).")
+    int samples = D.rejectionSamples();
 
-    @Option(names = "--general-share", defaultValue = "0.25", description = "Share of the world's non-reasoning rows.")
-    double generalShare;
+    @Option(names = "--epochs", description = "Epochs of the student's SFT (default: ${DEFAULT-VALUE}).")
+    int epochs = D.sft().epochs();
 
-    @Option(names = "--epochs", defaultValue = "2")
-    int epochs;
-
-    @Option(names = "--lr", defaultValue = "5e-4")
-    float lr;
+    @Option(names = "--lr", description = "The student's peak learning rate (default: ${DEFAULT-VALUE}).")
+    float lr = D.studentLr();
 
     @Option(names = "--seed", defaultValue = "1")
     long seed;
@@ -59,20 +51,12 @@ public final class DistillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        Path teacherData = out.resolve("teacher-data");
-        if (!Files.isRegularFile(teacherData.resolve("sft.jsonl"))) {
-            List<Datasets.Example> ps = new ArrayList<>();
-            for (Datasets.Example e : Datasets.read(data, false).examples()) if (e.answer() != null && ps.size() < problems) ps.add(e);
-            if (ps.isEmpty()) throw new UserError(data + ": no prompt/answer rows");
-            RejectionSampler.Outcome r = RejectionSampler.run(Checkpoint.load(teacher, false), Tokenizer.load(teacher), ps,
-                    new RejectionSampler.Options(Templates.CHAT, samples, 0.8f, 0.95f, 160, 1, 400, seed), null);
-            Map<String, Object> s = Stage2Data.export(teacherData, r, generalShare, seed);
-            System.err.println("teacher data: " + Jsonl.write(s));
-        }
-        SftConfig c = new SftConfig(student.toAbsolutePath().toString(), teacherData.resolve("sft.jsonl").toAbsolutePath().toString(),
-                "chat", epochs, 16, 256, lr, lr / 10, 20, 0f, 1f, 50, 200, seed);
-        SftTrainer.Result r = SftTrainer.run(c, out.resolve("sft"), 0, System.err);
-        if (r.finalModel() != null) System.out.println(r.finalModel());
+        List<Datasets.Example> ps = new ArrayList<>();
+        for (Datasets.Example e : Datasets.read(data, false).examples()) if (e.answer() != null && ps.size() < problems) ps.add(e);
+        if (ps.isEmpty()) throw new UserError(data + ": no prompt/answer rows");
+        PipelinePreset p = D.withRejectionSamples(samples).withSft(D.sft().withEpochs(epochs)).withStudentLr(lr);
+        Pipeline pipeline = new Pipeline(new Pipeline.Options(p, out, null, GrpoConfig.defaults(), seed, false), System.err);
+        System.out.println(pipeline.distill(teacher, student, ps));
         return 0;
     }
 }

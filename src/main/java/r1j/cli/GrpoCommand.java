@@ -34,15 +34,10 @@ public final class GrpoCommand implements Callable<Integer> {
         VectorSupport.logOnce();
         boolean resuming = java.nio.file.Files.isRegularFile(out.resolve("checkpoints/latest.txt"));
         if (!force && !resuming) {
-            // world.md: RL elicits what the base can already do sometimes; it cannot teach a fact the base lacks.
             r1j.eval.BaseGate.Result g = r1j.eval.BaseGate.check(r1j.io.Checkpoint.load(model, false),
                     r1j.tokenizer.Tokenizer.load(model), 200, options.seed, options.maxCompletion);
-            System.err.printf("readiness gate: single steps %.1f%%, pass@8 %.1f%% → %s%n", 100 * g.singleStep(),
-                    100 * g.passAt8(), g.passed() ? "passed" : "FAILED");
-            if (!g.passed()) {
-                throw new UserError(model + " fails the base readiness gate (single steps ≥ 90 %, pass@8 ≥ 85 %): "
-                        + "pretrain longer, or --force");
-            }
+            System.err.println(r1j.eval.BaseGate.line(g));
+            r1j.eval.BaseGate.require(g, model, false);
         }
         GrpoTrainer.Result r = GrpoTrainer.run(options.config(), model, data, out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());

@@ -5,42 +5,44 @@ import r1j.rl.Advantages;
 import r1j.rl.GrpoConfig;
 import r1j.rl.GrpoObjective;
 
-/** The GRPO settings shared by `r1j grpo` and `r1j r1-zero`; defaults from world.md's calibration. */
+/** The GRPO settings of `r1j grpo`, `r1j r1-zero` and `r1j pipeline`; their defaults are {@link GrpoConfig#defaults()}. */
 public final class GrpoOptions {
-    @Option(names = "--template", defaultValue = "r1-zero")
-    String template;
+    private static final GrpoConfig D = GrpoConfig.defaults();
 
-    @Option(names = "--rewards", defaultValue = "accuracy,format")
-    String rewards;
+    @Option(names = "--template")
+    String template = D.template();
+
+    @Option(names = "--rewards")
+    String rewards = D.rewards();
 
     @Option(names = "--weights", description = "Reward weights (default: 1 each, 0.1 for format).")
     String weights;
 
-    @Option(names = {"-G", "--group-size"}, defaultValue = "8")
-    int group;
+    @Option(names = {"-G", "--group-size"})
+    int group = D.group_size();
 
-    @Option(names = "--prompts-per-step", defaultValue = "16")
-    int prompts;
+    @Option(names = "--prompts-per-step")
+    int prompts = D.prompts_per_step();
 
-    @Option(names = "--mu", defaultValue = "1", description = "Optimisation passes per batch.")
-    int mu;
+    @Option(names = "--mu", description = "Optimisation passes per batch.")
+    int mu = D.mu();
 
-    @Option(names = "--eps-low", defaultValue = "0.2")
-    float epsLow;
+    @Option(names = "--eps-low")
+    float epsLow = D.eps_low();
 
-    @Option(names = "--eps-high", defaultValue = "0.2", description = "Above --eps-low: clip-higher (DAPO).")
-    float epsHigh;
+    @Option(names = "--eps-high", description = "Above --eps-low: clip-higher (DAPO).")
+    float epsHigh = D.eps_high();
 
-    @Option(names = "--beta", defaultValue = "0.02", description = "KL coefficient (0: no reference model).")
-    float beta;
+    @Option(names = "--beta", description = "KL coefficient (0: no reference model).")
+    float beta = D.beta();
 
-    @Option(names = "--advantage", defaultValue = "GROUP_STD_SAMPLE",
+    @Option(names = "--advantage",
             description = "GROUP_STD_SAMPLE, GROUP_STD_POPULATION, BATCH_STD or NONE (Dr. GRPO).")
-    Advantages.Scale scale;
+    Advantages.Scale scale = D.advantage_scale();
 
-    @Option(names = "--aggregation", defaultValue = "TOKEN_MEAN",
+    @Option(names = "--aggregation",
             description = "SEQUENCE_MEAN (DeepSeekMath), TOKEN_MEAN (DAPO) or CONSTANT (Dr. GRPO).")
-    GrpoObjective.Aggregation aggregation;
+    GrpoObjective.Aggregation aggregation = D.aggregation();
 
     @Option(names = "--mask-truncated")
     boolean maskTruncated;
@@ -48,50 +50,53 @@ public final class GrpoOptions {
     @Option(names = "--dynamic-sampling", description = "Leave out groups whose rewards are all equal.")
     boolean dynamicSampling;
 
-    @Option(names = "--ref-refresh-every", defaultValue = "0")
-    int refRefresh;
+    @Option(names = "--ref-refresh-every")
+    int refRefresh = D.ref_refresh_every();
 
-    @Option(names = "--temperature", defaultValue = "1.0")
-    float temperature;
+    @Option(names = "--temperature")
+    float temperature = D.temperature();
 
-    @Option(names = "--top-p", defaultValue = "1.0")
-    float topP;
+    @Option(names = "--top-p")
+    float topP = D.top_p();
 
-    @Option(names = "--lr", defaultValue = "1e-4")
-    float lr;
+    @Option(names = "--lr")
+    float lr = D.lr();
 
-    @Option(names = "--warmup", defaultValue = "10")
-    int warmup;
+    @Option(names = "--warmup")
+    int warmup = D.warmup_steps();
 
-    @Option(names = "--steps", defaultValue = "400")
-    int steps;
+    @Option(names = "--steps")
+    int steps = D.steps();
 
-    @Option(names = "--max-completion-tokens", defaultValue = "128")
-    int maxCompletion;
+    @Option(names = "--max-completion-tokens")
+    int maxCompletion = D.max_completion_tokens();
 
-    @Option(names = "--micro-batch", defaultValue = "8", description = "Rollouts per forward/backward pass (8: measured fastest on 2 cores, 'r1j grpo --steps 8' with 8, 16, 32).")
-    int microBatch;
+    @Option(names = "--micro-batch", description = "Rollouts per forward/backward pass (8: measured fastest on 2 cores, 'r1j grpo --steps 8' with 8, 16, 32).")
+    int microBatch = D.micro_batch();
 
-    @Option(names = "--grad-clip", defaultValue = "1.0")
-    float clip;
+    @Option(names = "--grad-clip")
+    float clip = D.grad_clip();
 
-    @Option(names = "--bias-update-speed", defaultValue = "0")
-    float gamma;
+    @Option(names = "--bias-update-speed")
+    float gamma = D.bias_update_speed();
 
-    @Option(names = "--checkpoint-every", defaultValue = "50")
-    int checkpointEvery;
+    @Option(names = "--checkpoint-every")
+    int checkpointEvery = D.checkpoint_every();
 
-    @Option(names = "--sample-every", defaultValue = "10")
-    int sampleEvery;
+    @Option(names = "--sample-every")
+    int sampleEvery = D.sample_every();
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
+    @Option(names = "--seed")
+    long seed = D.seed();
 
     GrpoConfig config() {
         if (group < 2) throw new UserError("--group-size must be at least 2 (advantages are relative to the group)");
         if (prompts < 1 || steps < 1 || mu < 1 || microBatch < 1) throw new UserError("--prompts-per-step, --steps, --mu, --micro-batch must be positive");
-        return new GrpoConfig(template, rewards, weights, group, prompts, mu, epsLow, epsHigh, beta, scale, aggregation,
-                maskTruncated, dynamicSampling, refRefresh, temperature, topP, lr, warmup, steps, maxCompletion, microBatch,
-                clip, 0f, gamma, checkpointEvery, sampleEvery, seed);
+        return D.withTemplate(template).withRewards(rewards).withRewardWeights(weights).withGroupSize(group).withPromptsPerStep(prompts)
+                .withMu(mu).withEpsLow(epsLow).withEpsHigh(epsHigh).withBeta(beta).withAdvantageScale(scale).withAggregation(aggregation)
+                .withMaskTruncated(maskTruncated).withDynamicSampling(dynamicSampling).withRefRefreshEvery(refRefresh)
+                .withTemperature(temperature).withTopP(topP).withLr(lr).withWarmupSteps(warmup).withSteps(steps)
+                .withMaxCompletionTokens(maxCompletion).withMicroBatch(microBatch).withGradClip(clip).withBiasUpdateSpeed(gamma)
+                .withCheckpointEvery(checkpointEvery).withSampleEvery(sampleEvery).withSeed(seed);
     }
 }

@@ -11,8 +11,10 @@ import r1j.train.Pretrainer;
 /** {@code r1j pretrain}: trains the tokenizer (unless given) and the base model on a corpus; resumable. */
 @Command(name = "pretrain", description = "Pretrain the base model on a corpus (the same command resumes an interrupted run).")
 public final class PretrainCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "tiny", description = "nano, tiny or small (default: ${DEFAULT-VALUE}).")
-    String preset;
+    private static final PretrainConfig D = PretrainConfig.defaults();
+
+    @Option(names = "--preset", description = "nano, tiny or small (default: ${DEFAULT-VALUE}).")
+    String preset = D.preset();
 
     @Option(names = "--corpus", description = "Text, one document per line (r1j data corpus); by default the world's corpus "
             + "of --corpus-tokens tokens is generated into the run folder.")
@@ -27,63 +29,63 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", description = "A tokenizer folder; by default one is trained on the corpus.")
     Path tokenizer;
 
-    @Option(names = "--vocab-size", defaultValue = "1024")
-    int vocabSize;
+    @Option(names = "--vocab-size")
+    int vocabSize = D.vocab_size();
 
-    @Option(names = "--tokens", defaultValue = "16000000", description = "Token budget (default: ${DEFAULT-VALUE}).")
-    long tokens;
+    @Option(names = "--tokens", description = "Token budget (default: ${DEFAULT-VALUE}).")
+    long tokens = D.tokens();
 
-    @Option(names = "--seq-len", defaultValue = "256")
-    int seqLen;
+    @Option(names = "--seq-len")
+    int seqLen = D.seq_len();
 
-    @Option(names = "--batch-size", defaultValue = "16")
-    int batch;
+    @Option(names = "--batch-size")
+    int batch = D.batch_size();
 
-    @Option(names = "--lr", defaultValue = "2e-3")
-    float lr;
+    @Option(names = "--lr")
+    float lr = D.lr();
 
-    @Option(names = "--min-lr", defaultValue = "2e-4")
-    float minLr;
+    @Option(names = "--min-lr")
+    float minLr = D.min_lr();
 
-    @Option(names = "--warmup", defaultValue = "100")
-    int warmup;
+    @Option(names = "--warmup")
+    int warmup = D.warmup_steps();
 
-    @Option(names = "--weight-decay", defaultValue = "0.1")
-    float weightDecay;
+    @Option(names = "--weight-decay")
+    float weightDecay = D.weight_decay();
 
-    @Option(names = "--grad-clip", defaultValue = "1.0")
-    float clip;
+    @Option(names = "--grad-clip")
+    float clip = D.grad_clip();
 
-    @Option(names = "--bias-update-speed", defaultValue = "0.001", description = "γ of the router-bias balancing (0 freezes it).")
-    float gamma;
+    @Option(names = "--bias-update-speed", description = "γ of the router-bias balancing (0 freezes it).")
+    float gamma = D.bias_update_speed();
 
-    @Option(names = "--balance-alpha", defaultValue = "0", description = "Weight α of the sequence-wise balance loss.")
-    float alpha;
+    @Option(names = "--balance-alpha", description = "Weight α of the sequence-wise balance loss.")
+    float alpha = D.balance_alpha();
 
-    @Option(names = "--mtp", defaultValue = "0", description = "Multi-token-prediction modules.")
-    int mtp;
+    @Option(names = "--mtp", description = "Multi-token-prediction modules.")
+    int mtp = D.mtp_layers();
 
-    @Option(names = "--mtp-lambda", defaultValue = "0.3")
-    float mtpLambda;
+    @Option(names = "--mtp-lambda")
+    float mtpLambda = D.mtp_lambda();
 
-    @Option(names = "--eval-every", defaultValue = "250")
-    int evalEvery;
+    @Option(names = "--eval-every")
+    int evalEvery = D.eval_every();
 
-    @Option(names = "--eval-batches", defaultValue = "4")
-    int evalBatches;
+    @Option(names = "--eval-batches")
+    int evalBatches = D.eval_batches();
 
-    @Option(names = "--checkpoint-every", defaultValue = "500")
-    int checkpointEvery;
+    @Option(names = "--checkpoint-every")
+    int checkpointEvery = D.checkpoint_every();
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
+    @Option(names = "--seed")
+    long seed = D.seed();
 
     @Option(names = "--stop-after", defaultValue = "0", description = "Stop this process after N steps (resume later).")
     long stopAfter;
 
-    @Option(names = "--gate-every", defaultValue = "0",
+    @Option(names = "--gate-every",
             description = "Check the base readiness gate every N steps and finish once it holds (0: train the whole budget).")
-    int gateEvery;
+    int gateEvery = D.gate_every();
 
     @Override
     public Integer call() throws Exception {
@@ -101,9 +103,11 @@ public final class PretrainCommand implements Callable<Integer> {
                 });
             }
         }
-        PretrainConfig c = new PretrainConfig(preset, corpus.toAbsolutePath().toString(),
-                tokenizer == null ? null : tokenizer.toAbsolutePath().toString(), vocabSize, tokens, seqLen, batch, lr, minLr,
-                warmup, weightDecay, clip, gamma, alpha, mtp, mtpLambda, evalEvery, evalBatches, checkpointEvery, seed, gateEvery);
+        PretrainConfig c = D.withPreset(preset).withCorpus(corpus).withTokenizer(tokenizer).withVocabSize(vocabSize).withTokens(tokens)
+                .withSeqLen(seqLen).withBatchSize(batch).withLr(lr).withMinLr(minLr).withWarmupSteps(warmup).withWeightDecay(weightDecay)
+                .withGradClip(clip).withBiasUpdateSpeed(gamma).withBalanceAlpha(alpha).withMtpLayers(mtp).withMtpLambda(mtpLambda)
+                .withEvalEvery(evalEvery).withEvalBatches(evalBatches).withCheckpointEvery(checkpointEvery).withSeed(seed)
+                .withGateEvery(gateEvery);
         Pretrainer.Result r = Pretrainer.run(c, out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());
         return 0;

@@ -53,8 +53,8 @@ public final class RmCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             VectorSupport.logOnce();
-            RewardModelTrainer.Config c = new RewardModelTrainer.Config(model.toAbsolutePath().toString(), data.toAbsolutePath().toString(),
-                    name, segment, epochs, batch, lr, 0f, 1f, seed);
+            RewardModelTrainer.Config c = RewardModelTrainer.Config.defaults().withModel(model).withData(data).withName(name)
+                    .withSegment(segment).withEpochs(epochs).withBatchPairs(batch).withLr(lr).withSeed(seed);
             RewardModelTrainer.Result r = RewardModelTrainer.run(c, out, System.err);
             if (json) {
                 System.out.println(r1j.data.Jsonl.write(java.util.Map.of("name", name, "train_accuracy", r.trainAccuracy(),

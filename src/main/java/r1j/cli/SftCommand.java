@@ -11,6 +11,8 @@ import r1j.train.SftTrainer;
 /** {@code r1j sft}: supervised fine-tuning on prompt/completion or chat rows, loss on completion tokens only. */
 @Command(name = "sft", description = "Supervised fine-tuning, loss on completion tokens only (the same command resumes).")
 public final class SftCommand implements Callable<Integer> {
+    private static final SftConfig D = SftConfig.defaults();
+
     @Option(names = "--model", required = true, description = "The model folder to start from.")
     Path model;
 
@@ -20,41 +22,41 @@ public final class SftCommand implements Callable<Integer> {
     @Option(names = "--out", required = true)
     Path out;
 
-    @Option(names = "--template", defaultValue = "chat", description = "How prompts are rendered: chat, r1-zero or plain.")
-    String template;
+    @Option(names = "--template", description = "How prompts are rendered: chat, r1-zero or plain.")
+    String template = D.template();
 
-    @Option(names = "--epochs", defaultValue = "2")
-    int epochs;
+    @Option(names = "--epochs")
+    int epochs = D.epochs();
 
-    @Option(names = "--batch-size", defaultValue = "16", description = "Packed rows per step.")
-    int batch;
+    @Option(names = "--batch-size", description = "Packed rows per step.")
+    int batch = D.batch_size();
 
-    @Option(names = "--seq-len", defaultValue = "256")
-    int seqLen;
+    @Option(names = "--seq-len")
+    int seqLen = D.seq_len();
 
-    @Option(names = "--lr", defaultValue = "5e-4")
-    float lr;
+    @Option(names = "--lr")
+    float lr = D.lr();
 
-    @Option(names = "--min-lr", defaultValue = "5e-5")
-    float minLr;
+    @Option(names = "--min-lr")
+    float minLr = D.min_lr();
 
-    @Option(names = "--warmup", defaultValue = "20")
-    int warmup;
+    @Option(names = "--warmup")
+    int warmup = D.warmup_steps();
 
-    @Option(names = "--weight-decay", defaultValue = "0.0")
-    float weightDecay;
+    @Option(names = "--weight-decay")
+    float weightDecay = D.weight_decay();
 
-    @Option(names = "--grad-clip", defaultValue = "1.0")
-    float clip;
+    @Option(names = "--grad-clip")
+    float clip = D.grad_clip();
 
-    @Option(names = "--eval-every", defaultValue = "50")
-    int evalEvery;
+    @Option(names = "--eval-every")
+    int evalEvery = D.eval_every();
 
-    @Option(names = "--checkpoint-every", defaultValue = "200")
-    int checkpointEvery;
+    @Option(names = "--checkpoint-every")
+    int checkpointEvery = D.checkpoint_every();
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
+    @Option(names = "--seed")
+    long seed = D.seed();
 
     @Option(names = "--stop-after", defaultValue = "0", description = "Stop this process after N steps (resume later).")
     long stopAfter;
@@ -63,9 +65,9 @@ public final class SftCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VectorSupport.logOnce();
         if (!java.nio.file.Files.isRegularFile(data)) throw new UserError(data + ": no such file");
-        SftConfig c = new SftConfig(model.toAbsolutePath().toString(), data.toAbsolutePath().toString(),
-                r1j.tokenizer.Templates.parse(template).id, epochs, batch, seqLen, lr, minLr, warmup, weightDecay, clip,
-                evalEvery, checkpointEvery, seed);
+        SftConfig c = D.withModel(model).withData(data).withTemplate(r1j.tokenizer.Templates.parse(template).id).withEpochs(epochs)
+                .withBatchSize(batch).withSeqLen(seqLen).withLr(lr).withMinLr(minLr).withWarmupSteps(warmup).withWeightDecay(weightDecay)
+                .withGradClip(clip).withEvalEvery(evalEvery).withCheckpointEvery(checkpointEvery).withSeed(seed);
         SftTrainer.Result r = SftTrainer.run(c, out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());
         return 0;

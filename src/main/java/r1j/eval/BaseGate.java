@@ -30,6 +30,23 @@ public final class BaseGate {
 
     private BaseGate() {}
 
+    /** The result in one line, as every command that checks the gate prints it. */
+    public static String line(Result g) {
+        return String.format("readiness gate: single steps %.1f%%, pass@8 %.1f%% → %s", 100 * g.singleStep(), 100 * g.passAt8(),
+                g.passed() ? "passed" : "FAILED");
+    }
+
+    /**
+     * The one refusal of reinforcement learning from a base that fails the gate (docs/world.md: RL elicits what the
+     * base can already do sometimes; it cannot teach a fact the base lacks), unless forced.
+     */
+    public static void require(Result g, Object base, boolean force) {
+        if (!g.passed() && !force) {
+            throw new IllegalArgumentException(base + " fails the base readiness gate (single steps ≥ " + Math.round(100 * SINGLE_STEP)
+                    + " %, pass@8 ≥ " + Math.round(100 * PASS_AT_8) + " %): pretrain longer, or --force");
+        }
+    }
+
     public static Result check(Transformer model, Tokenizer tok, int problems, long seed, int maxNewTokens) {
         List<Problem> test = new World(World.Mix.defaults()).tasks(Splits.Split.TEST, problems, seed);
         int right = 0, total = 0;

@@ -87,6 +87,82 @@ public final class Pipeline {
     public List<Map<String, Object>> run() throws IOException {
         PipelinePreset p = o.preset();
         long seed = o.seed();
+        Path data = data();
+        Path base = base();
+        Path r1Zero = r1Zero(base, data);
+        List<Datasets.Example> train = examples(data.resolve("train.jsonl"));
+        int perSource = Math.min(p.coldStartProblems(), train.size() / 4);
+        Path cold = stage("coldstart", () -> ColdStart.build(o.out().resolve("coldstart"), Checkpoint.load(base, false),
+                Tokenizer.load(base), Checkpoint.load(r1Zero, false), train, perSource, 2, p.coldStartWorked(),
+                new ColdStart.Sampling(p.coldStartSamples(), 0.8f, p.maxCompletionTokens() + 32, seed)));
+        Path sft1 = stage("sft1", () -> sft(p.sft().withModel(base).withData(cold.resolve("coldstart.jsonl")), "sft1")).resolve("final");
+        // §2.3.2: R1-Zero's RL (accuracy, and the format reward — here the readable format's) plus 0.2·language consistency.
+        Path rl = stage("reasoning-rl", () -> grpo(o.grpo().forStage("chat", "accuracy,language,readable", "1,0.2,0.1", p.reasoningRlSteps(),
+                p.maxCompletionTokens()), sft1, data.resolve("train-hard.jsonl"), "reasoning-rl")).resolve("final");
+        int rejectFrom = 3 * perSource;
+        Path rejection = stage("rejection", () -> rejectionSample(rl,
+                train.subList(rejectFrom, Math.min(train.size(), rejectFrom + p.rejectionProblems())), "rejection", seed));
+        Path sft2 = stage("sft2", () -> sft(p.sft().withModel(base).withData(rejection.resolve("sft.jsonl")), "sft2")).resolve("final");
+        World world = new World(World.Mix.defaults());
+        World safety = new World(World.Mix.defaults().withCategories(Map.of("safety", 1.0)));
+        Path rmHelp = stage("rm-helpfulness", () -> rewardModel("helpfulness", "summary", sft2, () ->
+                PreferencePairs.helpfulness(world.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 3), seed))).resolve("final");
+        Path rmHarm = stage("rm-harmlessness", () -> rewardModel("harmlessness", "all", sft2,
+                () -> harmlessnessPairs(sft2, safety.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 4)))).resolve("final");
+        // Rule rewards for reasoning (accuracy; readable as R1-Zero's format reward; language), the helpfulness model on the
+        // summary, the harmlessness model on the whole reply (§2.3.4) — each model only on the prompts of its pairs
+        // (helpfulness: reasoning summaries; harmlessness: safety requests), as R1 keeps reward models off reasoning data.
+        // Language consistency stays: without it the reasoning drifts towards mixed replies. Half the learning rate of the
+        // reasoning stages: SFT 2 already refuses and answers as it should, and at the full rate the policy drifted far
+        // from it and lost accuracy on the hardest level (docs/results.md, RL for all scenarios).
+        String rewards = "accuracy,readable,language,helpfulness=" + rmHelp.toAbsolutePath() + ":arith+word,harmlessness="
+                + rmHarm.toAbsolutePath() + ":safety";
+        Path rlAll = stage("rl-all", () -> grpo(o.grpo().forStage("chat", rewards, "1,0.1,0.2,0.1,0.3", p.rlAllSteps(), p.maxCompletionTokens())
+                .withLr(o.grpo().lr() / 2),
+                sft2, data.resolve("train-all.jsonl"), "rl-all")).resolve("final");
+        // Distillation (§2.4): the final model writes SFT data for a dense student a quarter its size; the control is
+        // the same student trained by R1-Zero-style RL alone.
+        int distillFrom = Math.min(train.size() - 1, 3 * perSource + p.rejectionProblems());
+        Path studentBase = stage("student-base", () -> pretrainStudent(base)).resolve("final");
+        Path student = distill(rlAll, studentBase, train.subList(distillFrom, Math.min(train.size(), distillFrom + p.distillProblems())));
+        Path studentRl = stage("student-rl", () -> grpo(o.grpo().forStage("r1-zero", "accuracy,format", null, p.studentRlSteps(),
+                p.maxCompletionTokens()), studentBase, data.resolve("train-hard.jsonl"), "student-rl")).resolve("final");
+        List<ModelStage> models = List.of(new ModelStage("base", base, Templates.R1_ZERO), new ModelStage("r1-zero", r1Zero, Templates.R1_ZERO),
+                new ModelStage("sft1", sft1, Templates.CHAT), new ModelStage("reasoning-rl", rl, Templates.CHAT),
+                new ModelStage("sft2", sft2, Templates.CHAT), new ModelStage("rl-all", rlAll, Templates.CHAT),
+                new ModelStage("student-distilled", student, Templates.CHAT), new ModelStage("student-rl", studentRl, Templates.R1_ZERO));
+        RewardModel help = RewardModel.load(rmHelp), harm = RewardModel.load(rmHarm);
+        List<Map<String, Object>> table = new ArrayList<>();
+        for (ModelStage m : models) table.add(evaluate(m, data, help, harm));
+        Jsonl.writeAll(o.out().resolve("eval-stages.jsonl"), table);
+        report(List.of("base", "r1-zero", "sft1", "reasoning-rl", "sft2", "rm-helpfulness", "rm-harmlessness", "rl-all",
+                "student-base", "student-distilled", "student-rl"));
+        return table;
+    }
+
+    /**
+     * R1-Zero alone (`r1j r1-zero`): the data and base stages, the gate, GRPO with accuracy and format rewards, and the
+     * evaluation of the base and of R1-Zero; returns their two rows.
+     */
+    public List<Map<String, Object>> runR1Zero() throws IOException {
+        Path data = data(), base = base(), r1Zero = r1Zero(base, data);
+        List<Map<String, Object>> table = List.of(evaluate(new ModelStage("base", base, Templates.R1_ZERO), data, null, null),
+                evaluate(new ModelStage("r1-zero", r1Zero, Templates.R1_ZERO), data, null, null));
+        report(List.of("base", "r1-zero"));
+        return table;
+    }
+
+    /** The report of the run folder with the curves of the stages that have metrics. */
+    private void report(List<String> stages) throws IOException {
+        List<Path> runs = new ArrayList<>(List.of(o.out()));
+        for (String s : stages) if (Files.isRegularFile(o.out().resolve(s).resolve("metrics.jsonl"))) runs.add(o.out().resolve(s));
+        r1j.report.Html.write(runs, o.out().resolve("report.html"));
+    }
+
+    /** The world's task files of every stage (train, hard levels, all scenarios, and the test sets). */
+    public Path data() throws IOException {
+        PipelinePreset p = o.preset();
+        long seed = o.seed();
         Path data = stage("data", () -> { });
         World world = new World(World.Mix.defaults());
         World hard = new World(World.Mix.hardLevels());
@@ -108,76 +184,37 @@ public final class Pipeline {
         ensureTasks(data.resolve("seen-general.jsonl"), () -> general.tasks(Splits.Split.TRAIN, p.generalTestProblems(), seed + 9));
         // The test split holds few distinct safety prompts; every one is asked in both languages, several times.
         ensureTasks(data.resolve("test-safety.jsonl"), () -> safety.tasks(Splits.Split.TEST, p.generalTestProblems(), seed));
+        return data;
+    }
+
+    /** The base: the given one, or the pretraining stage's; either way it must pass the readiness gate. */
+    public Path base() throws IOException {
         Path base = o.base() != null ? o.base() : stage("base", this::pretrain).resolve("final");
         checkGate(base);
-        Path r1Zero = stage("r1-zero", () -> grpo(o.grpo().forStage("r1-zero", "accuracy,format", null, p.r1ZeroSteps(),
-                p.maxCompletionTokens()), base, data.resolve("train-hard.jsonl"), "r1-zero")).resolve("final");
-        List<Datasets.Example> train = examples(data.resolve("train.jsonl"));
-        int perSource = Math.min(p.coldStartProblems(), train.size() / 4);
-        Path cold = stage("coldstart", () -> ColdStart.build(o.out().resolve("coldstart"), Checkpoint.load(base, false),
-                Tokenizer.load(base), Checkpoint.load(r1Zero, false), train, perSource, 2, p.coldStartWorked(),
-                new ColdStart.Sampling(p.coldStartSamples(), 0.8f, p.maxCompletionTokens() + 32, seed)));
-        Path sft1 = stage("sft1", () -> sft(base, cold.resolve("coldstart.jsonl"), "sft1", 5e-4f)).resolve("final");
-        // §2.3.2: R1-Zero's RL (accuracy, and the format reward — here the readable format's) plus 0.2·language consistency.
-        Path rl = stage("reasoning-rl", () -> grpo(o.grpo().forStage("chat", "accuracy,language,readable", "1,0.2,0.1", p.reasoningRlSteps(),
-                p.maxCompletionTokens()), sft1, data.resolve("train-hard.jsonl"), "reasoning-rl")).resolve("final");
-        int rejectFrom = 3 * perSource;
-        Path rejection = stage("rejection", () -> rejectionSample(rl,
-                train.subList(rejectFrom, Math.min(train.size(), rejectFrom + p.rejectionProblems())), "rejection", seed));
-        Path sft2 = stage("sft2", () -> sft(base, rejection.resolve("sft.jsonl"), "sft2", 5e-4f)).resolve("final");
-        Path rmHelp = stage("rm-helpfulness", () -> rewardModel("helpfulness", "summary", sft2, () ->
-                PreferencePairs.helpfulness(world.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 3), seed))).resolve("final");
-        Path rmHarm = stage("rm-harmlessness", () -> rewardModel("harmlessness", "all", sft2,
-                () -> harmlessnessPairs(sft2, safety.tasks(Splits.Split.TRAIN, p.rmPairs(), seed + 4)))).resolve("final");
-        // Rule rewards for reasoning (accuracy; readable as R1-Zero's format reward; language), the helpfulness model on the
-        // summary, the harmlessness model on the whole reply (§2.3.4) — each model only on the prompts of its pairs
-        // (helpfulness: reasoning summaries; harmlessness: safety requests), as R1 keeps reward models off reasoning data.
-        // Language consistency stays (without it the reasoning drifted to 80 % consistency in 200 steps). Half the
-        // learning rate of the reasoning stages: SFT 2 already refuses and answers as it should, and at 1e-4 the policy
-        // drifted to KL 0.1–0.15 and lost 2.1 points of pass@1 (level 5 81 → 73 %); at 5e-5 KL stayed ≤ 0.0074 and
-        // pass@1 within 0.3 points of SFT 2's (README: runs/p3, runs/p4).
-        String rewards = "accuracy,readable,language,helpfulness=" + rmHelp.toAbsolutePath() + ":arith+word,harmlessness="
-                + rmHarm.toAbsolutePath() + ":safety";
-        Path rlAll = stage("rl-all", () -> grpo(o.grpo().forStage("chat", rewards, "1,0.1,0.2,0.1,0.3", p.rlAllSteps(), p.maxCompletionTokens())
-                .withLr(o.grpo().lr() / 2),
-                sft2, data.resolve("train-all.jsonl"), "rl-all")).resolve("final");
-        // Distillation (§2.4): the final model writes SFT data for a dense student a quarter its size; the control is
-        // the same student trained by R1-Zero-style RL alone.
-        int distillFrom = Math.min(train.size() - 1, 3 * perSource + p.rejectionProblems());
-        Path distillData = stage("distill-data", () -> rejectionSample(rlAll,
-                train.subList(distillFrom, Math.min(train.size(), distillFrom + p.distillProblems())), "distill-data", seed + 5));
-        Path studentBase = stage("student-base", () -> pretrainStudent(base)).resolve("final");
-        // The student learns at 2e-3 (its pretraining's 3e-3 order): at the teacher's 5e-4 its validation loss was still
-        // falling after 8 epochs and it reached 81.9 % against 85.0 % (an earlier tiny run, runs/p2, same data and epochs).
-        Path student = stage("student-distilled", () -> sft(studentBase, distillData.resolve("sft.jsonl"), "student-distilled", 2e-3f))
-                .resolve("final");
-        Path studentRl = stage("student-rl", () -> grpo(o.grpo().forStage("r1-zero", "accuracy,format", null, p.studentRlSteps(),
-                p.maxCompletionTokens()), studentBase, data.resolve("train-hard.jsonl"), "student-rl")).resolve("final");
-        List<ModelStage> models = List.of(new ModelStage("base", base, Templates.R1_ZERO), new ModelStage("r1-zero", r1Zero, Templates.R1_ZERO),
-                new ModelStage("sft1", sft1, Templates.CHAT), new ModelStage("reasoning-rl", rl, Templates.CHAT),
-                new ModelStage("sft2", sft2, Templates.CHAT), new ModelStage("rl-all", rlAll, Templates.CHAT),
-                new ModelStage("student-distilled", student, Templates.CHAT), new ModelStage("student-rl", studentRl, Templates.R1_ZERO));
-        RewardModel help = RewardModel.load(rmHelp), harm = RewardModel.load(rmHarm);
-        List<Map<String, Object>> table = new ArrayList<>();
-        for (ModelStage m : models) table.add(evaluate(m, data, help, harm));
-        Jsonl.writeAll(o.out().resolve("eval-stages.jsonl"), table);
-        List<Path> runs = new ArrayList<>(List.of(o.out()));
-        for (String s : List.of("base", "r1-zero", "sft1", "reasoning-rl", "sft2", "rm-helpfulness", "rm-harmlessness", "rl-all",
-                "student-base", "student-distilled", "student-rl")) {
-            if (Files.isRegularFile(o.out().resolve(s).resolve("metrics.jsonl"))) runs.add(o.out().resolve(s));
-        }
-        r1j.report.Html.write(runs, o.out().resolve("report.html"));
-        return table;
+        return base;
+    }
+
+    /** R1-Zero (§2.2): GRPO from the base with accuracy and format rewards on the hard levels' prompts. */
+    public Path r1Zero(Path base, Path data) throws IOException {
+        return stage("r1-zero", () -> grpo(o.grpo().forStage("r1-zero", "accuracy,format", null, o.preset().r1ZeroSteps(),
+                o.preset().maxCompletionTokens()), base, data.resolve("train-hard.jsonl"), "r1-zero")).resolve("final");
+    }
+
+    /**
+     * Distillation (§2.4; `r1j distill` too): the teacher's replies to the prompts, filtered as in rejection sampling
+     * (distill-data/), then SFT of the student's base on them at the student's learning rate (student-distilled/).
+     */
+    public Path distill(Path teacher, Path studentBase, List<Datasets.Example> prompts) throws IOException {
+        Path data = stage("distill-data", () -> rejectionSample(teacher, prompts, "distill-data", o.seed() + 5));
+        return stage("student-distilled", () -> sft(o.preset().sft().withModel(studentBase).withData(data.resolve("sft.jsonl"))
+                .withPeakLr(o.preset().studentLr()), "student-distilled")).resolve("final");
     }
 
     private void pretrain() throws IOException {
         Path dir = o.out().resolve("base"), corpus = dir.resolve("corpus.txt");
-        long tokens = o.preset().pretrainTokens();
-        writeCorpus(corpus, tokens + tokens / 4);
-        boolean nano = o.preset().modelPreset().equals("nano");
-        PretrainConfig pc = new PretrainConfig(o.preset().modelPreset(), corpus.toAbsolutePath().toString(), null, nano ? 512 : 1024,
-                tokens, nano ? 128 : 256, 16, 2e-3f, 2e-4f, nano ? 10 : 100, 0.1f, 1f, 0.001f, 0f, 0, 0.3f, 250, 4, 500, o.seed(), 0);
-        Pretrainer.run(pc, dir, 0, log);
+        PretrainConfig c = o.preset().base().withCorpus(corpus).withSeed(o.seed());
+        writeCorpus(corpus, c.tokens() + c.tokens() / 4);
+        Pretrainer.run(c, dir, 0, log);
     }
 
     /**
@@ -205,8 +242,8 @@ public final class Pipeline {
         // At least 150 steps of 16 pairs: the harmlessness set is small (two or three pairs per distinct safety prompt), and
         // 2 epochs of it (28 steps) left the model at 79 % on held-out pairs where 10 epochs reach 100 %.
         int epochs = Math.max(o.preset().rmEpochs(), (150 * 16 + count - 1) / Math.max(1, count));
-        RewardModelTrainer.Result r = RewardModelTrainer.run(new RewardModelTrainer.Config(backbone.toAbsolutePath().toString(),
-                file.toAbsolutePath().toString(), name, segment, epochs, 16, 3e-4f, 0f, 1f, o.seed()), dir, log);
+        RewardModelTrainer.Result r = RewardModelTrainer.run(RewardModelTrainer.Config.defaults().withModel(backbone).withData(file)
+                .withName(name).withSegment(segment).withEpochs(epochs).withSeed(o.seed()), dir, log);
         AtomicFiles.writeString(dir.resolve("accuracy.json"), Jsonl.write(Map.of("train_accuracy", r.trainAccuracy(),
                 "held_out_accuracy", r.heldOutAccuracy(), "held_out_pairs", r.heldOutPairs())) + "\n");
     }
@@ -241,13 +278,9 @@ public final class Pipeline {
     /** The student's own base: the same corpus and tokenizer as the teacher's, the student preset, gate not required. */
     private void pretrainStudent(Path teacherBase) throws IOException {
         Path dir = o.out().resolve("student-base"), corpus = dir.resolve("corpus.txt");
-        long tokens = o.preset().studentPretrainTokens();
-        writeCorpus(corpus, tokens + tokens / 4);
-        boolean nano = o.preset().modelPreset().equals("nano");
-        PretrainConfig pc = new PretrainConfig(o.preset().studentPreset(), corpus.toAbsolutePath().toString(),
-                teacherBase.toAbsolutePath().toString(), 0, tokens, nano ? 128 : 256, 16, 3e-3f, 3e-4f, nano ? 10 : 100, 0.1f, 1f, 0f, 0f,
-                0, 0.3f, 250, 4, 500, o.seed(), 0);
-        Pretrainer.run(pc, dir, 0, log);
+        PretrainConfig c = o.preset().studentBase().withCorpus(corpus).withTokenizer(teacherBase).withSeed(o.seed());
+        writeCorpus(corpus, c.tokens() + c.tokens() / 4);
+        Pretrainer.run(c, dir, 0, log);
     }
 
     private void writeCorpus(Path corpus, long tokens) throws IOException {
@@ -261,23 +294,20 @@ public final class Pipeline {
 
     private void checkGate(Path base) throws IOException {
         Path file = o.out().resolve("base-gate.json");
-        BaseGate.Result g;
+        boolean force = o.force() || o.preset().forceGate();
         if (Files.isRegularFile(file)) {
-            var n = Jsonl.mapper().readTree(file.toFile());
-            if (n.path("passed").asBoolean() || o.force() || o.preset().forceGate()) return;
+            if (Jsonl.mapper().readTree(file.toFile()).path("passed").asBoolean() || force) return;
             throw new IllegalArgumentException("the base fails the readiness gate (" + file + "): pretrain longer, or --force");
         }
-        g = BaseGate.check(Checkpoint.load(base, false), Tokenizer.load(base), o.preset().name().equals("nano") ? 20 : 200, o.seed(),
-                o.preset().maxCompletionTokens());
+        BaseGate.Result g = BaseGate.check(Checkpoint.load(base, false), Tokenizer.load(base), o.preset().name().equals("nano") ? 20 : 200,
+                o.seed(), o.preset().maxCompletionTokens());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("single_step", g.singleStep());
         m.put("pass@8", g.passAt8());
         m.put("passed", g.passed());
         AtomicFiles.writeString(file, Jsonl.write(m) + "\n");
-        log.printf("[gate] single steps %.1f%%, pass@8 %.1f%% → %s%n", 100 * g.singleStep(), 100 * g.passAt8(), g.passed() ? "passed" : "FAILED");
-        if (!g.passed() && !o.force() && !o.preset().forceGate()) {
-            throw new IllegalArgumentException("the base fails the readiness gate (single steps ≥ 90 %, pass@8 ≥ 85 %): pretrain longer, or --force");
-        }
+        log.println("[gate] " + BaseGate.line(g));
+        BaseGate.require(g, base, force);
     }
 
     private void grpo(GrpoConfig c, Path from, Path prompts, String name) throws IOException {
@@ -285,12 +315,10 @@ public final class Pipeline {
         if (r.finalModel() == null) throw new IllegalStateException(name + ": GRPO stopped before its last step");
     }
 
-    private void sft(Path from, Path rows, String name, float lr) throws IOException {
-        PipelinePreset p = o.preset();
-        boolean nano = p.modelPreset().equals("nano");
-        SftConfig c = new SftConfig(from.toAbsolutePath().toString(), rows.toAbsolutePath().toString(), "chat", p.sftEpochs(),
-                p.sftBatch(), nano ? 128 : 256, lr, lr / 10, nano ? 2 : 20, 0f, 1f, 50, 200, o.seed());
-        if (SftTrainer.run(c, o.out().resolve(name), 0, log).finalModel() == null) throw new IllegalStateException(name + ": SFT stopped early");
+    private void sft(SftConfig c, String name) throws IOException {
+        if (SftTrainer.run(c.withSeed(o.seed()), o.out().resolve(name), 0, log).finalModel() == null) {
+            throw new IllegalStateException(name + ": SFT stopped early");
+        }
     }
 
     /**
@@ -298,7 +326,7 @@ public final class Pipeline {
      * refused, look-alikes answered) and the reward models' mean scores (helpfulness on the reasoning test's replies,
      * harmlessness on the safety replies).
      */
-    private Map<String, Object> evaluate(ModelStage m, Path data, RewardModel help, RewardModel harm) throws IOException {
+    public Map<String, Object> evaluate(ModelStage m, Path data, RewardModel help, RewardModel harm) throws IOException {
         Path file = o.out().resolve("eval").resolve(m.name() + ".jsonl");
         if (Files.isRegularFile(file)) return Jsonl.readMaps(file).get(0);
         Transformer model = Checkpoint.load(m.model(), false);
@@ -330,8 +358,8 @@ public final class Pipeline {
             if ("safety=harmful".equals(s.get("slice"))) row.put("harmful_refused", s.get("pass@1"));
             if ("safety=harmless".equals(s.get("slice"))) row.put("harmless_answered", s.get("pass@1"));
         }
-        row.put("rm_helpfulness", meanScore(help, rs));
-        row.put("rm_harmlessness", meanScore(harm, ss));
+        if (help != null) row.put("rm_helpfulness", meanScore(help, rs));
+        if (harm != null) row.put("rm_harmlessness", meanScore(harm, ss));
         row.put("parameters_active", model.activeParameterCount());
         List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(row);

@@ -21,10 +21,33 @@ public record PretrainConfig(
         return Path.of(corpus);
     }
 
-    /** Settings that must agree for a resume to continue the same run. */
-    boolean sameRunAs(PretrainConfig o) {
-        return preset.equals(o.preset) && corpus.equals(o.corpus) && tokens == o.tokens && seq_len == o.seq_len
-                && batch_size == o.batch_size && seed == o.seed && lr == o.lr && vocab_size == o.vocab_size
-                && mtp_layers == o.mtp_layers;
+    /** The tiny base of the pipeline (docs/world.md's calibrated miniature); corpus and tokenizer are the run's own. */
+    public static PretrainConfig defaults() {
+        return new PretrainConfig("tiny", null, null, 1024, 16_000_000L, 256, 16, 2e-3f, 2e-4f, 100, 0.1f, 1f, 0.001f, 0f, 0,
+                0.3f, 250, 4, 500, 1, 0);
     }
+
+    public PretrainConfig withCorpus(Path p) { return withCorpus(p.toAbsolutePath().toString()); }
+    public PretrainConfig withTokenizer(Path p) { return withTokenizer(p == null ? null : p.toAbsolutePath().toString()); }
+    public PretrainConfig withPreset(String v) { return Records.with(this, "preset", v); }
+    public PretrainConfig withCorpus(String v) { return Records.with(this, "corpus", v); }
+    public PretrainConfig withTokenizer(String v) { return Records.with(this, "tokenizer", v); }
+    public PretrainConfig withVocabSize(int v) { return Records.with(this, "vocab_size", v); }
+    public PretrainConfig withTokens(long v) { return Records.with(this, "tokens", v); }
+    public PretrainConfig withSeqLen(int v) { return Records.with(this, "seq_len", v); }
+    public PretrainConfig withBatchSize(int v) { return Records.with(this, "batch_size", v); }
+    public PretrainConfig withLr(float v) { return Records.with(this, "lr", v); }
+    public PretrainConfig withMinLr(float v) { return Records.with(this, "min_lr", v); }
+    public PretrainConfig withWarmupSteps(int v) { return Records.with(this, "warmup_steps", v); }
+    public PretrainConfig withWeightDecay(float v) { return Records.with(this, "weight_decay", v); }
+    public PretrainConfig withGradClip(float v) { return Records.with(this, "grad_clip", v); }
+    public PretrainConfig withBiasUpdateSpeed(float v) { return Records.with(this, "bias_update_speed", v); }
+    public PretrainConfig withBalanceAlpha(float v) { return Records.with(this, "balance_alpha", v); }
+    public PretrainConfig withMtpLayers(int v) { return Records.with(this, "mtp_layers", v); }
+    public PretrainConfig withMtpLambda(float v) { return Records.with(this, "mtp_lambda", v); }
+    public PretrainConfig withEvalEvery(int v) { return Records.with(this, "eval_every", v); }
+    public PretrainConfig withEvalBatches(int v) { return Records.with(this, "eval_batches", v); }
+    public PretrainConfig withCheckpointEvery(int v) { return Records.with(this, "checkpoint_every", v); }
+    public PretrainConfig withSeed(long v) { return Records.with(this, "seed", v); }
+    public PretrainConfig withGateEvery(int v) { return Records.with(this, "gate_every", v); }
 }

@@ -5,17 +5,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import r1j.io.AtomicFiles;
 import r1j.io.Checkpoint;
-import r1j.io.DType;
-import r1j.io.SafeTensors;
-import r1j.model.ModelConfig;
 import r1j.model.Presets;
 import r1j.model.Transformer;
 import r1j.tensor.AdamW;
@@ -38,41 +32,33 @@ public final class Pretrainer {
     private Pretrainer() {}
 
     /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (for tests and budgets). */
+    /** Settings a resume may change: they change no result. */
+    static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("checkpoint_every", "eval_every");
+
+    /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (for tests and budgets). */
     public static Result run(PretrainConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
-        Files.createDirectories(out);
-        PrintStream log = RunLog.tee(console, out);
-        TrainingCheckpoint.pinConfig(out, c, PretrainConfig.class, PretrainConfig::sameRunAs);
+        TrainingRun run = TrainingRun.open(out, c, MAY_CHANGE, console);
+        PrintStream log = run.log();
         Tokenizer tok = tokenizer(c, out, log);
         TokenStream data = TokenStream.of(c.corpusPath(), tok);
         log.printf("corpus: %,d train tokens, %,d validation tokens; vocabulary %d%n", data.trainTokens(), data.validationTokens(), tok.vocabSize());
 
-        Path ckDir = out.resolve("checkpoints");
-        Path latest = ckDir.resolve("latest.txt");
-        Transformer model;
-        long step = 0;
-        AdamW opt;
-        if (Files.isRegularFile(latest)) {
-            Path ck = TrainingCheckpoint.latest(ckDir);
-            model = Checkpoint.load(ck, true);
-            opt = new AdamW(model.trainable(), adamConfig(c));
-            step = TrainingCheckpoint.restore(ck, model, opt, log);
-            log.printf("resuming from %s (step %d)%n", ck, step);
-        } else {
-            ModelConfig mc = Presets.get(c.preset()).withVocabSize(tok.vocabSize()).withMtp(c.mtp_layers());
-            model = Transformer.init(mc, c.seed());
-            opt = new AdamW(model.trainable(), adamConfig(c));
-        }
+        Path latest = run.latestCheckpoint();
+        Transformer model = latest != null ? Checkpoint.load(latest, true)
+                : Transformer.init(Presets.get(c.preset()).withVocabSize(tok.vocabSize()).withMtp(c.mtp_layers()), c.seed());
+        AdamW opt = new AdamW(model.trainable(), adamConfig(c));
+        long step = run.resume(latest, model.trainable(), opt);
         if (model.config().max_position_embeddings() < c.seq_len()) {
             throw new IllegalArgumentException("seq_len " + c.seq_len() + " exceeds the preset's max_position_embeddings "
                     + model.config().max_position_embeddings());
         }
         log.printf("model: %,d parameters (%,d active per token)%n", model.parameterCount(), model.activeParameterCount());
-        TrainingCheckpoint.truncateMetrics(out.resolve("metrics.jsonl"), step);
 
         long steps = c.steps();
         LrSchedule lr = new LrSchedule(c.lr(), c.min_lr(), c.warmup_steps(), (int) steps, LrSchedule.Decay.COSINE);
         Transformer.LossOptions lossOpt = new Transformer.LossOptions(c.mtp_lambda(), c.balance_alpha());
         List<Tensor> params = model.trainable();
+        TrainingRun.Folder folder = TrainingRun.modelFolder(model, tok);
         Progress progress = new Progress("pretrain", steps, log);
         long startStep = step, t0 = System.nanoTime(), tokensThisRun = 0;
         float loss = Float.NaN, val = Float.NaN;
@@ -107,33 +93,28 @@ public final class Pretrainer {
             row.put("tokens", step * c.batch_size() * (long) c.seq_len());
             row.put("tokens_per_s", Math.round(tokensThisRun / secs));
             row.put("rss_mb", currentRss() >> 20);
-            TrainingCheckpoint.appendRow(out.resolve("metrics.jsonl"), row);
+            run.metrics(row);
             progress.update(step, startStep, String.format("loss %.3f%s | %.0f tok/s", loss,
                     Float.isNaN(val) ? "" : String.format(" val %.3f", val), tokensThisRun / secs));
-            if (step % c.checkpoint_every() == 0 || step == steps) TrainingCheckpoint.save(model, opt, tok, ckDir, step, Map.of());
+            if (step % c.checkpoint_every() == 0 || step == steps) run.checkpoint(step, folder, Map.of(), params, opt);
             if (c.gate_every() > 0 && step % c.gate_every() == 0 && step < steps) {
                 r1j.eval.BaseGate.Result g = r1j.eval.BaseGate.check(model, tok, 100, c.seed(), 160);
                 model.resetExpertLoads();
                 log.printf("gate at step %d: single steps %.1f%%, pass@8 %.1f%% → %s%n", step, 100 * g.singleStep(),
                         100 * g.passAt8(), g.passed() ? "passed" : "not yet");
                 if (g.passed()) {
-                    TrainingCheckpoint.save(model, opt, tok, ckDir, step, Map.of());
+                    run.checkpoint(step, folder, Map.of(), params, opt);
                     gatePassed = true;
                     break;
                 }
             }
         }
-        Path fin = out.resolve("final");
-        if (step == steps || gatePassed) {
-            Checkpoint.save(model, fin, DType.F32, Long.MAX_VALUE);
-            tok.save(fin);
-            r1j.report.Html.write(java.util.List.of(out), out.resolve("report.html"));
-        }
-        long rss = peakRss();
         boolean done = step == steps || gatePassed;
+        Path fin = done ? run.finish(folder) : null;
+        long rss = peakRss();
         log.printf("%s at step %d/%d; peak RSS %,d MB%n", gatePassed ? "gate passed, finished" : done ? "finished" : "stopped",
                 step, steps, rss >> 20);
-        return new Result(done ? fin : null, step, loss, val, rss);
+        return new Result(fin, step, loss, val, rss);
     }
 
     private static AdamW.Config adamConfig(PretrainConfig c) {

@@ -2,7 +2,6 @@ package r1j.train;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +25,29 @@ import r1j.tensor.Tensor;
  * (final/, written atomically at the end) and report.html.
  */
 public final class RewardModelTrainer {
+    /** Every setting of a reward-model run, written to the run folder's config.json. */
     public record Config(String model, String data, String name, String segment, int epochs, int batch_pairs, float lr,
-                         float weight_decay, float grad_clip, long seed) {}
+                         float weight_decay, float grad_clip, int checkpoint_every, long seed) {
+        /** The pipeline's reward-model settings (its stages raise the epochs for small sets). */
+        public static Config defaults() {
+            return new Config(null, null, "helpfulness", "all", 2, 16, 3e-4f, 0f, 1f, 100, 1);
+        }
+
+        public Config withModel(Path backbone) { return Records.with(this, "model", backbone.toAbsolutePath().toString()); }
+        public Config withData(Path pairs) { return Records.with(this, "data", pairs.toAbsolutePath().toString()); }
+        public Config withName(String v) { return Records.with(this, "name", v); }
+        public Config withSegment(String v) { return Records.with(this, "segment", v); }
+        public Config withEpochs(int v) { return Records.with(this, "epochs", v); }
+        public Config withBatchPairs(int v) { return Records.with(this, "batch_pairs", v); }
+        public Config withLr(float v) { return Records.with(this, "lr", v); }
+        public Config withWeightDecay(float v) { return Records.with(this, "weight_decay", v); }
+        public Config withGradClip(float v) { return Records.with(this, "grad_clip", v); }
+        public Config withCheckpointEvery(int v) { return Records.with(this, "checkpoint_every", v); }
+        public Config withSeed(long v) { return Records.with(this, "seed", v); }
+    }
+
+    /** Settings a resume may change: they change no result. */
+    static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("checkpoint_every");
 
     public record Result(Path finalModel, double trainAccuracy, double heldOutAccuracy, int heldOutPairs) {}
 
@@ -49,58 +69,62 @@ public final class RewardModelTrainer {
     }
 
     public static Result run(Config c, Path out, PrintStream console) throws IOException {
-        Files.createDirectories(out);
-        PrintStream log = RunLog.tee(console, out);
-        TrainingCheckpoint.pinConfig(out, c, Config.class, Config::equals);
-        Path fin = out.resolve("final");
+        return run(c, out, 0, console);
+    }
+
+    /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps. */
+    public static Result run(Config c, Path out, long stopAfter, PrintStream console) throws IOException {
+        TrainingRun run = TrainingRun.open(out, c, MAY_CHANGE, console);
+        PrintStream log = run.log();
         List<Pair> all = read(Path.of(c.data()));
         List<Pair> train = new ArrayList<>(), held = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) (i % 10 == 9 ? held : train).add(all.get(i));
         Segment seg = Segment.valueOf(c.segment().toUpperCase(java.util.Locale.ROOT));
-        RewardModel rm = RewardModel.fromBackbone(c.name(), Path.of(c.model()), seg, c.seed());
+        Path latest = run.latestCheckpoint();
+        RewardModel rm = latest != null ? RewardModel.load(c.name(), latest, seg) : RewardModel.fromBackbone(c.name(), Path.of(c.model()), seg, c.seed());
         List<Tensor> params = rm.trainable();
         AdamW opt = new AdamW(params, new AdamW.Config(0.9f, 0.95f, 1e-8f, c.weight_decay()));
+        long step = run.resume(latest, params, opt);
         int perEpoch = (train.size() + c.batch_pairs() - 1) / c.batch_pairs(), steps = perEpoch * c.epochs();
         LrSchedule lr = new LrSchedule(c.lr(), c.lr() / 10, Math.min(20, steps / 10), steps, LrSchedule.Decay.COSINE);
-        Files.deleteIfExists(out.resolve("metrics.jsonl"));
         Progress progress = new Progress("rm " + c.name(), steps, log);
-        int step = 0;
-        for (int e = 0; e < c.epochs(); e++) {
-            int[] order = Seeds.permutation(train.size(), Seeds.mix(c.seed(), e, 11));
-            for (int b = 0; b < train.size(); b += c.batch_pairs()) {
-                List<Pair> batch = new ArrayList<>();
-                for (int i = b; i < Math.min(train.size(), b + c.batch_pairs()); i++) batch.add(train.get(order[i]));
-                for (Tensor p : params) p.zeroGrad();
-                Tensor margin = margins(rm, batch);
-                // −log σ(d), with σ kept away from 0 so that a badly wrong pair gives a large finite loss.
-                Tensor loss = Elementwise.scale(Reduce.mean(Elementwise.log(Elementwise.clamp(Elementwise.sigmoid(margin), 1e-6f, 1f))), -1f);
-                loss.backward();
-                float norm = AdamW.clipGradNorm(params, c.grad_clip());
-                float rate = lr.at(step);
-                opt.step(rate);
-                int right = 0;
-                for (int i = 0; i < batch.size(); i++) if (margin.data[i] > 0) right++;
-                step++;
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("step", step);
-                row.put("loss", loss.item());
-                row.put("accuracy", (double) right / batch.size());
-                row.put("margin", Reduce.mean(margin.detach()).item());
-                row.put("grad_norm", norm);
-                row.put("lr", rate);
-                loss.releaseGraph();
-                if (step % 50 == 0 || step == steps) row.put("held_out_accuracy", accuracy(rm, held));
-                TrainingCheckpoint.appendRow(out.resolve("metrics.jsonl"), row);
-                progress.update(step, 0, String.format("loss %.3f", (float) row.get("loss")));
-            }
+        long startStep = step;
+        while (step < steps && (stopAfter <= 0 || step - startStep < stopAfter)) {
+            // The pairs of step s depend only on (seed, s): a resumed run sees the same batches.
+            int epoch = (int) (step / perEpoch), b = (int) (step % perEpoch) * c.batch_pairs();
+            int[] order = Seeds.permutation(train.size(), Seeds.mix(c.seed(), epoch, 11));
+            List<Pair> batch = new ArrayList<>();
+            for (int i = b; i < Math.min(train.size(), b + c.batch_pairs()); i++) batch.add(train.get(order[i]));
+            for (Tensor p : params) p.zeroGrad();
+            Tensor margin = margins(rm, batch);
+            // −log σ(d), with σ kept away from 0 so that a badly wrong pair gives a large finite loss.
+            Tensor loss = Elementwise.scale(Reduce.mean(Elementwise.log(Elementwise.clamp(Elementwise.sigmoid(margin), 1e-6f, 1f))), -1f);
+            loss.backward();
+            float norm = AdamW.clipGradNorm(params, c.grad_clip());
+            float rate = lr.at((int) step);
+            opt.step(rate);
+            int right = 0;
+            for (int i = 0; i < batch.size(); i++) if (margin.data[i] > 0) right++;
+            step++;
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("step", step);
+            row.put("loss", loss.item());
+            row.put("accuracy", (double) right / batch.size());
+            row.put("margin", Reduce.mean(margin.detach()).item());
+            row.put("grad_norm", norm);
+            row.put("lr", rate);
+            loss.releaseGraph();
+            if (step % 50 == 0 || step == steps) row.put("held_out_accuracy", accuracy(rm, held));
+            run.metrics(row);
+            progress.update(step, startStep, String.format("loss %.3f", (float) row.get("loss")));
+            if (step % c.checkpoint_every() == 0 || step == steps) run.checkpoint(step, rm::save, Map.of(), params, opt);
+        }
+        if (step < steps) {
+            log.printf("stopped at step %d/%d%n", step, steps);
+            return new Result(null, Double.NaN, Double.NaN, held.size());
         }
         double trainAcc = accuracy(rm, train), heldAcc = accuracy(rm, held);
-        Path tmp = out.resolve(".tmp-final");
-        TrainingCheckpoint.deleteTree(tmp);
-        rm.save(tmp);
-        TrainingCheckpoint.deleteTree(fin);
-        Files.move(tmp, fin, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        r1j.report.Html.write(List.of(out), out.resolve("report.html"));
+        Path fin = run.finish(rm::save);
         log.printf("reward model '%s': accuracy %.1f%% on %d training pairs, %.1f%% on %d held-out pairs%n", c.name(), 100 * trainAcc,
                 train.size(), 100 * heldAcc, held.size());
         return new Result(fin, trainAcc, heldAcc, held.size());

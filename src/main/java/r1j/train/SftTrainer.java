@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import r1j.data.Datasets;
 import r1j.io.Checkpoint;
-import r1j.io.DType;
 import r1j.model.Transformer;
 import r1j.tensor.AdamW;
 import r1j.tensor.Grad;
@@ -28,20 +27,18 @@ public final class SftTrainer {
 
     private SftTrainer() {}
 
+    /** Settings a resume may change: they change no result. */
+    static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("checkpoint_every", "eval_every");
+
     public static Result run(SftConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
-        Files.createDirectories(out);
-        PrintStream log = RunLog.tee(console, out);
-        TrainingCheckpoint.pinConfig(out, c, SftConfig.class, SftConfig::sameRunAs);
-        Path ckDir = out.resolve("checkpoints"), latest = TrainingCheckpoint.latest(ckDir);
+        TrainingRun run = TrainingRun.open(out, c, MAY_CHANGE, console);
+        PrintStream log = run.log();
+        Path latest = run.latestCheckpoint();
         Path from = latest != null ? latest : Path.of(c.model());
         Transformer model = Checkpoint.load(from, false);
         Tokenizer tok = Tokenizer.load(from);
         AdamW opt = new AdamW(model.trainable(), new AdamW.Config(0.9f, 0.95f, 1e-8f, c.weight_decay()));
-        long step = 0;
-        if (latest != null) {
-            step = TrainingCheckpoint.restore(latest, model, opt, log);
-            log.printf("resuming SFT from %s (step %d)%n", latest, step);
-        }
+        long step = run.resume(latest, model.trainable(), opt);
         if (model.config().max_position_embeddings() < c.seq_len()) {
             throw new IllegalArgumentException("seq_len " + c.seq_len() + " exceeds the model's max_position_embeddings "
                     + model.config().max_position_embeddings());
@@ -62,9 +59,9 @@ public final class SftTrainer {
         long steps = schedule.size();
         log.printf("SFT: %,d examples (%,d held out; %d cut to %d tokens), %d epochs, %,d steps of %d rows%n", data.size(),
                 val.size(), data.truncated(), c.seq_len(), c.epochs(), steps, c.batch_size());
-        TrainingCheckpoint.truncateMetrics(out.resolve("metrics.jsonl"), step);
         LrSchedule lr = new LrSchedule(c.lr(), c.min_lr(), c.warmup_steps(), (int) steps, LrSchedule.Decay.COSINE);
         List<Tensor> params = model.trainable();
+        TrainingRun.Folder folder = TrainingRun.modelFolder(model, tok);
         Progress progress = new Progress("sft", steps, log);
         long startStep = step, t0 = System.nanoTime(), tokens = 0;
         float loss = Float.NaN, vloss = Float.NaN;
@@ -93,19 +90,14 @@ public final class SftTrainer {
             row.put("target_tokens", b.targetTokens());
             row.put("tokens_per_s", Math.round(tokens / ((System.nanoTime() - t0) / 1e9)));
             row.put("rss_mb", Pretrainer.currentRss() >> 20);
-            TrainingCheckpoint.appendRow(out.resolve("metrics.jsonl"), row);
+            run.metrics(row);
             progress.update(step, startStep, String.format("loss %.3f%s", loss, Float.isNaN(vloss) ? "" : String.format(" val %.3f", vloss)));
-            if (step % c.checkpoint_every() == 0 || step == steps) TrainingCheckpoint.save(model, opt, tok, ckDir, step, Map.of());
+            if (step % c.checkpoint_every() == 0 || step == steps) run.checkpoint(step, folder, Map.of(), params, opt);
         }
-        Path fin = out.resolve("final");
         boolean done = step == steps;
-        if (done) {
-            Checkpoint.save(model, fin, DType.F32, Long.MAX_VALUE);
-            tok.save(fin);
-            r1j.report.Html.write(List.of(out), out.resolve("report.html"));
-        }
+        Path fin = done ? run.finish(folder) : null;
         log.printf("%s at step %d/%d%n", done ? "finished" : "stopped", step, steps);
-        return new Result(done ? fin : null, step, loss, vloss);
+        return new Result(fin, step, loss, vloss);
     }
 
     /** Every step's packed rows, epoch after epoch. */

@@ -11,9 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import r1j.data.Jsonl;
-import r1j.rl.Advantages;
 import r1j.rl.GrpoConfig;
-import r1j.rl.GrpoObjective;
 
 /**
  * The nano pipeline end to end: every stage's folder is complete, the stage table's figures are finite, the report
@@ -25,8 +23,8 @@ class PipelineTest {
 
     @Test
     void everyStageRunsOnceAndTheTableIsFinite() throws Exception {
-        GrpoConfig grpo = new GrpoConfig("r1-zero", "accuracy,format", null, 4, 4, 1, 0.2f, 0.2f, 0.02f, Advantages.Scale.GROUP_STD_SAMPLE,
-                GrpoObjective.Aggregation.TOKEN_MEAN, false, false, 0, 1f, 1f, 1e-4f, 1, 3, 48, 32, 1f, 0f, 0f, 50, 10, 1);
+        GrpoConfig grpo = GrpoConfig.defaults().withGroupSize(4).withPromptsPerStep(4).withWarmupSteps(1).withSteps(3)
+                .withMaxCompletionTokens(48).withMicroBatch(32);
         Path out = tmp.resolve("run");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Pipeline.Options o = new Pipeline.Options(PipelinePreset.of("nano"), out, null, grpo, 1, false);

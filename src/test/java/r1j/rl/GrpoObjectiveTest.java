@@ -105,8 +105,8 @@ class GrpoObjectiveTest {
     void promptOrderIsAPermutationPerEpoch() {
         int n = 37;
         boolean[] seen = new boolean[n];
-        for (int i = 0; i < n; i++) seen[GrpoTrainer.permuted(i, n, 5)] = true;
+        for (int i = 0; i < n; i++) seen[RolloutBatch.permuted(i, n, 5)] = true;
         for (boolean s : seen) assertThat(s).isTrue();
-        assertThat(GrpoTrainer.permuted(3, n, 5)).isEqualTo(GrpoTrainer.permuted(3, n, 5));
+        assertThat(RolloutBatch.permuted(3, n, 5)).isEqualTo(RolloutBatch.permuted(3, n, 5));
     }
 }

@@ -1,6 +1,7 @@
 package r1j.rl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import r1j.data.Jsonl;
@@ -21,31 +23,49 @@ import r1j.io.Checkpoint;
 import r1j.io.DType;
 import r1j.model.Presets;
 import r1j.model.Transformer;
+import r1j.tensor.AdamW;
+import r1j.tensor.Grad;
+import r1j.tensor.Softmax;
 import r1j.tokenizer.BpeTrainer;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
-/** The GRPO loop end to end on a nano model: metrics, the sampler/trainer log-prob agreement, resume. */
+/**
+ * The GRPO loop on a nano model: an update moves the policy towards the better-paid completions (and away for the
+ * opposite sign), the sampler/trainer log-prob agreement, and a resumed run equal to an uninterrupted one.
+ */
 class GrpoTrainerTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void stepsLogAgreeingLogProbsAndResume() throws Exception {
+    private Path base;
+    private Path data;
+
+    @BeforeEach
+    void nanoBaseAndData() throws Exception {
         List<Problem> ps = new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 40, 1);
         List<String> corpus = new ArrayList<>();
         for (Problem p : ps) corpus.add(Templates.R1_ZERO.render(p.prompt()) + " <think> x </think> <answer> " + p.answer() + " </answer>");
         Tokenizer tok = BpeTrainer.train(corpus, 400);
-        Path base = tmp.resolve("base");
+        base = tmp.resolve("base");
         Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 2), base, DType.F32, Long.MAX_VALUE);
         tok.save(base);
-        Path data = tmp.resolve("train.jsonl");
+        data = tmp.resolve("train.jsonl");
         StringBuilder sb = new StringBuilder();
         for (Problem p : ps) sb.append(Jsonl.write(p.row())).append('\n');
         Files.writeString(data, sb.toString(), StandardCharsets.UTF_8);
-        GrpoConfig c = new GrpoConfig("r1-zero", "accuracy,format", null, 4, 3, 2, 0.2f, 0.28f, 0.04f,
-                Advantages.Scale.GROUP_STD_SAMPLE, GrpoObjective.Aggregation.SEQUENCE_MEAN, true, false, 2, 1f, 1f, 1e-3f, 1, 3,
-                12, 5, 1f, 0f, 0f, 1, 1, 3);
+    }
+
+    private static GrpoConfig config() {
+        return GrpoConfig.defaults().withGroupSize(4).withPromptsPerStep(3).withMu(2).withEpsHigh(0.28f).withBeta(0.04f)
+                .withAggregation(GrpoObjective.Aggregation.SEQUENCE_MEAN).withMaskTruncated(true).withRefRefreshEvery(2)
+                .withLr(1e-3f).withWarmupSteps(1).withSteps(3).withMaxCompletionTokens(12).withMicroBatch(5)
+                .withCheckpointEvery(1).withSampleEvery(1).withSeed(3);
+    }
+
+    @Test
+    void stepsLogAgreeingLogProbsAndResume() throws Exception {
+        GrpoConfig c = config();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         GrpoTrainer.Result first = GrpoTrainer.run(c, base, data, tmp.resolve("run"), 2, quiet);
         assertThat(first.finalModel()).isNull();
@@ -62,5 +82,81 @@ class GrpoTrainerTest {
             assertThat(n.get("length_mean").asDouble()).isPositive();
         }
         assertThat(tmp.resolve("run/samples.jsonl")).exists();
+    }
+
+    /**
+     * N steps in one run, and N/2 steps then a stop and the same command again, end with the same weights bit for bit
+     * and the same metrics (all but the timings); a changed setting is refused, naming it.
+     */
+    @Test
+    void resumedRunEqualsAnUninterruptedOne() throws Exception {
+        GrpoConfig c = config().withSteps(4).withCheckpointEvery(2);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        GrpoTrainer.Result full = GrpoTrainer.run(c, base, data, tmp.resolve("a"), 0, quiet);
+        assertThat(GrpoTrainer.run(c, base, data, tmp.resolve("b"), 2, quiet).finalModel()).isNull();
+        assertThatThrownBy(() -> GrpoTrainer.run(c.withLr(2e-3f), base, data, tmp.resolve("b"), 0, quiet))
+                .hasMessageContaining("holds a run whose lr is 0.001, and this one has 0.002");
+        GrpoTrainer.Result resumed = GrpoTrainer.run(c.withCheckpointEvery(1), base, data, tmp.resolve("b"), 0, quiet);
+        Transformer a = Checkpoint.load(full.finalModel(), true), b = Checkpoint.load(resumed.finalModel(), true);
+        for (var e : a.tensors().entrySet()) assertThat(b.tensors().get(e.getKey()).data).as(e.getKey()).containsExactly(e.getValue().data);
+        assertThat(withoutTimings(tmp.resolve("b/metrics.jsonl"))).hasSize(4).isEqualTo(withoutTimings(tmp.resolve("a/metrics.jsonl")));
+        assertThat(Files.readAllLines(tmp.resolve("b/samples.jsonl"))).isEqualTo(Files.readAllLines(tmp.resolve("a/samples.jsonl")));
+        assertThat(new ObjectMapper().readTree(tmp.resolve("b/config.json").toFile()).get("checkpoint_every").asInt())
+                .as("config.json holds the settings in use").isEqualTo(1);
+    }
+
+    private static List<JsonNode> withoutTimings(Path metrics) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            var n = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(line);
+            n.remove(List.of("seconds", "time_rollout", "time_reward", "time_reference", "time_update", "rollout_tokens_per_s",
+                    "update_tokens_per_s"));
+            out.add(n);
+        }
+        return out;
+    }
+
+    /**
+     * One update with rewards that differ within each group: the completions paid more become more likely and the
+     * others less (mean change of their tokens' log-probs); with the rewards reversed, the other way round.
+     */
+    @Test
+    void anUpdateRaisesTheLogProbsOfTheBetterPaidCompletions() throws Exception {
+        for (boolean flip : new boolean[] {false, true}) {
+            Transformer policy = Checkpoint.load(base, false);
+            Tokenizer tok = Tokenizer.load(base);
+            GrpoConfig c = config().withMu(1).withBeta(0f).withAggregation(GrpoObjective.Aggregation.TOKEN_MEAN).withMaskTruncated(false);
+            int[] prefix = tok.encode(Templates.R1_ZERO.constantPrefix(), false);
+            List<r1j.data.Datasets.Example> prompts = r1j.data.Datasets.read(data, false).examples();
+            RolloutBatch batch = RolloutBatch.collect(policy, tok, Templates.R1_ZERO, prefix, prompts, 0, c);
+            double[][] r = new double[batch.groups().size()][c.group_size()];
+            for (int i = 0; i < r.length; i++) for (int g = 0; g < r[i].length; g++) r[i][g] = (g % 2 == 0) != flip ? 1 : 0;
+            batch.setRewards(r);
+            batch.computeAdvantages(c.advantage_scale());
+            RolloutBatch.Packed packed = batch.pack(prefix, c.micro_batch(), c.aggregation(), false, false, c.max_completion_tokens());
+            AdamW opt = new AdamW(policy.trainable(), new AdamW.Config(0.9f, 0.99f, 1e-8f, 0f));
+            GrpoTrainer.optimise(c, packed, policy, policy, opt, 3e-3f);
+            double up = 0, down = 0;
+            int nUp = 0, nDown = 0;
+            try (var g = Grad.noGrad()) {
+                for (RolloutBatch.MicroBatch m : packed.microBatches()) {
+                    float[] now = Softmax.tokenLogProbs(policy.forward(packed.shared(), m.ids(), m.rows(), m.seq(), m.at()), m.tokens()).data;
+                    for (int t = 0; t < now.length; t++) {
+                        double d = now[t] - m.oldLogprobs()[t];
+                        if (m.advantages()[t] > 0) {
+                            up += d;
+                            nUp++;
+                        } else if (m.advantages()[t] < 0) {
+                            down += d;
+                            nDown++;
+                        }
+                    }
+                }
+            }
+            assertThat(nUp).isPositive();
+            assertThat(nDown).isPositive();
+            assertThat(up / nUp).as("better-paid completions (flip=%s)", flip).isPositive();
+            assertThat(down / nDown).as("worse-paid completions (flip=%s)", flip).isNegative();
+        }
     }
 }

@@ -21,8 +21,9 @@ class PretrainerTest {
     Path tmp;
 
     private PretrainConfig config(Path corpus) {
-        return new PretrainConfig("nano", corpus.toString(), null, 300, 32L * 4 * 12, 32, 4, 3e-3f, 3e-4f, 3, 0.1f, 1f,
-                0.01f, 0f, 0, 0f, 6, 2, 4, 7, 0);
+        return PretrainConfig.defaults().withPreset("nano").withCorpus(corpus).withVocabSize(300).withTokens(32L * 4 * 12)
+                .withSeqLen(32).withBatchSize(4).withLr(3e-3f).withMinLr(3e-4f).withWarmupSteps(3).withBiasUpdateSpeed(0.01f)
+                .withMtpLambda(0f).withEvalEvery(6).withEvalBatches(2).withCheckpointEvery(4).withSeed(7);
     }
 
     private Path corpus(long tokens) throws java.io.IOException {
@@ -61,13 +62,13 @@ class PretrainerTest {
         Path corpus = corpus(20_000);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Pretrainer.run(config(corpus), tmp.resolve("t"), 5, quiet);
-        Path ck = TrainingCheckpoint.latest(tmp.resolve("t/checkpoints"));
+        Path ck = latest(tmp.resolve("t"));
         assertThat(Files.readString(ck.resolve("trainer.json"))).contains("\"threads\": " + r1j.tensor.Parallel.threads());
         ByteArrayOutputStream same = new ByteArrayOutputStream();
         Pretrainer.run(config(corpus), tmp.resolve("t"), 1, new PrintStream(same, true));
         assertThat(same.toString()).contains("resuming").doesNotContain("warning");
         // As if the checkpoint had been written by a run with one thread more than this one.
-        ck = TrainingCheckpoint.latest(tmp.resolve("t/checkpoints"));
+        ck = latest(tmp.resolve("t"));
         Files.writeString(ck.resolve("trainer.json"), Files.readString(ck.resolve("trainer.json"))
                 .replaceAll("\"threads\": \\d+", "\"threads\": " + (r1j.tensor.Parallel.threads() + 1)));
         ByteArrayOutputStream other = new ByteArrayOutputStream();
@@ -75,13 +76,19 @@ class PretrainerTest {
         assertThat(other.toString()).contains("warning: " + ck).contains("not be bit-identical");
     }
 
+    private static Path latest(Path run) throws java.io.IOException {
+        return run.resolve("checkpoints").resolve(Files.readString(run.resolve("checkpoints/latest.txt")).trim());
+    }
+
     @Test
     void refusesToMixRunsWithDifferentSettings() throws Exception {
         Path corpus = corpus(20_000);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Pretrainer.run(config(corpus), tmp.resolve("c"), 2, quiet);
-        PretrainConfig other = new PretrainConfig("nano", corpus.toString(), null, 300, 32L * 4 * 12, 32, 4, 3e-3f, 3e-4f, 3,
-                0.1f, 1f, 0.01f, 0f, 0, 0f, 6, 2, 4, 8, 0);
-        assertThatThrownBy(() -> Pretrainer.run(other, tmp.resolve("c"), 0, quiet)).hasMessageContaining("holds a run with other settings");
+        PretrainConfig other = config(corpus).withSeed(8);
+        // How often to checkpoint or evaluate changes no result: a resume may change it, and config.json then says so.
+        Pretrainer.run(config(corpus).withCheckpointEvery(5), tmp.resolve("c"), 1, quiet);
+        assertThat(Files.readString(tmp.resolve("c/config.json"))).contains("\"checkpoint_every\" : 5");
+        assertThatThrownBy(() -> Pretrainer.run(other, tmp.resolve("c"), 0, quiet)).hasMessageContaining("holds a run whose seed is 7, and this one has 8");
     }
 }

@@ -115,7 +115,8 @@ class SftTrainerTest {
         for (int i = 0; i < 60; i++) rows.add(Map.of("prompt", "What is " + i + " + 2?", "completion", "The answer is " + (i + 2) + "."));
         Path data = tmp.resolve("sft.jsonl");
         Jsonl.writeAll(data, rows);
-        SftConfig c = new SftConfig(base.toString(), data.toString(), "chat", 6, 2, 64, 3e-3f, 3e-4f, 2, 0f, 1f, 10, 10, 9);
+        SftConfig c = SftConfig.defaults().withModel(base).withData(data).withEpochs(6).withBatchSize(2).withSeqLen(64)
+                .withPeakLr(3e-3f).withWarmupSteps(2).withEvalEvery(10).withCheckpointEvery(10).withSeed(9);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         SftTrainer.Result full = SftTrainer.run(c, tmp.resolve("a"), 0, quiet);
         SftTrainer.Result part = SftTrainer.run(c, tmp.resolve("b"), 13, quiet);

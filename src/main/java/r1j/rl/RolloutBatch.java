@@ -1,0 +1,216 @@
+package r1j.rl;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import r1j.data.Datasets;
+import r1j.generate.Completion;
+import r1j.generate.Generator;
+import r1j.generate.SamplingParams;
+import r1j.model.Transformer;
+import r1j.reward.Rewards;
+import r1j.reward.Sample;
+import r1j.reward.Score;
+import r1j.tensor.Seeds;
+import r1j.tokenizer.Templates;
+import r1j.tokenizer.Tokenizer;
+
+/**
+ * One GRPO step's rollouts (DeepSeekMath §4.1.2): for each of B prompts a group of G completions sampled from the
+ * current policy π_old, their rewards r_i, and the group-relative advantages Â_i = (r_i − mean(r)) / std(r). It packs
+ * itself into the micro-batches the update runs on.
+ *
+ * <p>Every prompt starts with the template's constant part. The packing keeps all of it but its last token as the
+ * shared prefix that each micro-batch computes once; the last token stays with each row, so no row is empty and its
+ * first target is the completion's first token.
+ */
+public final class RolloutBatch {
+    /** One prompt of the step (its variable part, as token ids) and its G completions. */
+    public record Group(Datasets.Example example, int[] prompt, List<Completion> completions) {}
+
+    /**
+     * Rows [tail of the template ; prompt ; completion] of one forward pass, right-padded to seq; targets are the
+     * completion tokens: target t is tokens[t] predicted at flat position at[t], with π_old's log-prob, the rollout's
+     * advantage and its weight in the aggregated objective.
+     */
+    public record MicroBatch(int rows, int seq, int[] ids, int[] at, int[] tokens, float[] oldLogprobs, float[] advantages,
+                             float[] weights, long inputTokens) {}
+
+    /** The micro-batches of a step and the prefix they all continue. */
+    public record Packed(int[] shared, List<MicroBatch> microBatches) {}
+
+    private final List<Group> groups;
+    private double[][] rewards;
+    private List<List<Map<String, Score>>> parts;
+    private double[][] advantages;
+
+    public RolloutBatch(List<Group> groups) {
+        this.groups = List.copyOf(groups);
+    }
+
+    /**
+     * Collect: the prompts of this step (a seeded permutation per pass over the data, so the prompts are a function of
+     * the step) and G completions of each from the policy, which is π_old.
+     */
+    public static RolloutBatch collect(Transformer policy, Tokenizer tok, Templates template, int[] prefix,
+                                       List<Datasets.Example> prompts, int step, GrpoConfig c) {
+        List<Datasets.Example> chosen = new ArrayList<>();
+        List<int[]> ids = new ArrayList<>();
+        List<Generator.Request> reqs = new ArrayList<>();
+        for (int i = 0; i < c.prompts_per_step(); i++) {
+            long pos = (long) step * c.prompts_per_step() + i;
+            Datasets.Example e = prompts.get(permuted(pos, prompts.size(), c.seed()));
+            int[] p = tok.encode(template.variablePart(e.prompt()), false);
+            chosen.add(e);
+            ids.add(p);
+            reqs.add(new Generator.Request(p, Seeds.mix(c.seed(), step, i)));
+        }
+        Generator gen = new Generator(policy, tok, c.prompts_per_step() * c.group_size());
+        SamplingParams sp = new SamplingParams(c.temperature(), c.top_p(), 0, 0f, 1f, c.max_completion_tokens(), List.of(),
+                new int[] {tok.eosId()});
+        List<List<Completion>> comps = gen.generate(prefix, reqs, c.group_size(), sp, null);
+        List<Group> groups = new ArrayList<>();
+        for (int i = 0; i < chosen.size(); i++) groups.add(new Group(chosen.get(i), ids.get(i), comps.get(i)));
+        return new RolloutBatch(groups);
+    }
+
+    /** Score: every completion's rewards, weighted and summed, with each reward's part. */
+    public void score(Rewards rw) {
+        List<Sample> samples = new ArrayList<>();
+        for (Group g : groups) {
+            Map<String, Object> meta = new LinkedHashMap<>(g.example().meta());
+            for (Completion cp : g.completions()) samples.add(new Sample(g.example().prompt(), cp.text(), g.example().answer(), meta));
+        }
+        List<Rewards.Result> scored = rw.scoreAll(samples);
+        rewards = new double[groups.size()][];
+        parts = new ArrayList<>();
+        for (int i = 0, k = 0; i < groups.size(); i++) {
+            int n = groups.get(i).completions().size();
+            rewards[i] = new double[n];
+            List<Map<String, Score>> ps = new ArrayList<>();
+            for (int g = 0; g < n; g++, k++) {
+                rewards[i][g] = scored.get(k).total();
+                ps.add(scored.get(k).parts());
+            }
+            parts.add(ps);
+        }
+    }
+
+    /** Rewards given directly (a test, or a scorer outside {@link Rewards}): rewards[group][completion]. */
+    public void setRewards(double[][] r) {
+        rewards = r;
+        parts = new ArrayList<>();
+        for (double[] g : r) {
+            List<Map<String, Score>> ps = new ArrayList<>();
+            for (int i = 0; i < g.length; i++) ps.add(Map.of());
+            parts.add(ps);
+        }
+    }
+
+    /** Advantages: each reward against its group's (Advantages, eq. 3 of DeepSeekMath §4.1.2). */
+    public void computeAdvantages(Advantages.Scale scale) {
+        advantages = Advantages.compute(rewards, scale);
+    }
+
+    /**
+     * Pack: the rollouts into micro-batches of up to microBatch rows. Rows are sorted by length first (each micro-batch
+     * is padded to its longest row, and the sum over micro-batches does not depend on their order). A truncated
+     * completion gets weight 0 with maskTruncated; with dynamicSampling (DAPO) a group whose rewards are all equal
+     * is left out, since its advantages are all 0.
+     */
+    public Packed pack(int[] prefix, int microBatch, GrpoObjective.Aggregation aggregation, boolean maskTruncated,
+                       boolean dynamicSampling, int maxCompletionTokens) {
+        int[] shared = Arrays.copyOf(prefix, Math.max(0, prefix.length - 1));
+        int[] tail = Arrays.copyOfRange(prefix, shared.length, prefix.length);
+        List<int[]> rowPrompt = new ArrayList<>();
+        List<Completion> rowCompletion = new ArrayList<>();
+        List<Double> rowAdvantage = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            if (dynamicSampling && Advantages.zeroSpread(rewards[i])) continue;
+            Group g = groups.get(i);
+            int[] p = Arrays.copyOf(tail, tail.length + g.prompt().length);
+            System.arraycopy(g.prompt(), 0, p, tail.length, g.prompt().length);
+            for (int j = 0; j < g.completions().size(); j++) {
+                rowPrompt.add(p);
+                rowCompletion.add(g.completions().get(j));
+                rowAdvantage.add(advantages[i][j]);
+            }
+        }
+        int n = rowPrompt.size();
+        int[] lens = new int[n];
+        boolean[] masked = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            lens[i] = rowCompletion.get(i).tokens().length;
+            masked[i] = maskTruncated && rowCompletion.get(i).finish() == Completion.Finish.LENGTH;
+        }
+        float[] w = GrpoObjective.weights(lens, masked, aggregation, maxCompletionTokens);
+        int[] wStart = new int[n + 1];
+        for (int i = 0; i < n; i++) wStart[i + 1] = wStart[i] + lens[i];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingInt(i -> rowPrompt.get(i).length + lens[i]));
+        List<MicroBatch> out = new ArrayList<>();
+        for (int m0 = 0; m0 < n; m0 += microBatch) {
+            int m1 = Math.min(n, m0 + microBatch), mb = m1 - m0;
+            int seq = 0, targets = 0;
+            for (int r = m0; r < m1; r++) {
+                seq = Math.max(seq, rowPrompt.get(order[r]).length + lens[order[r]]);
+                targets += lens[order[r]];
+            }
+            int[] ids = new int[mb * seq], at = new int[targets], tok = new int[targets];
+            float[] old = new float[targets], adv = new float[targets], wt = new float[targets];
+            long input = 0;
+            for (int r = m0, t = 0; r < m1; r++) {
+                int i = order[r];
+                int[] p = rowPrompt.get(i), ct = rowCompletion.get(i).tokens();
+                int row = (r - m0) * seq;
+                System.arraycopy(p, 0, ids, row, p.length);
+                System.arraycopy(ct, 0, ids, row + p.length, ct.length);
+                input += shared.length + p.length + ct.length;
+                for (int j = 0; j < ct.length; j++, t++) {
+                    at[t] = row + p.length - 1 + j;
+                    tok[t] = ct[j];
+                    old[t] = rowCompletion.get(i).modelLogprobs()[j];
+                    adv[t] = (float) (double) rowAdvantage.get(i);
+                    wt[t] = w[wStart[i] + j];
+                }
+            }
+            out.add(new MicroBatch(mb, seq, ids, at, tok, old, adv, wt, input));
+        }
+        return new Packed(shared, out);
+    }
+
+    public List<Group> groups() {
+        return groups;
+    }
+
+    public double[][] rewards() {
+        return rewards;
+    }
+
+    public double[][] advantages() {
+        return advantages;
+    }
+
+    public List<List<Map<String, Score>>> parts() {
+        return parts;
+    }
+
+    /** Groups whose rewards are all equal: their advantages are 0, so they teach nothing. */
+    public int zeroSpreadGroups() {
+        int z = 0;
+        for (double[] r : rewards) if (Advantages.zeroSpread(r)) z++;
+        return z;
+    }
+
+    /** The index of the pos-th prompt: a seeded permutation per pass over the data. */
+    static int permuted(long pos, int n, long seed) {
+        long epoch = pos / n;
+        int at = (int) (pos % n);
+        int[] perm = Seeds.permutation(n, Seeds.mix(seed, epoch, 77));
+        return perm[at];
+    }
+}

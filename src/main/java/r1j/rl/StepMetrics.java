@@ -1,0 +1,96 @@
+package r1j.rl;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import r1j.generate.Completion;
+import r1j.reward.Reflection;
+import r1j.reward.Score;
+
+/**
+ * The metrics row of a GRPO step (what TRL and verl log): rewards (mean, spread, each reward's mean), zero-spread
+ * groups, KL and clip fractions, entropy of the sampling distribution, reply lengths, the share of replies that
+ * reflect, the sampler/trainer log-prob agreement, and the time of each phase; and the samples written beside it.
+ */
+final class StepMetrics {
+    private StepMetrics() {}
+
+    /** times: the nanosecond clock at the start of collect, score, optimise and at the end. */
+    static Map<String, Object> row(int step, RolloutBatch batch, GrpoTrainer.Update u, float rate, long[] times) {
+        double[][] r = batch.rewards();
+        double sum = 0, sq = 0, entropy = 0;
+        int n = 0, truncated = 0, reflect = 0, maxLen = 0, entropyTokens = 0;
+        long tokens = 0;
+        Map<String, double[]> perReward = new LinkedHashMap<>();
+        for (int i = 0; i < r.length; i++) {
+            List<Completion> cs = batch.groups().get(i).completions();
+            for (int g = 0; g < cs.size(); g++) {
+                Completion cp = cs.get(g);
+                sum += r[i][g];
+                sq += r[i][g] * r[i][g];
+                n++;
+                tokens += cp.tokens().length;
+                maxLen = Math.max(maxLen, cp.tokens().length);
+                if (cp.finish() == Completion.Finish.LENGTH) truncated++;
+                if (Reflection.in(cp.text())) reflect++;
+                for (float lp : cp.sampleLogprobs()) {
+                    entropy -= lp;
+                    entropyTokens++;
+                }
+                for (Map.Entry<String, Score> e : batch.parts().get(i).get(g).entrySet()) {
+                    perReward.computeIfAbsent(e.getKey(), k -> new double[1])[0] += e.getValue().value();
+                }
+            }
+        }
+        double mean = sum / n, collect = (times[1] - times[0]) / 1e9;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("step", step);
+        row.put("reward_mean", round(mean));
+        row.put("reward_std", round(Math.sqrt(Math.max(0, sq / n - mean * mean))));
+        for (var e : perReward.entrySet()) row.put(e.getKey(), round(e.getValue()[0] / n));
+        row.put("zero_spread_groups", round((double) batch.zeroSpreadGroups() / r.length));
+        row.put("kl", round(u.kl));
+        row.put("clip_low", round(u.clipLow));
+        row.put("clip_high", round(u.clipHigh));
+        row.put("entropy", round(entropyTokens == 0 ? 0 : entropy / entropyTokens));
+        row.put("length_mean", round((double) tokens / n));
+        row.put("length_max", maxLen);
+        row.put("reflection", round((double) reflect / n));
+        row.put("truncated", round((double) truncated / n));
+        row.put("logprob_max_diff", u.logprobMaxDiff);
+        row.put("grad_norm", round(u.gradNorm));
+        row.put("lr", rate);
+        row.put("rollout_tokens_per_s", Math.round(tokens / collect));
+        row.put("update_tokens_per_s", Math.round(u.tokens / ((times[3] - times[2]) / 1e9)));
+        row.put("time_rollout", round(collect));
+        row.put("time_reward", round((times[2] - times[1]) / 1e9));
+        row.put("time_reference", round(u.refSeconds));
+        row.put("time_update", round((times[3] - times[2]) / 1e9 - u.refSeconds));
+        row.put("seconds", round((times[3] - times[0]) / 1e9));
+        return row;
+    }
+
+    /** The first completion of the first few prompts, with its rewards, for samples.jsonl and the report. */
+    static List<Map<String, Object>> samples(int step, RolloutBatch batch, int prompts) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(prompts, batch.groups().size()); i++) {
+            RolloutBatch.Group g = batch.groups().get(i);
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("step", step);
+            s.put("prompt", g.example().prompt());
+            s.put("answer", g.example().answer());
+            s.put("completion", g.completions().get(0).text());
+            s.put("reward", batch.rewards()[i][0]);
+            Map<String, Object> rs = new LinkedHashMap<>();
+            batch.parts().get(i).get(0).forEach((k, v) -> rs.put(k, v.value()));
+            s.put("rewards", rs);
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1e5) / 1e5;
+    }
+}
