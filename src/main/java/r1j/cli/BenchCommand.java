@@ -161,7 +161,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--preset", defaultValue = "nano")
         String preset;
 
-        @Option(names = "--gamma", defaultValue = "0.01", description = "Bias update speed γ (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--gamma", defaultValue = "0.01", description = "Bias update speed γ.")
         float gamma;
 
         @Option(names = "--steps", defaultValue = "300")
@@ -241,7 +241,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--preset", defaultValue = "tiny")
         String preset;
 
-        @Option(names = "--sequences", defaultValue = "64", description = "Sequences decoding together (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--sequences", defaultValue = "64", description = "Sequences decoding together.")
         int sequences;
 
         @Option(names = "--prompt-tokens", defaultValue = "32")

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import r1j.generate.Generator;
 import r1j.generate.SamplingParams;
@@ -30,11 +31,8 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--template", description = "r1-zero, chat or plain (default: from the run folder, else r1-zero).")
     String template;
 
-    @Option(names = "--temperature", defaultValue = "0.6")
-    float temperature;
-
-    @Option(names = "--max-new-tokens", defaultValue = "256")
-    int maxNewTokens;
+    @Mixin
+    SamplingOptions sampling = SamplingOptions.evaluation(256);
 
     @Override
     public Integer call() throws Exception {
@@ -45,9 +43,8 @@ public final class ChatCommand implements Callable<Integer> {
         Generator g = new Generator(m, tok, 1);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         StringBuilder history = new StringBuilder();
-        float temp = temperature;
         System.out.println("r1j chat (" + t.id + " template) — /reset, /temp X, /quit");
-        long seed = 1;
+        long seed = sampling.seed;
         while (true) {
             System.out.print("> ");
             System.out.flush();
@@ -61,8 +58,8 @@ public final class ChatCommand implements Callable<Integer> {
             }
             if (line.startsWith("/temp")) {
                 try {
-                    temp = Float.parseFloat(line.substring(5).trim());
-                    System.out.println("(temperature " + temp + ")");
+                    sampling.temperature = Float.parseFloat(line.substring(5).trim());
+                    System.out.println("(temperature " + sampling.temperature + ")");
                 } catch (NumberFormatException e) {
                     System.out.println("(usage: /temp 0.6)");
                 }
@@ -72,7 +69,7 @@ public final class ChatCommand implements Callable<Integer> {
             String question = t == Templates.CHAT && !history.isEmpty() ? history + SpecialTokens.USER + line : line;
             int[] prefix = tok.encode(t.constantPrefix(), false);
             int[] rest = tok.encode(t.variablePart(question), false);
-            SamplingParams p = new SamplingParams(temp, 0.95f, 0, 0f, 1f, maxNewTokens, List.of(), new int[] {tok.eosId()});
+            SamplingParams p = sampling.params(tok.eosId());
             var c = g.generate(prefix, List.of(new Generator.Request(rest, seed++)), 1, p, (r, s, delta) -> {
                 System.out.print(delta);
                 System.out.flush();

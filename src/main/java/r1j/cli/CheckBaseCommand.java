@@ -19,7 +19,7 @@ public final class CheckBaseCommand implements Callable<Integer> {
     @Option(names = "--model", required = true)
     Path model;
 
-    @Option(names = "--n", defaultValue = "200", description = "Test problems (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--n", defaultValue = "200", description = "Test problems.")
     int n;
 
     @Option(names = "--seed", defaultValue = "1")

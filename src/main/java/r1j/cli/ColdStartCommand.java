@@ -7,6 +7,7 @@ import java.util.Map;
 import r1j.data.Jsonl;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import r1j.coldstart.ColdStart;
 import r1j.data.Datasets;
@@ -36,6 +37,9 @@ public final class ColdStartCommand implements Callable<Integer> {
     @Option(names = "--problems", defaultValue = "1000", description = "Problems per source (distinct problems for each).")
     int problems;
 
+    @Mixin
+    SamplingOptions sampling = SamplingOptions.dataGeneration();
+
     @Option(names = "--samples", defaultValue = "4", description = "Samples per problem.")
     int samples;
 
@@ -46,14 +50,8 @@ public final class ColdStartCommand implements Callable<Integer> {
             + "(the stand-in for hand-written examples; default none).")
     int worked;
 
-    @Option(names = "--temperature", defaultValue = "0.8")
-    float temperature;
 
-    @Option(names = "--max-new-tokens", defaultValue = "160")
-    int maxNewTokens;
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
 
     @Option(names = "--json", description = "One JSON object per source on stdout.")
     boolean json;
@@ -70,7 +68,7 @@ public final class ColdStartCommand implements Callable<Integer> {
         Tokenizer tok = Tokenizer.load(this.base);
         var z = r1Zero == null ? null : Checkpoint.load(r1Zero, false);
         List<Map<String, Object>> summary = ColdStart.build(out, base, tok, z, all, problems, shots, worked,
-                new ColdStart.Sampling(samples, temperature, maxNewTokens, seed));
+                new ColdStart.Sampling(samples, sampling.temperature, sampling.maxNewTokens, sampling.seed));
         Map<String, Object> total = summary.get(summary.size() - 1);
         if (json) {
             for (Map<String, Object> r : summary) System.out.println(Jsonl.write(r));

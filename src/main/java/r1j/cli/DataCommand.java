@@ -48,7 +48,7 @@ public final class DataCommand implements Runnable {
         long seed;
 
         @Option(names = "--categories", defaultValue = "arith=0.75,word=0.25",
-                description = "Category weights, e.g. arith=0.75,word=0.25 or general=1 (default: ${DEFAULT-VALUE}).")
+                description = "Category weights, e.g. arith=0.75,word=0.25 or general=1.")
         String categories;
 
         @Option(names = "--levels", description = "Weights of arithmetic difficulty 1–5, e.g. 0.05,0.15,0.25,0.3,0.25 "

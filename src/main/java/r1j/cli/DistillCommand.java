@@ -33,16 +33,16 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--out", required = true)
     Path out;
 
-    @Option(names = "--problems", description = "Prompts the teacher answers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--problems", description = "Prompts the teacher answers.")
     int problems = D.distillProblems();
 
-    @Option(names = {"-n", "--samples"}, description = "Teacher samples per prompt (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-n", "--samples"}, description = "Teacher samples per prompt.")
     int samples = D.rejectionSamples();
 
-    @Option(names = "--epochs", description = "Epochs of the student's SFT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", description = "Epochs of the student's SFT.")
     int epochs = D.sft().epochs();
 
-    @Option(names = "--lr", description = "The student's peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", description = "The student's peak learning rate.")
     float lr = D.studentLr();
 
     @Option(names = "--seed", defaultValue = "1")

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import r1j.data.Datasets;
 import r1j.data.Jsonl;
@@ -35,14 +36,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "8")
     int k;
 
-    @Option(names = "--temperature", defaultValue = "0.6")
-    float temperature;
 
-    @Option(names = "--top-p", defaultValue = "0.95")
-    float topP;
 
-    @Option(names = "--max-new-tokens", defaultValue = "160")
-    int maxNewTokens;
 
     @Option(names = "--limit", description = "Evaluate only the first N problems.")
     Integer limit;
@@ -50,11 +45,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-greedy", description = "Skip the greedy sample.")
     boolean noGreedy;
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
 
     @Option(names = "--json", description = "One JSON object per slice on stdout.")
     boolean json;
+
+    @Mixin
+    SamplingOptions sampling = SamplingOptions.evaluation(160);
 
     @Option(names = "--save-samples", description = "Write every sample with its judgement to this JSONL file.")
     Path saveSamples;
@@ -69,7 +65,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (e.answer() == null) throw new UserError(data + ":" + e.line() + ": eval needs prompt/answer rows");
         }
         if (limit != null) ex = ex.subList(0, Math.min(limit, ex.size()));
-        Evaluator.Options o = new Evaluator.Options(Templates.parse(template), k, temperature, topP, maxNewTokens, !noGreedy, 64, seed);
+        Evaluator.Options o = new Evaluator.Options(Templates.parse(template), k, sampling.temperature, sampling.topP, sampling.maxNewTokens, !noGreedy, 64, sampling.seed);
         long t0 = System.nanoTime();
         List<Evaluator.ProblemResult> rs = Evaluator.run(m, tok, ex, o);
         double secs = (System.nanoTime() - t0) / 1e9;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import r1j.data.Jsonl;
 import r1j.generate.Completion;
@@ -28,35 +29,22 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true)
     String prompt;
 
-    @Option(names = "--template", defaultValue = "plain", description = "r1-zero, chat or plain (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--template", defaultValue = "plain", description = "r1-zero, chat or plain.")
     String template;
 
     @Option(names = {"-n", "--samples"}, defaultValue = "1")
     int samples;
 
-    @Option(names = "--temperature", defaultValue = "0.6")
-    float temperature;
 
-    @Option(names = "--top-p", defaultValue = "0.95")
-    float topP;
 
-    @Option(names = "--top-k", defaultValue = "0")
-    int topK;
 
-    @Option(names = "--min-p", defaultValue = "0")
-    float minP;
 
-    @Option(names = "--repetition-penalty", defaultValue = "1")
-    float repetitionPenalty;
 
-    @Option(names = "--max-new-tokens", defaultValue = "256")
-    int maxNewTokens;
 
-    @Option(names = "--stop", description = "A stop string (repeatable).")
-    List<String> stops = new ArrayList<>();
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
+
+    @Mixin
+    SamplingOptions sampling = SamplingOptions.evaluation(256);
 
     @Option(names = "--json", description = "One JSON object per completion on stdout.")
     boolean json;
@@ -72,14 +60,13 @@ public final class GenerateCommand implements Callable<Integer> {
         Templates t = Templates.parse(template);
         List<Integer> stopTokens = new ArrayList<>();
         if (tok.eosId() != null) stopTokens.add(tok.eosId());
-        SamplingParams p = new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, maxNewTokens, stops,
-                stopTokens.stream().mapToInt(Integer::intValue).toArray());
+        SamplingParams p = sampling.params(stopTokens.stream().mapToInt(Integer::intValue).toArray());
         int[] prefix = tok.encode(t.constantPrefix(), false);
         int[] rest = tok.encode(t.variablePart(prompt), false);
         boolean stream = !json && samples == 1;
         Generator g = new Generator(m, tok, Math.max(1, Math.min(64, samples)));
         if (stream) System.out.print(t.render(prompt));
-        List<Completion> out = g.generate(prefix, List.of(new Generator.Request(rest, seed)), samples, p,
+        List<Completion> out = g.generate(prefix, List.of(new Generator.Request(rest, sampling.seed)), samples, p,
                 stream ? (r, s, delta) -> {
                     System.out.print(delta);
                     System.out.flush();

@@ -15,7 +15,7 @@ import r1j.tokenizer.Tokenizer;
 /** {@code r1j init}: a freshly initialised model folder (config.json, model.safetensors, generation_config.json). */
 @Command(name = "init", description = "Write a freshly initialised model folder from a preset.")
 public final class InitCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "tiny", description = "nano, tiny or small (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "tiny", description = "nano, tiny or small.")
     String preset;
 
     @Option(names = "--out", required = true, description = "The model folder to write.")
@@ -27,10 +27,10 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--vocab-size", description = "Override the preset's vocabulary size.")
     Integer vocabSize;
 
-    @Option(names = "--mtp", defaultValue = "0", description = "Multi-token-prediction modules (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mtp", defaultValue = "0", description = "Multi-token-prediction modules.")
     int mtp;
 
-    @Option(names = "--dtype", defaultValue = "F32", description = "F32, BF16 or F16 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", defaultValue = "F32", description = "F32, BF16 or F16.")
     DType dtype;
 
     @Option(names = "--force", description = "Overwrite an existing model folder.")

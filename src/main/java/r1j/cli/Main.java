@@ -31,10 +31,20 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
+    /** Every command answers --help, and its usage shows each option's default. */
+    private static void helpEverywhere(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().showDefaultValues(true);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) sub.getCommandSpec().mixinStandardHelpOptions(true);
+            helpEverywhere(sub);
+        }
+    }
+
     /** Runs the command line and returns the exit code (tests call this). */
     public static int run(String... args) {
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new Main());
+        helpEverywhere(cl);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("r1j: " + ex.getMessage());

@@ -13,7 +13,7 @@ import r1j.train.Pretrainer;
 public final class PretrainCommand implements Callable<Integer> {
     private static final PretrainConfig D = PretrainConfig.defaults();
 
-    @Option(names = "--preset", description = "nano, tiny or small (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", description = "nano, tiny or small.")
     String preset = D.preset();
 
     @Option(names = "--corpus", description = "Text, one document per line (r1j data corpus); by default the world's corpus "
@@ -32,7 +32,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--vocab-size")
     int vocabSize = D.vocab_size();
 
-    @Option(names = "--tokens", description = "Token budget (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tokens", description = "Token budget.")
     long tokens = D.tokens();
 
     @Option(names = "--seq-len")

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import r1j.data.Datasets;
 import r1j.data.Jsonl;
@@ -43,14 +44,11 @@ public final class RejectSampleCommand implements Callable<Integer> {
     @Option(names = {"-n", "--samples"}, defaultValue = "4")
     int samples;
 
-    @Option(names = "--temperature", defaultValue = "0.8")
-    float temperature;
 
-    @Option(names = "--top-p", defaultValue = "0.95")
-    float topP;
 
-    @Option(names = "--max-new-tokens", defaultValue = "160")
-    int maxNewTokens;
+
+    @Mixin
+    SamplingOptions sampling = SamplingOptions.dataGeneration();
 
     @Option(names = "--keep", defaultValue = "1", description = "Most samples kept per prompt (distinct, shortest first).")
     int keep;
@@ -64,8 +62,6 @@ public final class RejectSampleCommand implements Callable<Integer> {
     @Option(names = "--general-share", defaultValue = "0.25", description = "Share of non-reasoning rows in sft.jsonl.")
     double generalShare;
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
 
     @Option(names = "--json", description = "The summary as one JSON object on stdout.")
     boolean json;
@@ -80,12 +76,12 @@ public final class RejectSampleCommand implements Callable<Integer> {
         Transformer m = Checkpoint.load(model, false);
         Tokenizer tok = Tokenizer.load(model);
         Judge j = judge == null ? null : new Judge(Checkpoint.load(judge, false), Tokenizer.load(judge));
-        RejectionSampler.Options o = new RejectionSampler.Options(Templates.parse(template), samples, temperature, topP, maxNewTokens,
-                keep, maxParagraph, seed);
+        RejectionSampler.Options o = new RejectionSampler.Options(Templates.parse(template), samples, sampling.temperature, sampling.topP, sampling.maxNewTokens,
+                keep, maxParagraph, sampling.seed);
         long t0 = System.nanoTime();
         RejectionSampler.Outcome r = RejectionSampler.run(m, tok, ps, o, j);
         double secs = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> summary = Stage2Data.export(out, r, generalShare, seed);
+        Map<String, Object> summary = Stage2Data.export(out, r, generalShare, sampling.seed);
         if (json) {
             System.out.println(Jsonl.write(summary));
         } else {
