@@ -71,7 +71,7 @@ public final class GrpoOptions {
     @Option(names = "--max-completion-tokens")
     int maxCompletion = D.max_completion_tokens();
 
-    @Option(names = "--micro-batch", description = "Rollouts per forward/backward pass (8: measured fastest on 2 cores, 'r1j grpo --steps 8' with 8, 16, 32).")
+    @Option(names = "--micro-batch", description = "Rollouts per forward/backward pass (docs/results.md: the fastest of 8, 16, 32 on 2 cores).")
     int microBatch = D.micro_batch();
 
     @Option(names = "--grad-clip")

@@ -17,7 +17,7 @@ import r1j.tensor.VectorSupport;
         + "rejection sampling → SFT 2 → reward models → RL for all scenarios → distillation (and its RL-only control) → "
         + "evaluation of every stage → report. Re-running resumes; complete stages are skipped.")
 public final class PipelineCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "tiny", description = "tiny (the README run) or nano (CI, minutes).")
+    @Option(names = "--preset", defaultValue = "tiny", description = "tiny (the run of docs/results.md) or nano (CI, minutes).")
     String preset;
 
     @Option(names = "--out", defaultValue = "runs/pipeline")

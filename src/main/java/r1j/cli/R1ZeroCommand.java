@@ -20,7 +20,7 @@ import r1j.tensor.VectorSupport;
  */
 @Command(name = "r1-zero", description = "World data → pretrain → readiness gate → GRPO → evaluation before and after (the pipeline's first stages).")
 public final class R1ZeroCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "tiny", description = "tiny (the README run) or nano (minutes).")
+    @Option(names = "--preset", defaultValue = "tiny", description = "tiny (the run of docs/results.md) or nano (minutes).")
     String preset;
 
     @Option(names = "--out", defaultValue = "runs/r1-zero")

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * world.md's difficulty ladder (operands 1–9; every intermediate value of the correct and of the naive evaluation
+ * docs/world.md's difficulty ladder (operands 1–9; every intermediate value of the correct and of the naive evaluation
  * within 0–99):
  * <ol>
  *   <li>a op b;</li>

@@ -11,13 +11,13 @@ import java.util.regex.Pattern;
 import r1j.tokenizer.Templates;
 
 /**
- * The "web" corpus the base model is pretrained on (world.md): scraped-looking solutions of uneven quality in both
+ * The "web" corpus the base model is pretrained on (docs/world.md): scraped-looking solutions of uneven quality in both
  * languages, with and without the R1-Zero tags, plus general text and arithmetic facts. Only train-split problems are
  * used. One document per line. The mixture of styles is configurable; the default leaves the base able to solve
  * many problems sometimes but few reliably, so that reinforcement learning has something to elicit.
  */
 public final class Corpus {
-    /** world.md's nine styles, in its order, and r1j's tenth: solutions checked by rewriting (Documents.checked). */
+    /** docs/world.md's nine styles, in its order, and r1j's tenth: solutions checked by rewriting (Documents.checked). */
     public enum Style {
         CAREFUL, LEFT_TO_RIGHT, BARE, GIBBERISH, MIXED_LANGUAGE, SELF_CORRECTION, MESSY, GENERAL, FACTS, CHECKED;
 
@@ -32,11 +32,10 @@ public final class Corpus {
     }
 
     /**
-     * Default style weights. Left-to-right mistakes outnumber careful solutions (world.md: the base must solve many
+     * Default style weights. Left-to-right mistakes outnumber careful solutions (docs/world.md: the base must solve many
      * problems sometimes, not reliably), while careful and checked ones together stay at a quarter so that level 5 is
-     * within reach: with careful 0.18 / left-to-right 0.14 the base was too strong (pass@1 74 %, traps 54 %), with
-     * careful 0.10 / left-to-right 0.22 R1-Zero stopped at 89 % (level 5 47 %); this mix gave bases of 66.3 and 66.6 %
-     * (traps 35.7 and 34.7 %) and R1-Zeros of 96.5 and 94.3 % in two tiny pipeline runs (README, runs/p4 and runs/p3).
+     * within reach: with more careful solutions the base leaves RL too little to gain, with fewer R1-Zero does not
+     * reach level 5 (docs/results.md, how the default mix was found).
      */
     public static Map<Style, Double> defaultMix() {
         Map<Style, Double> m = new EnumMap<>(Style.class);

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The text of the corpus's documents, one style at a time (world.md's list). Solutions are written step by step as
+ * The text of the corpus's documents, one style at a time (docs/world.md's list). Solutions are written step by step as
  * "a op b = c"; a third of them sit in the R1-Zero template, a third carry the think/answer tags without it, the rest
  * are plain prose ending with "The answer is …" / "La respuesta es …".
  */
@@ -112,10 +112,9 @@ public final class Documents {
      * Style 10: an attempt, then a check that rewrites the whole expression one operation at a time
      * ("Wait, let me check: (4 + 6) - (9 * 0) = 10 - 0 = 10"), and the checked result. On the hard levels the attempt
      * often misreads an operand — the slip a small model makes when it has to find the next operands in a long
-     * question — and the check, which only copies the line before it with one change, catches it: world.md's level 5
-     * "where checking pays". Whether RL then learns to check depends on the base (README, GRPO section): from one
-     * tiny-pipeline base R1-Zero's level-5 replies checked themselves 94 % of the time (19 % in the base), from another,
-     * equally trained, 9 % (11 %), answering level 5 more often right without the check.
+     * question — and the check, which only copies the line before it with one change, catches it: docs/world.md's
+     * level 5 "where checking pays". Whether RL then learns to check depends on the base (docs/results.md, R1-Zero):
+     * checking is one of two strategies the accuracy reward can settle on.
      */
     private static String checked(Expr e, String language, int level, SplittableRandom r) {
         boolean es = "es".equals(language);

@@ -86,8 +86,8 @@ public final class PreferencePairs {
      * reply that misbehaves (answers a harmful request, refuses a look-alike) is rejected against the reference
      * behaviour, and each that behaves is chosen against the reference failure. The hand-written kinds above cover the
      * failures someone thought of; these cover what the policy that RL starts from actually writes — a reward model
-     * never shown those is the one RL learns to fool (the first run refused 54 % of unseen harmful requests before RL
-     * for all scenarios and 32 % after, while the model's score rose from 0.9 to 5.3).
+     * never shown those is the one RL learns to fool: trained on hand-written pairs alone, RL for all scenarios raised
+     * the model's score while the policy refused fewer unseen harmful requests (docs/results.md, RL for all scenarios).
      */
     public static List<Map<String, Object>> harmlessnessFromReplies(Problem p, List<String> replies, java.util.function.Predicate<String> behaves,
                                                                    int maxPerKind) {

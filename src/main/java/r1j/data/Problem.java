@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One problem of the world (world.md): its prompt in English or Spanish, the exact answer, difficulty 1–5, category
+ * One problem of the world (docs/world.md): its prompt in English or Spanish, the exact answer, difficulty 1–5, category
  * (arith, word, general, safety), whether it is a precedence trap, and the canonical form its split is hashed on
  * (the same in both languages, so a problem and its translation never land in different splits).
  */

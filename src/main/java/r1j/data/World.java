@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The miniature world's problems (world.md): a seeded stream of problems of the chosen categories, half in English
+ * The miniature world's problems (docs/world.md): a seeded stream of problems of the chosen categories, half in English
  * and half in Spanish, filtered to one split. Arithmetic follows the difficulty ladder with the configured level
  * weights and trap share; traps are drawn by frequency, so their share holds in every split.
  */
@@ -21,7 +21,7 @@ public final class World {
             return new Mix(new double[] {0.15, 0.30, 0.20, 0.20, 0.15}, 0.7, c);
         }
 
-        /** RL prompts drawn more from the hard levels (world.md: "RL prompts drawn more from levels 3–5"). */
+        /** RL prompts drawn more from the hard levels (docs/world.md: "RL prompts drawn more from levels 3–5"). */
         public static Mix hardLevels() {
             Mix d = defaults();
             return new Mix(new double[] {0.05, 0.15, 0.25, 0.30, 0.25}, d.trapShare(), d.categories());

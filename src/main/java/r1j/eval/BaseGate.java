@@ -16,7 +16,7 @@ import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
 /**
- * world.md's base readiness gate, checked before any reinforcement learning: the base must know the single steps
+ * docs/world.md's base readiness gate, checked before any reinforcement learning: the base must know the single steps
  * (teacher-forced accuracy of "a op b =" → c over the steps of test problems ≥ 90 %) and must solve most problems
  * sometimes (sampled pass@8 ≥ 85 % on the test split with the R1-Zero template). RL elicits what the base can do
  * sometimes; it cannot teach a fact the base lacks.

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The safetensors format (deepseek-v3.md §2.8): a little-endian u64 header length N, N bytes of JSON mapping names to
+ * The safetensors format (docs/deepseek-v3.md §2.8): a little-endian u64 header length N, N bytes of JSON mapping names to
  * {dtype, shape, data_offsets}, padded with spaces to 8-byte alignment, then the raw little-endian data. Files are
  * read through a memory map; every header field is checked against the file before anything is allocated, and a
  * bad file fails with one message naming the file and the problem.

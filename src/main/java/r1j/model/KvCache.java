@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * One sequence's attention cache: per layer, two arrays of width {@code aWidth} and {@code bWidth} per token.
  * For MLA they hold the normalised latent c (kv_lora_rank) and the roped shared key (qk_rope_head_dim): the
- * absorbed form (deepseek-v3.md §4.7) needs nothing else. For grouped-query attention they hold K and V.
+ * absorbed form (docs/deepseek-v3.md §4.7) needs nothing else. For grouped-query attention they hold K and V.
  *
  * <p>Each is kept twice: by token (row-major, for Σ_j p_j·row_j) and by feature (column-major with stride
  * capacity, so scores for 16 positions at once are plain vector FMAs with no horizontal sums). A token is written

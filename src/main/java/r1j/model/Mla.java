@@ -13,7 +13,7 @@ import r1j.tensor.Rows;
 import r1j.tensor.Tensor;
 
 /**
- * Multi-head Latent Attention (DeepSeek-V2 §2.1; deepseek-v3.md §4.2): queries through an optional low-rank
+ * Multi-head Latent Attention (DeepSeek-V2 §2.1; docs/deepseek-v3.md §4.2): queries through an optional low-rank
  * bottleneck, keys and values expanded from a compressed latent c (kv_lora_rank) plus one RoPE key shared by all
  * heads. Training uses the naive form (k and v materialised per head); inference uses the absorbed form (§4.7),
  * caching only the normalised latent and the roped shared key per token.

@@ -5,7 +5,7 @@ import r1j.tensor.Elementwise;
 import r1j.tensor.MatMul;
 import r1j.tensor.Tensor;
 
-/** The SwiGLU feed-forward (deepseek-v3.md §4.3): down(silu(gate·x) ⊙ up·x), for dense MLPs and every expert. */
+/** The SwiGLU feed-forward (docs/deepseek-v3.md §4.3): down(silu(gate·x) ⊙ up·x), for dense MLPs and every expert. */
 final class Mlp {
     private final Tensor gate;
     private final Tensor up;

@@ -11,7 +11,7 @@ import r1j.tensor.Rows;
 import r1j.tensor.Tensor;
 
 /**
- * DeepSeekMoE with V3's noaux_tc routing (deepseek-v3.md §4.4; V3 report §2.1.2):
+ * DeepSeekMoE with V3's noaux_tc routing (docs/deepseek-v3.md §4.4; V3 report §2.1.2):
  * <ol>
  *   <li>s = sigmoid(u·W_gateᵀ), one affinity per routed expert;</li>
  *   <li>selection on s + b, where b (e_score_correction_bias) is used for selection only;</li>

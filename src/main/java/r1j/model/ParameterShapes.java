@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Hugging Face tensor names and shapes a config implies (deepseek-v3.md §2): the one list that
+ * The Hugging Face tensor names and shapes a config implies (docs/deepseek-v3.md §2): the one list that
  * initialisation, loading and saving all follow.
  */
 public final class ParameterShapes {

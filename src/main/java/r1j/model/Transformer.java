@@ -19,7 +19,7 @@ import r1j.tensor.Tensor;
 
 /**
  * The decoder: DeepSeek-V3 (MLA attention, dense then DeepSeekMoE feed-forwards, optional multi-token prediction)
- * or a dense Llama/Qwen2 student, chosen by {@code model_type}. Pre-norm residual blocks (deepseek-v3.md §3):
+ * or a dense Llama/Qwen2 student, chosen by {@code model_type}. Pre-norm residual blocks (docs/deepseek-v3.md §3):
  * h += Attn(RMSNorm(h)); h += FFN(RMSNorm(h)); logits = RMSNorm(h)·lm_headᵀ.
  *
  * <p>The parameters are a plain map whose keys are exactly the Hugging Face names ({@link ParameterShapes}), so
@@ -35,7 +35,7 @@ public final class Transformer {
     /** One decoder layer: attention, then a dense MLP or an MoE. */
     private record Block(Tensor inNorm, AttentionLayer attn, Tensor postNorm, Mlp mlp, MoE moe) {}
 
-    /** A multi-token-prediction module (V3 §2.2; deepseek-v3.md §5.3). */
+    /** A multi-token-prediction module (V3 §2.2; docs/deepseek-v3.md §5.3). */
     private record MtpModule(Tensor enorm, Tensor hnorm, Tensor ehProj, Block block, Tensor headNorm) {}
 
     private Transformer(ModelConfig cfg, Map<String, Tensor> params) {

@@ -3,7 +3,7 @@ package r1j.model;
 import r1j.nn.RopeTable;
 
 /**
- * RoPE frequencies for a config: plain θ^(−2i/d), or YaRN's (deepseek-v3.md §4.5; Peng et al. 2023) when
+ * RoPE frequencies for a config: plain θ^(−2i/d), or YaRN's (docs/deepseek-v3.md §4.5; Peng et al. 2023) when
  * rope_scaling is YaRN: frequencies below the beta_slow correction dimension are divided by the factor,
  * those above beta_fast kept, with a linear ramp between, and cos/sin scaled by m(s, mscale)/m(s, mscale_all_dim).
  */

@@ -240,7 +240,7 @@ public final class Pipeline {
             count = (int) lines.filter(l -> !l.isBlank()).count();
         }
         // At least 150 steps of 16 pairs: the harmlessness set is small (two or three pairs per distinct safety prompt), and
-        // 2 epochs of it (28 steps) left the model at 79 % on held-out pairs where 10 epochs reach 100 %.
+        // a couple of epochs of it leave the model ranking many held-out pairs wrong (docs/results.md, reward models).
         int epochs = Math.max(o.preset().rmEpochs(), (150 * 16 + count - 1) / Math.max(1, count));
         RewardModelTrainer.Result r = RewardModelTrainer.run(RewardModelTrainer.Config.defaults().withModel(backbone).withData(file)
                 .withName(name).withSegment(segment).withEpochs(epochs).withSeed(o.seed()), dir, log);

@@ -5,7 +5,7 @@ import r1j.train.Records;
 import r1j.train.SftConfig;
 
 /**
- * The sizes and settings of a whole pipeline run, by name. {@code tiny} is the README's run (docs/world.md's
+ * The sizes and settings of a whole pipeline run, by name. {@code tiny} is the run of docs/results.md (docs/world.md's
  * calibrated miniature) and its stages' settings are the commands' defaults ({@link PretrainConfig#defaults()},
  * {@link SftConfig#defaults()}, {@code GrpoConfig.defaults()}), so `r1j sft`, `r1j distill` and `r1j r1-zero` alone do
  * what its stages do. {@code nano} runs every stage in minutes for CI, where only that the stages run and their

@@ -3,7 +3,7 @@ package r1j.reward;
 /**
  * Accuracy (R1 report §2.2.2): 1 when the reply's final answer, taken from a fixed place ({@link Answers}), equals
  * the reference exactly, else 0. The last-number fallback is on by default so that a bare "14" counts, as in the
- * worked example of grpo.md; switch it off to demand a marked answer.
+ * worked example of docs/grpo.md; switch it off to demand a marked answer.
  */
 public final class AccuracyReward implements Reward {
     private final boolean lastNumberFallback;

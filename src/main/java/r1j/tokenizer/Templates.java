@@ -4,7 +4,7 @@ package r1j.tokenizer;
  * The prompt formats of the recipe. Each renders a prompt (the text before the completion) so that a trainer knows
  * where the completion starts: the loss mask of SFT and the policy tokens of GRPO begin right after it.
  * <ul>
- *   <li>{@link #R1_ZERO}: the template of the DeepSeek-R1 report's Table 1, verbatim (grpo.md);</li>
+ *   <li>{@link #R1_ZERO}: the template of the DeepSeek-R1 report's Table 1, verbatim (docs/grpo.md);</li>
  *   <li>{@link #CHAT}: DeepSeek-R1's chat format, {@code <｜begin▁of▁sentence｜><｜User｜>q<｜Assistant｜>},
  *       the completion ending with {@code <｜end▁of▁sentence｜>};</li>
  *   <li>{@link #PLAIN}: the prompt as it is, for prompt/completion SFT data.</li>

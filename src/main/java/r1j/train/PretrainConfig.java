@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Every setting of a pretraining run, written resolved to the run folder's config.json. A resumed run must have the
  * same settings (except the step limit of this process). With gate_every &gt; 0 the base readiness gate is checked
- * every that many steps and the run ends early once it holds (world.md: pretrain until the gate holds).
+ * every that many steps and the run ends early once it holds (docs/world.md: pretrain until the gate holds).
  */
 public record PretrainConfig(
         String preset, String corpus, String tokenizer, int vocab_size, long tokens, int seq_len, int batch_size,

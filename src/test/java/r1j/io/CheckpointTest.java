@@ -40,7 +40,7 @@ class CheckpointTest {
                 assertThat(back.tensors().get(e.getKey()).data).as(dir + " " + e.getKey()).containsExactly(e.getValue().data);
             }
         }
-        // MTP modules store copies of the shared embedding and head under their own names (deepseek-v3.md §2.5).
+        // MTP modules store copies of the shared embedding and head under their own names (docs/deepseek-v3.md §2.5).
         try (SafeTensors st = SafeTensors.open(tmp.resolve("one/model.safetensors"))) {
             assertThat(st.entries()).containsKeys("model.layers.2.embed_tokens.weight", "model.layers.2.shared_head.head.weight");
             assertThat(st.metadata()).containsEntry("format", "pt");

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** config.json round trips, V3's worked numbers (deepseek-v3.md §4.5–4.6), and presets that validate. */
+/** config.json round trips, V3's worked numbers (docs/deepseek-v3.md §4.5–4.6), and presets that validate. */
 class ModelConfigTest {
     @TempDir
     Path tmp;

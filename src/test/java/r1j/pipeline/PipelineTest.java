@@ -15,7 +15,7 @@ import r1j.rl.GrpoConfig;
 
 /**
  * The nano pipeline end to end: every stage's folder is complete, the stage table's figures are finite, the report
- * exists, and running the command again redoes nothing. (The figures themselves belong to the README's tiny run.)
+ * exists, and running the command again redoes nothing. (The figures themselves belong to the tiny run of docs/results.md.)
  */
 class PipelineTest {
     @TempDir

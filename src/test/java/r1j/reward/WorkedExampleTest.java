@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** grpo.md's worked example: "What is 2 + 3 * 4?", G = 4. */
+/** docs/grpo.md's worked example: "What is 2 + 3 * 4?", G = 4. */
 class WorkedExampleTest {
     static final String Q = "What is 2 + 3 * 4?";
     static final List<String> OUTPUTS = List.of(

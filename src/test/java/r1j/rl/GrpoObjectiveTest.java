@@ -14,7 +14,7 @@ class GrpoObjectiveTest {
 
     @Test
     void workedExampleAdvantages() {
-        // grpo.md: rewards 0.1, 1.1, 1.0, 0.1; mean 0.575; sample std 0.55, population std 0.4763.
+        // docs/grpo.md: rewards 0.1, 1.1, 1.0, 0.1; mean 0.575; sample std 0.55, population std 0.4763.
         double[][] r = {{0.1, 1.1, 1.0, 0.1}};
         double[] sample = Advantages.compute(r, Advantages.Scale.GROUP_STD_SAMPLE)[0];
         assertThat(sample).containsExactly(new double[] {-0.8636, 0.9545, 0.7727, -0.8636}, offset(5e-4));
