@@ -1,6 +1,7 @@
 package r1j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static r1j.cli.ResultRows.col;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,16 +29,6 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
-    }
-
-    static final ObjectMapper JSON = new ObjectMapper();
-
-    static void printJson(Map<String, Object> row) {
-        try {
-            System.out.println(JSON.writeValueAsString(row));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Command(name = "matmul", description = "GFLOP/s of r1j's matmul per shape and layout, against OpenBLAS if installed.")
@@ -89,18 +80,13 @@ public final class BenchCommand implements Runnable {
             MatmulBench bench = new MatmulBench(list, ts, reps, minSeconds);
             List<MatmulBench.Row> rows = bench.run(!noOpenblas);
             String core = bench.openblasCore();
-            if (json) {
-                for (MatmulBench.Row r : rows) printJson(MatmulBench.toJson(r, core));
-                return 0;
+            if (!json) {
+                System.out.println(core == null ? (noOpenblas ? "OpenBLAS: skipped" : "OpenBLAS: not installed (apt-get install libopenblas-dev)")
+                        : "OpenBLAS core type: " + core + " (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it)");
             }
-            System.out.println(core == null ? (noOpenblas ? "OpenBLAS: skipped" : "OpenBLAS: not installed (apt-get install libopenblas-dev)")
-                    : "OpenBLAS core type: " + core + " (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it)");
-            System.out.printf("%-16s %-7s %7s %12s %14s %7s%n", "shape MxNxK", "op", "threads", "r1j GFLOP/s", "OpenBLAS GFLOP/s", "ratio");
-            for (MatmulBench.Row r : rows) {
-                System.out.printf("%-16s %-7s %7d %12.1f %14s %7s%n", r.shape(), MatmulShape.describe(r.layout()), r.threads(),
-                        r.gflops(), r.openblasGflops() == null ? "-" : String.format("%.1f", r.openblasGflops()),
-                        r.openblasGflops() == null ? "-" : String.format("%.2f", r.gflops() / r.openblasGflops()));
-            }
+            ResultRows out = new ResultRows(json, col("shape", "shape MxNxK", "%s"), col("op", "op", "%s"), col("threads", "threads", "%d"),
+                    col("gflops", "r1j GFLOP/s", "%.1f"), col("openblas_gflops", "OpenBLAS GFLOP/s", "%.1f"), col("ratio", "ratio", "%.2f"));
+            for (MatmulBench.Row r : rows) out.print(MatmulBench.toJson(r, core));
             return 0;
         }
     }
@@ -127,27 +113,23 @@ public final class BenchCommand implements Runnable {
             VectorSupport.logOnce();
             if (steps < 1) throw new UserError("--steps must be at least 1");
             List<TrainBench.Spec> specs = config == null ? TrainBench.all() : List.of(TrainBench.byName(config));
-            if (!json) System.out.printf("%-6s %12s %8s %12s %12s %8s%n", "config", "parameters", "threads", "s/step", "tokens/s", "loss");
+            ResultRows out = new ResultRows(json, col("config", "config", "%s"), col("parameters", "parameters", "%d"),
+                    col("threads", "threads", "%d"), col("seconds_per_step", "s/step", "%.3f"), col("tokens_per_s", "tokens/s", "%.0f"),
+                    col("loss", "loss", "%.4f"));
             for (TrainBench.Spec s : specs) {
                 TrainBench.Result r = TrainBench.run(s, warmup, steps, seed);
-                if (json) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("config", s.name());
-                    row.put("parameters", r.parameters());
-                    row.put("threads", Parallel.threads());
-                    row.put("seconds_per_step", round3(r.secondsPerStep()));
-                    row.put("tokens_per_s", round3(r.tokensPerSecond()));
-                    row.put("loss", r.loss());
-                    printJson(row);
-                } else {
-                    System.out.printf("%-6s %12d %8d %12.3f %12.0f %8.4f%n", s.name(), r.parameters(), Parallel.threads(),
-                            r.secondsPerStep(), r.tokensPerSecond(), r.loss());
-                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("config", s.name());
+                row.put("parameters", r.parameters());
+                row.put("threads", Parallel.threads());
+                row.put("seconds_per_step", round3(r.secondsPerStep()));
+                row.put("tokens_per_s", round3(r.tokensPerSecond()));
+                row.put("loss", r.loss());
+                out.print(row);
             }
             return 0;
         }
     }
-
 
     static double round3(double x) {
         return Math.round(x * 1000) / 1000.0;
@@ -177,21 +159,17 @@ public final class BenchCommand implements Runnable {
         public Integer call() {
             VectorSupport.logOnce();
             if (steps < 2 * window) throw new UserError("--steps must be at least twice --window");
-            if (!json) System.out.printf("%-22s %14s %14s %10s%n", "run", "max/min start", "max/min end", "loss");
+            ResultRows out = new ResultRows(json, col("run", "run", "%s"), col("gamma", "gamma", "%.3f"),
+                    col("max_min_ratio_start", "max/min start", "%.2f"), col("max_min_ratio_end", "max/min end", "%.2f"), col("loss", "loss", "%.4f"));
             for (float g : new float[] {gamma, 0f}) {
                 BalanceBench.Result r = BalanceBench.run(preset, g, steps, window, seed);
-                String name = g > 0 ? "bias update γ=" + g : "bias frozen";
-                if (json) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("run", g > 0 ? "balanced" : "frozen");
-                    row.put("gamma", g);
-                    row.put("max_min_ratio_start", round3(r.ratioStart()));
-                    row.put("max_min_ratio_end", round3(r.ratioEnd()));
-                    row.put("loss", r.lossEnd());
-                    printJson(row);
-                } else {
-                    System.out.printf("%-22s %14.2f %14.2f %10.4f%n", name, r.ratioStart(), r.ratioEnd(), r.lossEnd());
-                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("run", g > 0 ? "balanced" : "frozen");
+                row.put("gamma", g);
+                row.put("max_min_ratio_start", round3(r.ratioStart()));
+                row.put("max_min_ratio_end", round3(r.ratioEnd()));
+                row.put("loss", r.lossEnd());
+                out.print(row);
             }
             return 0;
         }
@@ -216,18 +194,15 @@ public final class BenchCommand implements Runnable {
             for (java.nio.file.Path p : others) {
                 rows.add(TokenizerBench.run(r1j.tokenizer.Tokenizer.load(p), p.toString(), docs, seconds));
             }
-            if (!json) System.out.printf("%-40s %10s %14s %12s%n", "tokenizer", "MB/s", "tokens/s", "bytes/token");
+            ResultRows out = new ResultRows(json, col("tokenizer", "tokenizer", "%s"), col("mb_per_s", "MB/s", "%.2f"),
+                    col("tokens_per_s", "tokens/s", "%.0f"), col("bytes_per_token", "bytes/token", "%.2f"));
             for (TokenizerBench.Result r : rows) {
-                if (json) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("tokenizer", r.tokenizer());
-                    row.put("mb_per_s", round3(r.mbPerSecond()));
-                    row.put("tokens_per_s", round3(r.tokensPerSecond()));
-                    row.put("bytes_per_token", round3(r.bytesPerToken()));
-                    printJson(row);
-                } else {
-                    System.out.printf("%-40s %10.2f %14.0f %12.2f%n", r.tokenizer(), r.mbPerSecond(), r.tokensPerSecond(), r.bytesPerToken());
-                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("tokenizer", r.tokenizer());
+                row.put("mb_per_s", round3(r.mbPerSecond()));
+                row.put("tokens_per_s", round3(r.tokensPerSecond()));
+                row.put("bytes_per_token", round3(r.bytesPerToken()));
+                out.print(row);
             }
             return 0;
         }
@@ -253,27 +228,22 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             VectorSupport.logOnce();
-            if (!json) System.out.printf("%-8s %10s %12s %10s %12s %22s%n", "preset", "sequences", "new tokens", "seconds",
-                    "tokens/s", "bandwidth bound (1 seq)");
+            ResultRows out = new ResultRows(json, col("preset", "preset", "%s"), col("sequences", "sequences", "%d"),
+                    col("new_tokens", "new tokens", "%d"), col("seconds", "seconds", "%.2f"), col("tokens_per_s", "tokens/s", "%.0f"),
+                    col("bandwidth_bound_tokens_per_s", "bandwidth bound (1 seq)", "%.0f"), col("fraction_of_bound", "of bound", "%.2f"));
             for (int n : new int[] {1, sequences}) {
                 GenerateBench.Result r = GenerateBench.run(preset, n, promptTokens, newTokens, 1);
-                if (json) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("preset", r.preset());
-                    row.put("sequences", r.sequences());
-                    row.put("new_tokens", r.newTokens());
-                    row.put("seconds", round3(r.seconds()));
-                    row.put("tokens_per_s", round3(r.tokensPerSecond()));
-                    if (n == 1) {
-                        row.put("bandwidth_bound_tokens_per_s", round3(r.boundTokensPerSecond()));
-                        row.put("fraction_of_bound", round3(r.tokensPerSecond() / r.boundTokensPerSecond()));
-                    }
-                    printJson(row);
-                } else {
-                    System.out.printf("%-8s %10d %12d %10.2f %12.0f %22s%n", r.preset(), r.sequences(), r.newTokens(),
-                            r.seconds(), r.tokensPerSecond(), n == 1 ? String.format("%.0f tok/s (%.0f%%)",
-                                    r.boundTokensPerSecond(), 100 * r.tokensPerSecond() / r.boundTokensPerSecond()) : "");
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("preset", r.preset());
+                row.put("sequences", r.sequences());
+                row.put("new_tokens", r.newTokens());
+                row.put("seconds", round3(r.seconds()));
+                row.put("tokens_per_s", round3(r.tokensPerSecond()));
+                if (n == 1) {
+                    row.put("bandwidth_bound_tokens_per_s", round3(r.boundTokensPerSecond()));
+                    row.put("fraction_of_bound", round3(r.tokensPerSecond() / r.boundTokensPerSecond()));
                 }
+                out.print(row);
             }
             return 0;
         }

@@ -7,9 +7,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import r1j.data.Jsonl;
-import r1j.pipeline.Pipeline;
-import r1j.pipeline.PipelinePreset;
 import r1j.tensor.VectorSupport;
 
 /** {@code r1j pipeline}: every stage of the R1 recipe in order, each in its own folder, resumable; a table and a report. */
@@ -17,34 +14,19 @@ import r1j.tensor.VectorSupport;
         + "rejection sampling → SFT 2 → reward models → RL for all scenarios → distillation (and its RL-only control) → "
         + "evaluation of every stage → report. Re-running resumes; complete stages are skipped.")
 public final class PipelineCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "tiny", description = "tiny (the run of docs/results.md) or nano (CI, minutes).")
-    String preset;
-
     @Option(names = "--out", defaultValue = "runs/pipeline")
     Path out;
 
-    @Option(names = "--base", description = "A pretrained base model folder (skips pretraining).")
-    Path base;
-
-    @Option(names = "--force", description = "Go on even if the base fails the readiness gate.")
-    boolean force;
-
-    @Option(names = "--json", description = "The stage table as one JSON object per stage on stdout.")
-    boolean json;
-
     @Mixin
-    GrpoOptions grpo;
+    PipelineOptions options;
 
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        PipelinePreset p = PipelinePreset.of(preset);
         long t0 = System.nanoTime();
-        List<Map<String, Object>> table = new Pipeline(new Pipeline.Options(p, out, base, grpo.config(), grpo.seed, force), System.err).run();
-        if (json) {
-            for (Map<String, Object> r : table) System.out.println(Jsonl.write(r));
-        } else {
-            printTable(table, p.evalK());
+        List<Map<String, Object>> table = options.pipeline(out).run();
+        options.print(table);
+        if (!options.json) {
             System.out.printf("wall time of this invocation: %.1f min; report: %s%n", (System.nanoTime() - t0) / 60e9, out.resolve("report.html"));
         }
         return 0;

@@ -3,6 +3,7 @@ package r1j.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import r1j.tensor.VectorSupport;
 import r1j.train.PretrainConfig;
@@ -12,6 +13,9 @@ import r1j.train.Pretrainer;
 @Command(name = "pretrain", description = "Pretrain the base model on a corpus (the same command resumes an interrupted run).")
 public final class PretrainCommand implements Callable<Integer> {
     private static final PretrainConfig D = PretrainConfig.defaults();
+
+    @Mixin
+    OptimizerOptions optimizer = new OptimizerOptions(D.lr(), D.min_lr(), D.warmup_steps(), D.weight_decay(), D.grad_clip());
 
     @Option(names = "--preset", description = "nano, tiny or small.")
     String preset = D.preset();
@@ -40,21 +44,6 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--batch-size")
     int batch = D.batch_size();
-
-    @Option(names = "--lr")
-    float lr = D.lr();
-
-    @Option(names = "--min-lr")
-    float minLr = D.min_lr();
-
-    @Option(names = "--warmup")
-    int warmup = D.warmup_steps();
-
-    @Option(names = "--weight-decay")
-    float weightDecay = D.weight_decay();
-
-    @Option(names = "--grad-clip")
-    float clip = D.grad_clip();
 
     @Option(names = "--bias-update-speed", description = "γ of the router-bias balancing (0 freezes it).")
     float gamma = D.bias_update_speed();
@@ -103,9 +92,8 @@ public final class PretrainCommand implements Callable<Integer> {
                 });
             }
         }
-        PretrainConfig c = D.withPreset(preset).withCorpus(corpus).withTokenizer(tokenizer).withVocabSize(vocabSize).withTokens(tokens)
-                .withSeqLen(seqLen).withBatchSize(batch).withLr(lr).withMinLr(minLr).withWarmupSteps(warmup).withWeightDecay(weightDecay)
-                .withGradClip(clip).withBiasUpdateSpeed(gamma).withBalanceAlpha(alpha).withMtpLayers(mtp).withMtpLambda(mtpLambda)
+        PretrainConfig c = optimizer.applyTo(D).withPreset(preset).withCorpus(corpus).withTokenizer(tokenizer).withVocabSize(vocabSize).withTokens(tokens)
+                .withSeqLen(seqLen).withBatchSize(batch).withBiasUpdateSpeed(gamma).withBalanceAlpha(alpha).withMtpLayers(mtp).withMtpLambda(mtpLambda)
                 .withEvalEvery(evalEvery).withEvalBatches(evalBatches).withCheckpointEvery(checkpointEvery).withSeed(seed)
                 .withGateEvery(gateEvery);
         Pretrainer.Result r = Pretrainer.run(c, out, stopAfter, System.err);

@@ -7,9 +7,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import r1j.data.Jsonl;
-import r1j.pipeline.Pipeline;
-import r1j.pipeline.PipelinePreset;
 import r1j.tensor.VectorSupport;
 
 /**
@@ -20,33 +17,17 @@ import r1j.tensor.VectorSupport;
  */
 @Command(name = "r1-zero", description = "World data → pretrain → readiness gate → GRPO → evaluation before and after (the pipeline's first stages).")
 public final class R1ZeroCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "tiny", description = "tiny (the run of docs/results.md) or nano (minutes).")
-    String preset;
-
     @Option(names = "--out", defaultValue = "runs/r1-zero")
     Path out;
 
-    @Option(names = "--base", description = "A pretrained base model folder (skips pretraining).")
-    Path base;
-
-    @Option(names = "--force", description = "Run GRPO even if the base fails the readiness gate.")
-    boolean force;
-
-    @Option(names = "--json", description = "The two rows (base, R1-Zero) as JSON objects on stdout.")
-    boolean json;
-
     @Mixin
-    GrpoOptions grpo;
+    PipelineOptions options;
 
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        PipelinePreset p = PipelinePreset.of(preset);
-        List<Map<String, Object>> table = new Pipeline(new Pipeline.Options(p, out, base, grpo.config(), grpo.seed, force), System.err).runR1Zero();
-        if (json) {
-            for (Map<String, Object> r : table) System.out.println(Jsonl.write(r));
-        } else {
-            PipelineCommand.printTable(table, p.evalK());
+        options.print(options.pipeline(out).runR1Zero());
+        if (!options.json) {
             System.out.println("final model: " + out.resolve("r1-zero/final"));
             System.out.println("report: " + out.resolve("report.html"));
         }

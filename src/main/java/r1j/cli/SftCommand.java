@@ -3,6 +3,7 @@ package r1j.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import r1j.tensor.VectorSupport;
 import r1j.train.SftConfig;
@@ -12,6 +13,9 @@ import r1j.train.SftTrainer;
 @Command(name = "sft", description = "Supervised fine-tuning, loss on completion tokens only (the same command resumes).")
 public final class SftCommand implements Callable<Integer> {
     private static final SftConfig D = SftConfig.defaults();
+
+    @Mixin
+    OptimizerOptions optimizer = new OptimizerOptions(D.lr(), D.min_lr(), D.warmup_steps(), D.weight_decay(), D.grad_clip());
 
     @Option(names = "--model", required = true, description = "The model folder to start from.")
     Path model;
@@ -34,21 +38,6 @@ public final class SftCommand implements Callable<Integer> {
     @Option(names = "--seq-len")
     int seqLen = D.seq_len();
 
-    @Option(names = "--lr")
-    float lr = D.lr();
-
-    @Option(names = "--min-lr")
-    float minLr = D.min_lr();
-
-    @Option(names = "--warmup")
-    int warmup = D.warmup_steps();
-
-    @Option(names = "--weight-decay")
-    float weightDecay = D.weight_decay();
-
-    @Option(names = "--grad-clip")
-    float clip = D.grad_clip();
-
     @Option(names = "--eval-every")
     int evalEvery = D.eval_every();
 
@@ -65,9 +54,8 @@ public final class SftCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VectorSupport.logOnce();
         if (!java.nio.file.Files.isRegularFile(data)) throw new UserError(data + ": no such file");
-        SftConfig c = D.withModel(model).withData(data).withTemplate(r1j.tokenizer.Templates.parse(template).id).withEpochs(epochs)
-                .withBatchSize(batch).withSeqLen(seqLen).withLr(lr).withMinLr(minLr).withWarmupSteps(warmup).withWeightDecay(weightDecay)
-                .withGradClip(clip).withEvalEvery(evalEvery).withCheckpointEvery(checkpointEvery).withSeed(seed);
+        SftConfig c = optimizer.applyTo(D).withModel(model).withData(data).withTemplate(r1j.tokenizer.Templates.parse(template).id).withEpochs(epochs)
+                .withBatchSize(batch).withSeqLen(seqLen).withEvalEvery(evalEvery).withCheckpointEvery(checkpointEvery).withSeed(seed);
         SftTrainer.Result r = SftTrainer.run(c, out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());
         return 0;
