@@ -311,7 +311,7 @@ public final class Pipeline {
     }
 
     private void grpo(GrpoConfig c, Path from, Path prompts, String name) throws IOException {
-        GrpoTrainer.Result r = GrpoTrainer.run(c, from, prompts, o.out().resolve(name), 0, log);
+        GrpoTrainer.Result r = GrpoTrainer.run(c.withModel(from).withData(prompts), o.out().resolve(name), 0, log);
         if (r.finalModel() == null) throw new IllegalStateException(name + ": GRPO stopped before its last step");
     }
 

@@ -3,12 +3,12 @@ package r1j.rl;
 import r1j.train.Records;
 
 /**
- * Every setting of a GRPO run, written resolved to the run folder's config.json. {@link #defaults()} follows
+ * Every setting of a GRPO run — the starting model and the prompts included — written to the run folder's config.json. {@link #defaults()} follows
  * docs/world.md's calibration for the miniature: G 8, 16 prompts per step, β 0.02, learning rate 1e-4, token-level
  * loss, zero-spread groups counted, ε 0.2, temperature 1.0 for rollouts.
  */
 public record GrpoConfig(
-        String template, String rewards, String reward_weights, int group_size, int prompts_per_step, int mu,
+        String model, String data, String template, String rewards, String reward_weights, int group_size, int prompts_per_step, int mu,
         float eps_low, float eps_high, float beta, Advantages.Scale advantage_scale, GrpoObjective.Aggregation aggregation,
         boolean mask_truncated, boolean dynamic_sampling, int ref_refresh_every, float temperature, float top_p,
         float lr, int warmup_steps, int steps, int max_completion_tokens, int micro_batch, float grad_clip,
@@ -16,7 +16,7 @@ public record GrpoConfig(
 
     /** The command line's and the pipeline's defaults: the calibration of docs/world.md for the miniature. */
     public static GrpoConfig defaults() {
-        return new GrpoConfig("r1-zero", "accuracy,format", null, 8, 16, 1, 0.2f, 0.2f, 0.02f, Advantages.Scale.GROUP_STD_SAMPLE,
+        return new GrpoConfig(null, null, "r1-zero", "accuracy,format", null, 8, 16, 1, 0.2f, 0.2f, 0.02f, Advantages.Scale.GROUP_STD_SAMPLE,
                 GrpoObjective.Aggregation.TOKEN_MEAN, false, false, 0, 1f, 1f, 1e-4f, 10, 400, 128, 8, 1f, 0f, 0f, 50, 10, 1);
     }
 
@@ -26,6 +26,10 @@ public record GrpoConfig(
                 .withMaxCompletionTokens(maxCompletionTokens);
     }
 
+    public GrpoConfig withModel(java.nio.file.Path p) { return withModel(p.toAbsolutePath().toString()); }
+    public GrpoConfig withData(java.nio.file.Path p) { return withData(p.toAbsolutePath().toString()); }
+    public GrpoConfig withModel(String v) { return Records.with(this, "model", v); }
+    public GrpoConfig withData(String v) { return Records.with(this, "data", v); }
     public GrpoConfig withTemplate(String v) { return Records.with(this, "template", v); }
     public GrpoConfig withRewards(String v) { return Records.with(this, "rewards", v); }
     public GrpoConfig withRewardWeights(String v) { return Records.with(this, "reward_weights", v); }

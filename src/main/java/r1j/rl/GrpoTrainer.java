@@ -39,8 +39,11 @@ public final class GrpoTrainer {
 
     private GrpoTrainer() {}
 
-    public static Result run(GrpoConfig c, Path base, Path data, Path out, long stopAfter, PrintStream console) throws IOException {
+    /** Runs (or resumes) the job from c.model() on c.data(); stopAfter &gt; 0 stops this process after that many steps. */
+    public static Result run(GrpoConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
+        if (c.model() == null || c.data() == null) throw new IllegalArgumentException("grpo: a starting model and prompt data are needed");
         TrainingRun run = TrainingRun.open(out, c, MAY_CHANGE, console);
+        Path base = Path.of(c.model()), data = Path.of(c.data());
         PrintStream log = run.log();
         List<Datasets.Example> prompts = new ArrayList<>();
         for (Datasets.Example e : Datasets.read(data, false).examples()) if (e.answer() != null) prompts.add(e);

@@ -67,9 +67,9 @@ class GrpoTrainerTest {
     void stepsLogAgreeingLogProbsAndResume() throws Exception {
         GrpoConfig c = config();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        GrpoTrainer.Result first = GrpoTrainer.run(c, base, data, tmp.resolve("run"), 2, quiet);
+        GrpoTrainer.Result first = GrpoTrainer.run(c.withModel(base).withData(data), tmp.resolve("run"), 2, quiet);
         assertThat(first.finalModel()).isNull();
-        GrpoTrainer.Result done = GrpoTrainer.run(c, base, data, tmp.resolve("run"), 0, quiet);
+        GrpoTrainer.Result done = GrpoTrainer.run(c.withModel(base).withData(data), tmp.resolve("run"), 0, quiet);
         assertThat(done.steps()).isEqualTo(3);
         assertThat(done.finalModel()).exists();
         List<String> rows = Files.readAllLines(tmp.resolve("run/metrics.jsonl"));
@@ -92,11 +92,11 @@ class GrpoTrainerTest {
     void resumedRunEqualsAnUninterruptedOne() throws Exception {
         GrpoConfig c = config().withSteps(4).withCheckpointEvery(2);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        GrpoTrainer.Result full = GrpoTrainer.run(c, base, data, tmp.resolve("a"), 0, quiet);
-        assertThat(GrpoTrainer.run(c, base, data, tmp.resolve("b"), 2, quiet).finalModel()).isNull();
-        assertThatThrownBy(() -> GrpoTrainer.run(c.withLr(2e-3f), base, data, tmp.resolve("b"), 0, quiet))
+        GrpoTrainer.Result full = GrpoTrainer.run(c.withModel(base).withData(data), tmp.resolve("a"), 0, quiet);
+        assertThat(GrpoTrainer.run(c.withModel(base).withData(data), tmp.resolve("b"), 2, quiet).finalModel()).isNull();
+        assertThatThrownBy(() -> GrpoTrainer.run(c.withLr(2e-3f).withModel(base).withData(data), tmp.resolve("b"), 0, quiet))
                 .hasMessageContaining("holds a run whose lr is 0.001, and this one has 0.002");
-        GrpoTrainer.Result resumed = GrpoTrainer.run(c.withCheckpointEvery(1), base, data, tmp.resolve("b"), 0, quiet);
+        GrpoTrainer.Result resumed = GrpoTrainer.run(c.withCheckpointEvery(1).withModel(base).withData(data), tmp.resolve("b"), 0, quiet);
         Transformer a = Checkpoint.load(full.finalModel(), true), b = Checkpoint.load(resumed.finalModel(), true);
         for (var e : a.tensors().entrySet()) assertThat(b.tensors().get(e.getKey()).data).as(e.getKey()).containsExactly(e.getValue().data);
         assertThat(withoutTimings(tmp.resolve("b/metrics.jsonl"))).hasSize(4).isEqualTo(withoutTimings(tmp.resolve("a/metrics.jsonl")));
