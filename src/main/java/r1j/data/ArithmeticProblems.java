@@ -44,13 +44,13 @@ public final class ArithmeticProblems {
             case 2 -> chain(t, 3, r, false);
             case 3 -> {
                 if (r.nextBoolean()) {
-                    paren(t, r, false);
+                    paren(t, r, false, 1);
                     op(t, r);
                     num(t, r, false);
                 } else {
                     num(t, r, false);
                     op(t, r);
-                    paren(t, r, false);
+                    paren(t, r, false, 1);
                 }
             }
             case 4 -> {
@@ -62,7 +62,7 @@ public final class ArithmeticProblems {
                     for (int i = 0; i < 4; i++) {
                         if (i > 0) op(t, r);
                         if (i == at) {
-                            paren(t, r, false);
+                            paren(t, r, false, 1);
                             i++;
                         } else {
                             num(t, r, false);
@@ -75,13 +75,13 @@ public final class ArithmeticProblems {
                 if (r.nextBoolean()) {
                     num(t, r, words);
                     op(t, r);
-                    nested(t, r, words);
+                    paren(t, r, words, 2);
                     op(t, r);
                     num(t, r, words);
                 } else {
-                    paren(t, r, words);
+                    paren(t, r, words, 1);
                     op(t, r);
-                    nested(t, r, words);
+                    paren(t, r, words, 2);
                 }
             }
             default -> throw new IllegalArgumentException("difficulty must be 1–5, got " + level);
@@ -96,20 +96,13 @@ public final class ArithmeticProblems {
         }
     }
 
-    private static void paren(List<Expr.Token> t, SplittableRandom r, boolean words) {
+    /** (a op b) at depth 1; (a op (b op c)) at depth 2: the right operand is itself parenthesised, depth − 1 deep. */
+    private static void paren(List<Expr.Token> t, SplittableRandom r, boolean words, int depth) {
         t.add(new Expr.Token("(", 0, false));
         num(t, r, words);
         op(t, r);
-        num(t, r, words);
-        t.add(new Expr.Token(")", 0, false));
-    }
-
-    /** (b op (c op d)): two levels of parentheses. */
-    private static void nested(List<Expr.Token> t, SplittableRandom r, boolean words) {
-        t.add(new Expr.Token("(", 0, false));
-        num(t, r, words);
-        op(t, r);
-        paren(t, r, words);
+        if (depth > 1) paren(t, r, words, depth - 1);
+        else num(t, r, words);
         t.add(new Expr.Token(")", 0, false));
     }
 
