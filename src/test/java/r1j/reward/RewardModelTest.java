@@ -30,19 +30,24 @@ class RewardModelTest {
     @TempDir
     Path tmp;
 
+    /** A nano backbone with a BPE learned on the pairs (tmp/base), and the pairs as tmp/pairs.jsonl. */
+    private Path nanoBackbone(List<Map<String, Object>> pairs, int vocab) throws Exception {
+        List<String> docs = new ArrayList<>();
+        for (Map<String, Object> p : pairs) docs.add(p.get("prompt") + " " + p.get("chosen") + " " + p.get("rejected"));
+        Tokenizer tok = BpeTrainer.train(docs, vocab);
+        Path base = tmp.resolve("base");
+        Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 4), base, DType.F32, Long.MAX_VALUE);
+        tok.save(base);
+        Jsonl.writeAll(tmp.resolve("pairs.jsonl"), pairs);
+        return base;
+    }
+
     @Test
     void learnsHelpfulSummariesAndScoresTheSameAfterLoading() throws Exception {
         List<Problem> ps = new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 300, 2);
         List<Map<String, Object>> pairs = PreferencePairs.helpfulness(ps, 2);
         assertThat(pairs).hasSizeGreaterThan(200);
-        List<String> docs = new ArrayList<>();
-        for (Map<String, Object> p : pairs) docs.add(p.get("prompt") + " " + p.get("chosen") + " " + p.get("rejected"));
-        Tokenizer tok = BpeTrainer.train(docs, 400);
-        Path base = tmp.resolve("base");
-        Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 4), base, DType.F32, Long.MAX_VALUE);
-        tok.save(base);
-        Path data = tmp.resolve("pairs.jsonl");
-        Jsonl.writeAll(data, pairs);
+        Path base = nanoBackbone(pairs, 400), data = tmp.resolve("pairs.jsonl");
         RewardModelTrainer.Config c = RewardModelTrainer.Config.defaults().withModel(base).withData(data).withSegment("summary")
                 .withEpochs(3).withLr(3e-3f).withSeed(5);
         RewardModelTrainer.Result r = RewardModelTrainer.run(c, tmp.resolve("rm"), new PrintStream(new ByteArrayOutputStream()));
@@ -62,14 +67,7 @@ class RewardModelTest {
     @Test
     void resumedTrainingEqualsAnUninterruptedRun() throws Exception {
         List<Map<String, Object>> pairs = PreferencePairs.helpfulness(new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 60, 3), 3);
-        List<String> docs = new ArrayList<>();
-        for (Map<String, Object> p : pairs) docs.add(p.get("prompt") + " " + p.get("chosen") + " " + p.get("rejected"));
-        Tokenizer tok = BpeTrainer.train(docs, 300);
-        Path base = tmp.resolve("base");
-        Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 4), base, DType.F32, Long.MAX_VALUE);
-        tok.save(base);
-        Path data = tmp.resolve("pairs.jsonl");
-        Jsonl.writeAll(data, pairs);
+        Path base = nanoBackbone(pairs, 300), data = tmp.resolve("pairs.jsonl");
         RewardModelTrainer.Config c = RewardModelTrainer.Config.defaults().withModel(base).withData(data).withBatchPairs(8)
                 .withLr(3e-3f).withSeed(2);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
