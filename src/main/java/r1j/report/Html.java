@@ -42,7 +42,7 @@ public final class Html {
         for (Path r : runs) labels.add(r.getFileName() == null ? r.toString() : r.getFileName().toString());
         b.append("<div class=\"legend\">");
         for (int i = 0; i < runs.size(); i++) {
-            b.append("<span style=\"color:").append(Svg.COLORS[i % Svg.COLORS.length]).append("\">■ ").append(escape(labels.get(i))).append("</span>");
+            b.append("<span style=\"color:").append(Svg.color(i)).append("\">■ ").append(escape(labels.get(i))).append("</span>");
         }
         b.append("</div>");
         // curves
@@ -57,13 +57,15 @@ public final class Html {
         for (String k : keys) {
             List<Series> series = new ArrayList<>();
             List<String> names = new ArrayList<>();
+            List<Integer> which = new ArrayList<>();
             for (int i = 0; i < runs.size(); i++) {
                 List<double[]> pts = metrics.get(i).get(k);
                 if (pts == null) continue;
                 series.add(Series.of(k, pts, MAX_POINTS));
                 names.add(labels.get(i));
+                which.add(i);
             }
-            b.append(Svg.chart(k, series, names));
+            b.append(Svg.chart(k, series, names, which));
         }
         b.append("</div>");
         if (runs.size() > 1) b.append(comparison(keys, metrics, labels));

@@ -8,12 +8,14 @@ import java.util.Locale;
  * data-points attribute ("x,y x,y …" in data units) so a test can check that what is drawn is what the file held.
  */
 final class Svg {
-    static final String[] COLORS = {"#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563", "#ca8a04"};
+    // Twelve, so that the whole pipeline's runs (eleven stages and the run folder) each get their own.
+    static final String[] COLORS = {"#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563", "#ca8a04",
+        "#db2777", "#65a30d", "#92400e", "#111827"};
     private static final int W = 420, H = 220, L = 48, R = 10, T = 22, B = 28;
 
     private Svg() {}
 
-    static String chart(String title, List<Series> series, List<String> labels) {
+    static String chart(String title, List<Series> series, List<String> labels, List<Integer> runs) {
         double x0 = Double.POSITIVE_INFINITY, x1 = Double.NEGATIVE_INFINITY, y0 = Double.POSITIVE_INFINITY, y1 = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
@@ -53,11 +55,16 @@ final class Svg {
                 px.append(String.format(Locale.ROOT, "%.1f,%.1f ", cx, cy));
                 data.append(se.x()[i]).append(',').append(se.y()[i]).append(' ');
             }
-            String color = COLORS[s % COLORS.length];
+            String color = color(runs.get(s));
             sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\" data-run=\"%s\" data-points=\"%s\"/>",
                     color, px.toString().trim(), Html.escape(labels.get(s)), data.toString().trim()));
         }
         return sb.append("</svg>").toString();
+    }
+
+    /** A run's colour, the same in every chart and in the legend, whatever metrics the other runs have. */
+    static String color(int run) {
+        return COLORS[run % COLORS.length];
     }
 
     static String fmt(double v) {

@@ -68,4 +68,25 @@ class HtmlTest {
         for (int i = 1; i <= 50; i++) mean += 1.0 / i;
         assertThat(Double.parseDouble(pts[0].split(",")[1])).isCloseTo(mean / 50, org.assertj.core.data.Offset.offset(1e-12));
     }
+
+    /** A run keeps its legend colour in every chart, also where an earlier run lacks the metric. */
+    @Test
+    void eachRunHasOneColourInTheLegendAndEveryChart() throws Exception {
+        Files.createDirectories(tmp.resolve("first"));
+        Files.createDirectories(tmp.resolve("second"));
+        Files.writeString(tmp.resolve("first/metrics.jsonl"), "{\"step\":1,\"loss\":2.0}\n{\"step\":2,\"loss\":1.0}\n");
+        Files.writeString(tmp.resolve("second/metrics.jsonl"), "{\"step\":1,\"loss\":3.0,\"kl\":0.1}\n{\"step\":2,\"loss\":2.5,\"kl\":0.2}\n");
+        Path out = tmp.resolve("c.html");
+        Html.write(List.of(tmp.resolve("first"), tmp.resolve("second")), out);
+        String html = Files.readString(out);
+        Matcher legend = Pattern.compile("<span style=\"color:(#[0-9a-f]{6})\">■ second</span>").matcher(html);
+        assertThat(legend.find()).isTrue();
+        Matcher lines = Pattern.compile("stroke=\"(#[0-9a-f]{6})\"[^>]*data-run=\"second\"").matcher(html);
+        int charts = 0;
+        while (lines.find()) {
+            assertThat(lines.group(1)).as("the second run's colour").isEqualTo(legend.group(1));
+            charts++;
+        }
+        assertThat(charts).as("loss and kl").isEqualTo(2);
+    }
 }
