@@ -33,7 +33,12 @@ public final class Checkpoint {
     /** Saves in one file when the weights fit in shardBytes, else in shards of at most shardBytes each. */
     public static void save(Transformer model, Path dir, DType dtype, long shardBytes) throws IOException {
         Files.createDirectories(dir);
-        ModelConfig c = model.config();
+        // config.json states the dtype the weights are stored in, as transformers writes it.
+        ModelConfig c = model.config().withTorchDtype(switch (dtype) {
+            case F32 -> "float32";
+            case BF16 -> "bfloat16";
+            case F16 -> "float16";
+        });
         Map<String, SafeTensors.Item> all = new LinkedHashMap<>();
         for (var e : model.tensors().entrySet()) {
             Tensor t = e.getValue();

@@ -60,7 +60,22 @@ public record ModelConfig(
         Integer qk_rope_head_dim,
         Integer v_head_dim,
         Integer num_nextn_predict_layers,
-        Boolean rope_interleave) {
+        Boolean rope_interleave,
+        Extras extras) {
+
+    /**
+     * What config.json holds beyond the keys above, kept so that a saved config round-trips the input's keys as
+     * transformers does: unknown keys with their values (also an eos_token_id given as a list), and the keys that
+     * were absent and took transformers' default (written back absent).
+     */
+    public record Extras(Map<String, Object> keys, Set<String> defaulted) {
+        public static final Extras NONE = new Extras(Map.of(), Set.of());
+
+        public Extras {
+            keys = keys == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+            defaulted = defaulted == null ? Set.of() : Set.copyOf(defaulted);
+        }
+    }
 
     public static final String DEEPSEEK_V3 = "deepseek_v3";
     public static final String LLAMA = "llama";
@@ -74,6 +89,7 @@ public record ModelConfig(
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isDeepseek() {
         return DEEPSEEK_V3.equals(model_type);
     }
@@ -136,6 +152,7 @@ public record ModelConfig(
         if (hidden_act != null && !hidden_act.equals("silu")) p.add("hidden_act '" + hidden_act + "' is not supported (silu)");
         if (isDeepseek()) deepseekProblems(p);
         else denseProblems(p);
+        slidingWindowProblems(p);
         ropeScalingProblems(p);
         return p;
     }
@@ -200,6 +217,29 @@ public record ModelConfig(
         if (denseHeadDimOrZero() % 2 != 0) p.add("head dimension " + denseHeadDimOrZero() + " must be even for RoPE");
     }
 
+    /**
+     * Sliding-window attention (Qwen2's use_sliding_window, Mistral-style sliding_window) is not implemented: refused
+     * when it would change any attention weight, i.e. when the window is shorter than max_position_embeddings.
+     */
+    private void slidingWindowProblems(List<String> p) {
+        Object use = extraKey("use_sliding_window"), window = extraKey("sliding_window");
+        boolean on = QWEN2.equals(model_type) ? Boolean.TRUE.equals(use) : window != null && !Boolean.FALSE.equals(use);
+        if (on && window instanceof Number w && w.longValue() < max_position_embeddings) {
+            p.add("sliding_window " + w + (use != null ? " with use_sliding_window true" : "") + " is not supported (r1j attends to "
+                    + "every earlier position; that equals the window only up to " + w + " tokens): use a config without it");
+        }
+    }
+
+    private Object extraKey(String key) {
+        return extras == null ? null : extras.keys().get(key);
+    }
+
+    /** Every end-of-sequence id: config.json may give one or a list (Llama 3). */
+    public List<Integer> eosTokenIds() {
+        if (extraKey("eos_token_id") instanceof List<?> l) return l.stream().map(x -> ((Number) x).intValue()).toList();
+        return eos_token_id == null ? List.of() : List.of(eos_token_id);
+    }
+
     private int denseHeadDimOrZero() {
         return num_attention_heads <= 0 ? 0 : denseHeadDim();
     }
@@ -241,20 +281,87 @@ public record ModelConfig(
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such config file");
         ModelConfig c;
         try {
-            c = JSON.readValue(file.toFile(), ModelConfig.class);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = JSON.readValue(file.toFile(), LinkedHashMap.class);
+            c = fromMap(m);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException(file + ": " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         return c.validated(file.toString());
     }
 
-    /** config.json text: null keys left out, except those whose null carries meaning for DeepSeek-V3. */
-    public String toJson() {
+    private static final Set<String> COMPONENTS = componentNames();
+
+    private static Set<String> componentNames() {
+        Set<String> s = new java.util.HashSet<>();
+        for (var rc : ModelConfig.class.getRecordComponents()) s.add(rc.getName());
+        s.remove("extras");
+        return Set.copyOf(s);
+    }
+
+    /**
+     * A config from config.json's keys: keys r1j does not model go to extras; an eos_token_id list gives its first id
+     * (the list is kept); absent optional keys take transformers' defaults for the model type ({@link #hfDefaults}).
+     */
+    static ModelConfig fromMap(Map<String, Object> in) {
+        Map<String, Object> known = new LinkedHashMap<>(), extra = new LinkedHashMap<>();
+        for (var e : in.entrySet()) (COMPONENTS.contains(e.getKey()) ? known : extra).put(e.getKey(), e.getValue());
+        if (known.get("eos_token_id") instanceof List<?> l) {
+            extra.put("eos_token_id", l);
+            known.put("eos_token_id", l.isEmpty() ? null : l.get(0));
+        }
+        Set<String> defaulted = new java.util.LinkedHashSet<>();
+        for (var d : hfDefaults(known).entrySet()) {
+            if (!known.containsKey(d.getKey())) {
+                known.put(d.getKey(), d.getValue());
+                defaulted.add(d.getKey());
+            }
+        }
+        known.put("extras", Map.of("keys", extra, "defaulted", defaulted));
+        return JSON.convertValue(known, ModelConfig.class);
+    }
+
+    /**
+     * transformers' defaults for the optional keys of each family (LlamaConfig, Qwen2Config, DeepseekV3Config), where
+     * r1j's record would otherwise read an absent key as 0 or false.
+     */
+    static Map<String, Object> hfDefaults(Map<String, Object> known) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        String type = String.valueOf(known.get("model_type"));
+        d.put("hidden_act", "silu");
+        d.put("rms_norm_eps", 1e-6);
+        d.put("rope_theta", 10000.0);
+        d.put("initializer_range", 0.02);
+        d.put("attention_dropout", 0.0);
+        d.put("tie_word_embeddings", false);
+        if (known.get("num_attention_heads") != null) d.put("num_key_value_heads", known.get("num_attention_heads"));
+        d.put("max_position_embeddings", switch (type) {
+            case QWEN2 -> 32768;
+            case DEEPSEEK_V3 -> 4096;
+            default -> 2048;
+        });
+        if (LLAMA.equals(type)) d.put("attention_bias", false);
+        return d;
+    }
+
+    /** config.json's keys and values: the modelled ones, then the kept ones; absent-and-defaulted keys left out. */
+    private Map<String, Object> toMap() {
         @SuppressWarnings("unchecked")
         Map<String, Object> all = JSON.convertValue(this, LinkedHashMap.class);
+        all.remove("extras");
+        Extras x = extras == null ? Extras.NONE : extras;
+        for (String k : x.defaulted()) all.remove(k);
+        all.putAll(x.keys());
+        return all;
+    }
+
+    /** config.json text: null keys left out, except those whose null carries meaning for DeepSeek-V3. */
+    public String toJson() {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (var e : all.entrySet()) {
+        for (var e : toMap().entrySet()) {
             if (e.getValue() != null || (isDeepseek() && NULL_MEANINGFUL.contains(e.getKey()))) out.put(e.getKey(), e.getValue());
         }
         try {
@@ -262,6 +369,11 @@ public record ModelConfig(
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A copy that states the dtype its weights are stored in. */
+    public ModelConfig withTorchDtype(String dtype) {
+        return with("torch_dtype", dtype);
     }
 
     /** A copy with another vocabulary size (the tokenizer decides it). */
@@ -274,12 +386,11 @@ public record ModelConfig(
         return with("num_nextn_predict_layers", layers);
     }
 
-    /** A copy with one config.json key changed. */
+    /** A copy with one config.json key changed (a key set explicitly is no longer a default). */
     private ModelConfig with(String key, Object value) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = JSON.convertValue(this, LinkedHashMap.class);
+        Map<String, Object> m = toMap();
         m.put(key, value);
-        return JSON.convertValue(m, ModelConfig.class);
+        return fromMap(m);
     }
 
     /** A DeepSeek-V3 config with the given shapes and V3's defaults for the rest. */
@@ -289,7 +400,7 @@ public record ModelConfig(
         return new ModelConfig(List.of("DeepseekV3ForCausalLM"), DEEPSEEK_V3, vocab, d, inter, layers, heads, heads, null,
                 "silu", 1e-6, 10000.0, null, maxPos, false, false, 0.0, 0.006, 0, 1, "float32",
                 moeInter, shared, experts, topk, 2.5, groups, topkGroups, firstDense, 1, true, "sigmoid", "noaux_tc",
-                true, 1e-4, kvLora, qLora, dn, dr, dv, 0, null);
+                true, 1e-4, kvLora, qLora, dn, dr, dv, 0, null, Extras.NONE);
     }
 
     /** A dense student in the Llama (no biases) or Qwen2 (q/k/v biases) layout. */
@@ -299,6 +410,6 @@ public record ModelConfig(
         return new ModelConfig(List.of(arch), type, vocab, d, inter, layers, heads, kvHeads, null, "silu", 1e-6,
                 10000.0, null, maxPos, tie, LLAMA.equals(type) ? false : null, 0.0, 0.02, 0, 1, "float32",
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, Extras.NONE);
     }
 }
