@@ -246,16 +246,26 @@ public record ModelConfig(
 
     private void ropeScalingProblems(List<String> p) {
         RopeScaling rs = rope_scaling;
-        if (rs == null) return;
-        if (!"yarn".equals(rs.kind())) {
-            p.add("rope_scaling type '" + rs.kind() + "' is not supported (null or yarn)");
+        if (rs == null || "default".equals(rs.kind())) return;
+        String kind = String.valueOf(rs.kind());
+        if (!Set.of("yarn", "llama3", "linear").contains(kind)) {
+            p.add("rope_scaling type '" + kind + "' is not supported (null, default, linear, llama3 or yarn)");
             return;
         }
         if (rs.factor() == null || rs.factor() < 1) p.add("rope_scaling.factor must be ≥ 1, got " + rs.factor());
+        if (kind.equals("linear")) return;
         if (rs.original_max_position_embeddings() == null || rs.original_max_position_embeddings() <= 0) {
             p.add("rope_scaling.original_max_position_embeddings must be positive");
+            return;
+        }
+        if (kind.equals("llama3")) {
+            if (rs.low_freq_factor() == null || rs.high_freq_factor() == null || rs.low_freq_factor() <= 0
+                    || rs.high_freq_factor() <= rs.low_freq_factor()) {
+                p.add("rope_scaling llama3 needs 0 < low_freq_factor < high_freq_factor, got " + rs.low_freq_factor() + " and "
+                        + rs.high_freq_factor());
+            }
         } else if (rs.factor() != null) {
-            // Newer transformers recompute factor = max_position_embeddings / original: keep them consistent.
+            // Newer transformers recompute YaRN's factor = max_position_embeddings / original: keep them consistent.
             double implied = (double) max_position_embeddings / rs.original_max_position_embeddings();
             if (Math.abs(implied - rs.factor()) > 1e-6) {
                 p.add("YaRN factor " + rs.factor() + " disagrees with max_position_embeddings / original_max_position_embeddings = "

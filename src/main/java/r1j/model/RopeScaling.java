@@ -3,8 +3,8 @@ package r1j.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * The {@code rope_scaling} block of config.json. r1j implements YaRN (DeepSeek-V2 §2.1 / V3 §4.3 context
- * extension); {@code null} in the config means plain RoPE.
+ * The {@code rope_scaling} block of config.json: YaRN (DeepSeek-V2 §2.1 / V3 §4.3 context extension), Llama 3's
+ * frequency-dependent scaling, or linear; {@code null} (or type "default") means plain RoPE.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RopeScaling(
@@ -15,7 +15,9 @@ public record RopeScaling(
         Double beta_slow,
         Double mscale,
         Double mscale_all_dim,
-        String rope_type) {
+        String rope_type,
+        Double low_freq_factor,
+        Double high_freq_factor) {
 
     public String kind() {
         return type != null ? type : rope_type;

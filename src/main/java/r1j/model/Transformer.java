@@ -50,7 +50,7 @@ public final class Transformer {
                         + " but the config implies " + Arrays.toString(e.getValue()));
             }
         }
-        RopeTable rope = Yarn.table(cfg);
+        RopeTable rope = RopeFrequencies.table(cfg);
         for (int l = 0; l < cfg.num_hidden_layers(); l++) blocks.add(block(l, rope));
         for (int k = 0; k < cfg.mtpLayers(); k++) {
             int l = cfg.num_hidden_layers() + k;

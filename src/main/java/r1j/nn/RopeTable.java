@@ -25,6 +25,11 @@ public final class RopeTable {
         return new RopeTable(f, 1f);
     }
 
+    /** The inverse frequencies of the pairs (a copy). */
+    public double[] inverseFrequencies() {
+        return invFreq.clone();
+    }
+
     /** The rotary dimension (2 × the number of frequency pairs). */
     public int dim() {
         return 2 * invFreq.length;

@@ -111,4 +111,45 @@ class HubConfigTest {
         assertThat(written.has("extras")).isFalse();
         assertThat(Checkpoint.load(tmp.resolve("bf16"), true).config().torch_dtype()).isEqualTo("bfloat16");
     }
+
+    /**
+     * Llama 3.1's and 3.2's rope_scaling (type llama3) give transformers' frequencies: the values below come from a
+     * direct port of _compute_llama3_parameters in double (theta 500000, original context 8192, low/high 1/4; head
+     * dimension 128 with factor 8, and 64 with factor 32). Linear scaling divides every frequency by its factor.
+     */
+    @Test
+    void llama3AndLinearRopeScalingAsTransformersComputesThem() throws Exception {
+        String llama31 = """
+                {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 128256, "hidden_size": 256,
+                 "intermediate_size": 512, "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1,
+                 "max_position_embeddings": 131072, "rope_theta": 500000.0, "rms_norm_eps": 1e-05,
+                 "rope_scaling": {"factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                                  "original_max_position_embeddings": 8192, "rope_type": "llama3"},
+                 "eos_token_id": [128001, 128008, 128009], "bos_token_id": 128000, "tie_word_embeddings": false}
+                """;
+        ModelConfig c = read(llama31);
+        assertThat(JSON.readTree(c.toJson())).isEqualTo(JSON.readTree(llama31));
+        double[] f = RopeFrequencies.table(c).inverseFrequencies();
+        assertThat(f).hasSize(64);
+        int[] at = {0, 20, 24, 28, 32, 40, 63};
+        double[] want = {1.0, 0.016560440080994446, 0.0072926647372171085, 0.0032114459947525913, 0.0005248461609929547,
+            3.428102195952591e-05, 3.068925988914511e-07};
+        for (int k = 0; k < at.length; k++) assertThat(f[at[k]]).as("pair %d", at[k]).isCloseTo(want[k], org.assertj.core.data.Percentage.withPercentage(1e-9));
+
+        ModelConfig c32 = read(llama31.replace("\"hidden_size\": 256", "\"hidden_size\": 128").replace("\"factor\": 8.0", "\"factor\": 32.0"));
+        double[] g = RopeFrequencies.table(c32).inverseFrequencies();
+        int[] at32 = {0, 10, 12, 14, 16, 31};
+        double[] want32 = {1.0, 0.016560440080994446, 0.0072926647372171085, 0.0032114459947525913, 0.00042955679655936815,
+            9.418306725434909e-08};
+        for (int k = 0; k < at32.length; k++) assertThat(g[at32[k]]).as("pair %d", at32[k]).isCloseTo(want32[k], org.assertj.core.data.Percentage.withPercentage(1e-9));
+
+        ModelConfig linear = read(llama31.replace("\"rope_type\": \"llama3\"", "\"rope_type\": \"linear\""));
+        double[] plain = r1j.nn.RopeTable.standard(128, 500000.0).inverseFrequencies(), lin = RopeFrequencies.table(linear).inverseFrequencies();
+        for (int i = 0; i < plain.length; i++) assertThat(lin[i]).isCloseTo(plain[i] / 8, org.assertj.core.data.Percentage.withPercentage(1e-9));
+
+        assertThatThrownBy(() -> read(llama31.replace("\"high_freq_factor\": 4.0", "\"high_freq_factor\": 0.5")))
+                .hasMessageContaining("rope_scaling llama3 needs 0 < low_freq_factor < high_freq_factor");
+        assertThatThrownBy(() -> read(llama31.replace("\"rope_type\": \"llama3\"", "\"rope_type\": \"longrope\"")))
+                .hasMessageContaining("rope_scaling type 'longrope' is not supported");
+    }
 }
