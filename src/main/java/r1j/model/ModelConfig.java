@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * A model's config.json. The components are the Hugging Face keys, spelled as they are there, for DeepSeek-V3
- * ({@code model_type: deepseek_v3}: MLA and DeepSeekMoE) and for the dense students ({@code llama},
- * {@code qwen2}). Keys a family does not use are null. {@link #problems()} names every inconsistency.
+ * ({@code model_type: deepseek_v3}: MLA and DeepSeekMoE) and for the dense models ({@code llama},
+ * {@code qwen2}, {@code qwen3}). Keys a family does not use are null. {@link #problems()} names every inconsistency.
  */
 public record ModelConfig(
         List<String> architectures,
@@ -65,22 +65,25 @@ public record ModelConfig(
 
     /**
      * What config.json holds beyond the keys above, kept so that a saved config round-trips the input's keys as
-     * transformers does: unknown keys with their values (also an eos_token_id given as a list), and the keys that
-     * were absent and took transformers' default (written back absent).
+     * transformers does: unknown keys with their values (also an eos_token_id given as a list), the keys that were
+     * absent and took transformers' default (written back absent), and the modelled keys given as null (written back
+     * null).
      */
-    public record Extras(Map<String, Object> keys, Set<String> defaulted) {
-        public static final Extras NONE = new Extras(Map.of(), Set.of());
+    public record Extras(Map<String, Object> keys, Set<String> defaulted, Set<String> nulls) {
+        public static final Extras NONE = new Extras(Map.of(), Set.of(), Set.of());
 
         public Extras {
             keys = keys == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keys));
             defaulted = defaulted == null ? Set.of() : Set.copyOf(defaulted);
+            nulls = nulls == null ? Set.of() : Set.copyOf(nulls);
         }
     }
 
     public static final String DEEPSEEK_V3 = "deepseek_v3";
     public static final String LLAMA = "llama";
     public static final String QWEN2 = "qwen2";
-    private static final Set<String> TYPES = Set.of(DEEPSEEK_V3, LLAMA, QWEN2);
+    public static final String QWEN3 = "qwen3";
+    private static final Set<String> TYPES = Set.of(DEEPSEEK_V3, LLAMA, QWEN2, QWEN3);
     /** Keys written even when null: for DeepSeek-V3 a null q_lora_rank and rope_scaling carry meaning. */
     private static final Set<String> NULL_MEANINGFUL = Set.of("q_lora_rank", "rope_scaling");
 
@@ -110,7 +113,12 @@ public record ModelConfig(
         return head_dim != null ? head_dim : hidden_size / num_attention_heads;
     }
 
-    /** Whether q/k/v projections carry a bias (Qwen2 always; Llama when attention_bias). */
+    /** Whether queries and keys are RMS-normalised per head before RoPE (Qwen3's q_norm and k_norm). */
+    public boolean qkNorm() {
+        return QWEN3.equals(model_type);
+    }
+
+    /** Whether q/k/v projections carry a bias (Qwen2 always; Llama and Qwen3 when attention_bias). */
     public boolean qkvBias() {
         return QWEN2.equals(model_type) || Boolean.TRUE.equals(attention_bias);
     }
@@ -223,7 +231,8 @@ public record ModelConfig(
      */
     private void slidingWindowProblems(List<String> p) {
         Object use = extraKey("use_sliding_window"), window = extraKey("sliding_window");
-        boolean on = QWEN2.equals(model_type) ? Boolean.TRUE.equals(use) : window != null && !Boolean.FALSE.equals(use);
+        boolean on = QWEN2.equals(model_type) || QWEN3.equals(model_type) ? Boolean.TRUE.equals(use)
+                : window != null && !Boolean.FALSE.equals(use);
         if (on && window instanceof Number w && w.longValue() < max_position_embeddings) {
             p.add("sliding_window " + w + (use != null ? " with use_sliding_window true" : "") + " is not supported (r1j attends to "
                     + "every earlier position; that equals the window only up to " + w + " tokens): use a config without it");
@@ -330,7 +339,13 @@ public record ModelConfig(
                 defaulted.add(d.getKey());
             }
         }
-        known.put("extras", Map.of("keys", extra, "defaulted", defaulted));
+        Set<String> nulls = new java.util.LinkedHashSet<>();
+        boolean deepseek = DEEPSEEK_V3.equals(known.get("model_type"));
+        for (var e : known.entrySet()) {
+            // DeepSeek-V3's meaningful nulls are always written; any other null key is written only if the input had it.
+            if (e.getValue() == null && !(deepseek && NULL_MEANINGFUL.contains(e.getKey()))) nulls.add(e.getKey());
+        }
+        known.put("extras", Map.of("keys", extra, "defaulted", defaulted, "nulls", nulls));
         return JSON.convertValue(known, ModelConfig.class);
     }
 
@@ -349,33 +364,39 @@ public record ModelConfig(
         d.put("tie_word_embeddings", false);
         if (known.get("num_attention_heads") != null) d.put("num_key_value_heads", known.get("num_attention_heads"));
         d.put("max_position_embeddings", switch (type) {
-            case QWEN2 -> 32768;
+            case QWEN2, QWEN3 -> 32768;
             case DEEPSEEK_V3 -> 4096;
             default -> 2048;
         });
-        if (LLAMA.equals(type)) d.put("attention_bias", false);
+        if (LLAMA.equals(type) || QWEN3.equals(type)) d.put("attention_bias", false);
+        if (QWEN3.equals(type)) d.put("head_dim", 128);
         return d;
     }
 
-    /** config.json's keys and values: the modelled ones, then the kept ones; absent-and-defaulted keys left out. */
-    private Map<String, Object> toMap() {
+    /**
+     * config.json's keys and values: the modelled ones, then the kept ones. Absent-and-defaulted keys are left out, and
+     * so are null keys, except those the input gave (as null, or unknown to r1j) and those whose null carries meaning
+     * for DeepSeek-V3.
+     */
+    private Map<String, Object> fileMap() {
         @SuppressWarnings("unchecked")
         Map<String, Object> all = JSON.convertValue(this, LinkedHashMap.class);
         all.remove("extras");
         Extras x = extras == null ? Extras.NONE : extras;
         for (String k : x.defaulted()) all.remove(k);
         all.putAll(x.keys());
-        return all;
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (var e : all.entrySet()) {
+            boolean given = x.nulls().contains(e.getKey()) || x.keys().containsKey(e.getKey());
+            if (e.getValue() != null || given || (isDeepseek() && NULL_MEANINGFUL.contains(e.getKey()))) out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
-    /** config.json text: null keys left out, except those whose null carries meaning for DeepSeek-V3. */
+    /** config.json's text. */
     public String toJson() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (var e : toMap().entrySet()) {
-            if (e.getValue() != null || (isDeepseek() && NULL_MEANINGFUL.contains(e.getKey()))) out.put(e.getKey(), e.getValue());
-        }
         try {
-            return JSON.writeValueAsString(out) + "\n";
+            return JSON.writeValueAsString(fileMap()) + "\n";
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -398,7 +419,7 @@ public record ModelConfig(
 
     /** A copy with one config.json key changed (a key set explicitly is no longer a default). */
     private ModelConfig with(String key, Object value) {
-        Map<String, Object> m = toMap();
+        Map<String, Object> m = fileMap();
         m.put(key, value);
         return fromMap(m);
     }
@@ -413,12 +434,16 @@ public record ModelConfig(
                 true, 1e-4, kvLora, qLora, dn, dr, dv, 0, null, Extras.NONE);
     }
 
-    /** A dense student in the Llama (no biases) or Qwen2 (q/k/v biases) layout. */
+    /** A dense model in the Llama (no biases), Qwen2 (q/k/v biases) or Qwen3 (per-head q/k norms) layout. */
     public static ModelConfig dense(String type, int vocab, int d, int layers, int heads, int kvHeads, int inter,
                                     int maxPos, boolean tie) {
-        String arch = QWEN2.equals(type) ? "Qwen2ForCausalLM" : "LlamaForCausalLM";
-        return new ModelConfig(List.of(arch), type, vocab, d, inter, layers, heads, kvHeads, null, "silu", 1e-6,
-                10000.0, null, maxPos, tie, LLAMA.equals(type) ? false : null, 0.0, 0.02, 0, 1, "float32",
+        String arch = switch (type) {
+            case QWEN2 -> "Qwen2ForCausalLM";
+            case QWEN3 -> "Qwen3ForCausalLM";
+            default -> "LlamaForCausalLM";
+        };
+        return new ModelConfig(List.of(arch), type, vocab, d, inter, layers, heads, kvHeads, QWEN3.equals(type) ? d / heads : null,
+                "silu", 1e-6, 10000.0, null, maxPos, tie, QWEN2.equals(type) ? null : false, 0.0, 0.02, 0, 1, "float32",
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, Extras.NONE);
     }

@@ -67,6 +67,10 @@ public final class ParameterShapes {
                 m.put(p + "self_attn.k_proj.bias", new int[] {kv});
                 m.put(p + "self_attn.v_proj.bias", new int[] {kv});
             }
+            if (c.qkNorm()) {
+                m.put(p + "self_attn.q_norm.weight", new int[] {hd});
+                m.put(p + "self_attn.k_norm.weight", new int[] {hd});
+            }
             m.put(p + "self_attn.o_proj.weight", new int[] {d, q});
         }
         m.put(p + "post_attention_layernorm.weight", new int[] {d});

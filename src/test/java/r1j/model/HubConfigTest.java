@@ -52,6 +52,20 @@ class HubConfigTest {
             }
             """;
 
+    /** The same keys with the same values (a number equal as a number: 1000000 and 1000000.0 are one value). */
+    private static void assertSameKeysAndValues(String written, String input) throws Exception {
+        JsonNode w = JSON.readTree(written), in = JSON.readTree(input);
+        java.util.List<String> wk = new java.util.ArrayList<>(), ik = new java.util.ArrayList<>();
+        w.fieldNames().forEachRemaining(wk::add);
+        in.fieldNames().forEachRemaining(ik::add);
+        assertThat(wk).containsExactlyInAnyOrderElementsOf(ik);
+        for (String k : ik) {
+            JsonNode a = w.get(k), b = in.get(k);
+            if (a.isNumber() && b.isNumber()) assertThat(a.asDouble()).as(k).isEqualTo(b.asDouble());
+            else assertThat(a).as(k).isEqualTo(b);
+        }
+    }
+
     private ModelConfig read(String text) throws Exception {
         Path f = tmp.resolve("config.json");
         Files.writeString(f, text);
@@ -64,7 +78,7 @@ class HubConfigTest {
         assertThat(c.num_key_value_heads()).isEqualTo(2);
         assertThat(c.tie_word_embeddings()).isTrue();
         assertThat(c.rope_theta()).isEqualTo(1e6);
-        assertThat(JSON.readTree(c.toJson())).isEqualTo(JSON.readTree(QWEN25));
+        assertSameKeysAndValues(c.toJson(), QWEN25);
     }
 
     @Test
@@ -96,7 +110,7 @@ class HubConfigTest {
         assertThat(c.rope_theta()).isEqualTo(10000.0);
         assertThat(c.max_position_embeddings()).isEqualTo(2048);
         // Written back with the input's keys: the defaults stay implicit, the list and the unknown key stay.
-        assertThat(JSON.readTree(c.toJson())).isEqualTo(JSON.readTree(llama));
+        assertSameKeysAndValues(c.toJson(), llama);
         // A key set explicitly is written even where it equals the default.
         assertThat(JSON.readTree(c.withVocabSize(300).toJson()).get("vocab_size").asInt()).isEqualTo(300);
     }
@@ -128,7 +142,7 @@ class HubConfigTest {
                  "eos_token_id": [128001, 128008, 128009], "bos_token_id": 128000, "tie_word_embeddings": false}
                 """;
         ModelConfig c = read(llama31);
-        assertThat(JSON.readTree(c.toJson())).isEqualTo(JSON.readTree(llama31));
+        assertSameKeysAndValues(c.toJson(), llama31);
         double[] f = RopeFrequencies.table(c).inverseFrequencies();
         assertThat(f).hasSize(64);
         int[] at = {0, 20, 24, 28, 32, 40, 63};
@@ -151,5 +165,25 @@ class HubConfigTest {
                 .hasMessageContaining("rope_scaling llama3 needs 0 < low_freq_factor < high_freq_factor");
         assertThatThrownBy(() -> read(llama31.replace("\"rope_type\": \"llama3\"", "\"rope_type\": \"longrope\"")))
                 .hasMessageContaining("rope_scaling type 'longrope' is not supported");
+    }
+
+    /** Qwen3-0.6B's config.json, key for key (nulls included): read, and written back unchanged. */
+    @Test
+    void aQwen3ConfigRoundTripsEveryKeyWithItsNulls() throws Exception {
+        String qwen3 = """
+                {"architectures": ["Qwen3ForCausalLM"], "attention_bias": false, "attention_dropout": 0.0, "bos_token_id": 151643,
+                 "eos_token_id": 151645, "head_dim": 128, "hidden_act": "silu", "hidden_size": 1024, "initializer_range": 0.02,
+                 "intermediate_size": 3072, "max_position_embeddings": 40960, "max_window_layers": 28, "model_type": "qwen3",
+                 "num_attention_heads": 16, "num_hidden_layers": 28, "num_key_value_heads": 8, "rms_norm_eps": 1e-06,
+                 "rope_scaling": null, "rope_theta": 1000000, "sliding_window": null, "tie_word_embeddings": true,
+                 "torch_dtype": "bfloat16", "transformers_version": "4.51.0", "use_cache": true, "use_sliding_window": false,
+                 "vocab_size": 151936}
+                """;
+        ModelConfig c = read(qwen3);
+        assertThat(c.qkNorm()).isTrue();
+        assertThat(c.denseHeadDim()).isEqualTo(128);
+        assertThat(c.qkvBias()).isFalse();
+        assertThat(ParameterShapes.of(c)).containsKey("model.layers.0.self_attn.q_norm.weight");
+        assertSameKeysAndValues(c.toJson(), qwen3);
     }
 }

@@ -15,6 +15,7 @@ class TransformerTest {
     static final ModelConfig MOE_QLORA = Presets.get("nano").withVocabSize(41);
     static final ModelConfig MOE_NO_QLORA = ModelConfig.deepseekV3(41, 32, 2, 2, null, 16, 8, 4, 8, 64, 16, 8, 1, 2, 4, 2, 1, 64);
     static final ModelConfig QWEN2 = ModelConfig.dense(ModelConfig.QWEN2, 41, 32, 2, 4, 2, 64, 64, false);
+    static final ModelConfig QWEN3 = ModelConfig.dense(ModelConfig.QWEN3, 41, 32, 2, 4, 2, 64, 64, true);
 
     static final int[] IDS = {1, 5, 9, 2, 30, 7, 7, 0, 3, 3, 12, 40};
     static final int[] TARGETS = {5, 9, 2, 30, 7, -1, 0, 3, 3, 12, 40, -1};
@@ -56,6 +57,40 @@ class TransformerTest {
                 "model.layers.1.mlp.gate_proj.weight", "model.norm.weight");
     }
 
+    @Test
+    void gradientsQwen3WithPerHeadQueryAndKeyNorms() {
+        Transformer m = Transformer.init(QWEN3, 8);
+        scaleUp(m);
+        for (String n : List.of("model.layers.0.self_attn.q_norm.weight", "model.layers.1.self_attn.k_norm.weight")) {
+            float[] w = m.tensors().get(n).data;
+            for (int i = 0; i < w.length; i++) w[i] = 0.5f + 0.1f * i;
+        }
+        check(m, Transformer.LossOptions.NONE, "model.layers.0.self_attn.q_proj.weight", "model.layers.0.self_attn.q_norm.weight",
+                "model.layers.1.self_attn.k_proj.weight", "model.layers.1.self_attn.k_norm.weight", "model.embed_tokens.weight");
+    }
+
+    /**
+     * Qwen3 normalises each head of q and k: scaling q_proj or k_proj by a constant leaves the logits unchanged, while
+     * the same scaling changes Qwen2's (which has no such norm).
+     */
+    @Test
+    void qwen3QueryAndKeyNormsMakeTheLogitsScaleFree() {
+        for (ModelConfig c : List.of(QWEN3, QWEN2)) {
+            Transformer m = Transformer.init(c, 11);
+            scaleUp(m);
+            Tensor before = m.forward(IDS, 2, 6);
+            for (String n : List.of("model.layers.0.self_attn.q_proj.weight", "model.layers.1.self_attn.k_proj.weight")) {
+                float[] w = m.tensors().get(n).data;
+                for (int i = 0; i < w.length; i++) w[i] *= 3f;
+            }
+            Tensor after = m.forward(IDS, 2, 6);
+            double diff = 0;
+            for (int i = 0; i < before.numel(); i++) diff = Math.max(diff, Math.abs(before.data[i] - after.data[i]));
+            if (c == QWEN3) assertThat(diff).as("qwen3").isLessThan(1e-4);
+            else assertThat(diff).as("qwen2").isGreaterThan(1e-2);
+        }
+    }
+
     /** Larger weights than the 0.006 default, so that every path carries gradient well above float noise. */
     private static void scaleUp(Transformer m) {
         for (var e : m.tensors().entrySet()) {
@@ -65,7 +100,7 @@ class TransformerTest {
 
     @Test
     void cachedDecodingEqualsFullRecomputationForEveryFamily() {
-        for (ModelConfig c : List.of(MOE_QLORA, MOE_NO_QLORA, QWEN2)) {
+        for (ModelConfig c : List.of(MOE_QLORA, MOE_NO_QLORA, QWEN2, QWEN3)) {
             Transformer m = Transformer.init(c, 9);
             scaleUp(m);
             Tensor full = m.forward(IDS, 1, IDS.length);
@@ -91,7 +126,7 @@ class TransformerTest {
             System.arraycopy(own, b * seq, fullIds, b * full + shared.length, seq);
         }
         for (int i = 0; i < rows.length; i++) fullRows[i] = rows[i] / seq * full + shared.length + rows[i] % seq;
-        for (ModelConfig c : List.of(MOE_QLORA, MOE_NO_QLORA, QWEN2)) {
+        for (ModelConfig c : List.of(MOE_QLORA, MOE_NO_QLORA, QWEN2, QWEN3)) {
             Transformer m = Transformer.init(c, 10);
             scaleUp(m);
             Tensor y = m.forward(shared, own, batch, seq, rows);
