@@ -333,6 +333,20 @@ public record ModelConfig(
             known.put("eos_token_id", l.isEmpty() ? null : l.get(0));
         }
         Set<String> defaulted = new java.util.LinkedHashSet<>();
+        // transformers v5 writes rope_theta and the scaling together as rope_parameters (kept as it is, and read here).
+        if (extra.get("rope_parameters") instanceof Map<?, ?> rp && !known.containsKey("rope_theta") && !known.containsKey("rope_scaling")) {
+            if (rp.get("rope_theta") != null) {
+                known.put("rope_theta", rp.get("rope_theta"));
+                defaulted.add("rope_theta");
+            }
+            Object type = rp.get("rope_type");
+            if (type != null && !"default".equals(type)) {
+                Map<Object, Object> scaling = new LinkedHashMap<>(rp);
+                scaling.remove("rope_theta");
+                known.put("rope_scaling", scaling);
+                defaulted.add("rope_scaling");
+            }
+        }
         for (var d : hfDefaults(known).entrySet()) {
             if (!known.containsKey(d.getKey())) {
                 known.put(d.getKey(), d.getValue());

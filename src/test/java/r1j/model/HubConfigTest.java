@@ -186,4 +186,24 @@ class HubConfigTest {
         assertThat(ParameterShapes.of(c)).containsKey("model.layers.0.self_attn.q_norm.weight");
         assertSameKeysAndValues(c.toJson(), qwen3);
     }
+
+    /** transformers v5's rope_parameters give rope_theta and the scaling, and are written back as they came. */
+    @Test
+    void transformersV5RopeParameters() throws Exception {
+        String v5 = """
+                {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 64, "hidden_size": 32,
+                 "intermediate_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+                 "head_dim": 8, "max_position_embeddings": 131072, "rms_norm_eps": 1e-6, "bos_token_id": 0, "eos_token_id": [1, 2, 3],
+                 "tie_word_embeddings": false,
+                 "rope_parameters": {"factor": 8.0, "high_freq_factor": 4.0, "low_freq_factor": 1.0,
+                                     "original_max_position_embeddings": 8192, "rope_theta": 500000.0, "rope_type": "llama3"}}
+                """;
+        ModelConfig c = read(v5);
+        assertThat(c.rope_theta()).isEqualTo(500000.0);
+        assertThat(c.rope_scaling().kind()).isEqualTo("llama3");
+        assertSameKeysAndValues(c.toJson(), v5);
+        // The same frequencies as the v4 form of the same model (the llama3-tiny fixture).
+        ModelConfig v4 = ModelConfig.read(Path.of("src/test/resources/fixtures/llama3-tiny/config.json"));
+        assertThat(RopeFrequencies.table(c).inverseFrequencies()).containsExactly(RopeFrequencies.table(v4).inverseFrequencies());
+    }
 }
