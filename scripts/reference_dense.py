@@ -17,15 +17,38 @@ import sys
 import numpy as np
 
 
+def get_mscale(scale, mscale=1.0):
+    return 1.0 if scale <= 1 else 0.1 * mscale * math.log(scale) + 1.0
+
+
 def rope_inv_freq(cfg, dim):
+    """(inverse frequencies, attention factor that scales cos and sin)."""
     theta = cfg.get("rope_theta", 10000.0)
     inv = 1.0 / theta ** (np.arange(0, dim, 2, dtype=np.float64) / dim)
     rs = cfg.get("rope_scaling")
     if rs is None:
-        return inv
+        return inv, 1.0
     kind = rs.get("rope_type", rs.get("type"))
     if kind == "linear":
-        return inv / rs["factor"]
+        return inv / rs["factor"], 1.0
+    if kind == "yarn":  # _compute_yarn_parameters (current transformers: an explicit factor wins)
+        orig = rs["original_max_position_embeddings"]
+        factor = rs.get("factor") or cfg["max_position_embeddings"] / orig
+        ms, ms_all = rs.get("mscale"), rs.get("mscale_all_dim")
+        att = rs.get("attention_factor")
+        if att is None:
+            att = get_mscale(factor, ms) / get_mscale(factor, ms_all) if ms and ms_all else get_mscale(factor)
+        fast, slow = rs.get("beta_fast") or 32, rs.get("beta_slow") or 1
+
+        def corr(rot):
+            return dim * math.log(orig / (rot * 2 * math.pi)) / (2 * math.log(theta))
+
+        low, high = max(math.floor(corr(fast)), 0), min(math.ceil(corr(slow)), dim - 1)
+        if low == high:
+            high += 0.001
+        ramp = np.clip((np.arange(dim // 2, dtype=np.float64) - low) / (high - low), 0, 1)
+        extrapolation = 1 - ramp
+        return inv / factor * (1 - extrapolation) + inv * extrapolation, att
     if kind == "llama3":  # _compute_llama3_parameters
         factor, low, high = rs["factor"], rs["low_freq_factor"], rs["high_freq_factor"]
         old = rs["original_max_position_embeddings"]
@@ -35,7 +58,7 @@ def rope_inv_freq(cfg, dim):
         smooth = (old / wl - low) / (high - low)
         smoothed = (1 - smooth) * out / factor + smooth * out
         medium = ~(wl < high_wl) & ~(wl > low_wl)
-        return np.where(medium, smoothed, out)
+        return np.where(medium, smoothed, out), 1.0
     raise ValueError(kind)
 
 
@@ -55,10 +78,10 @@ def forward(cfg, w, ids):
     eps = cfg["rms_norm_eps"]
     qwen3 = cfg["model_type"] == "qwen3"
     bias = cfg["model_type"] == "qwen2" or cfg.get("attention_bias", False)
-    inv = rope_inv_freq(cfg, hd)
+    inv, att = rope_inv_freq(cfg, hd)
     ang = np.outer(np.arange(t, dtype=np.float64), inv)
     emb = np.concatenate([ang, ang], axis=-1)
-    cos, sin = np.cos(emb), np.sin(emb)
+    cos, sin = np.cos(emb) * att, np.sin(emb) * att
     x = w["model.embed_tokens.weight"][ids]
     mask = np.triu(np.full((t, t), -np.inf), 1)
     for l in range(cfg["num_hidden_layers"]):
@@ -175,6 +198,12 @@ def main(out_dir):
     fixture(out_dir, "qwen2-tiny", dict(common, architectures=["Qwen2ForCausalLM"], model_type="qwen2",
                                         max_position_embeddings=512, rope_theta=10000.0, sliding_window=512,
                                         use_sliding_window=False, tie_word_embeddings=False, eos_token_id=1), 3)
+    # Qwen's documented YaRN block: factor 4 beside an unchanged max_position_embeddings.
+    fixture(out_dir, "qwen2-yarn-tiny", dict(common, architectures=["Qwen2ForCausalLM"], model_type="qwen2",
+                                             max_position_embeddings=32768, rope_theta=1000000.0, sliding_window=32768,
+                                             use_sliding_window=False, tie_word_embeddings=False, eos_token_id=1,
+                                             rope_scaling={"factor": 4.0, "original_max_position_embeddings": 32768,
+                                                           "type": "yarn"}), 4)
 
 
 if __name__ == "__main__":

@@ -261,26 +261,19 @@ public record ModelConfig(
             p.add("rope_scaling type '" + kind + "' is not supported (null, default, linear, llama3 or yarn)");
             return;
         }
-        if (rs.factor() == null || rs.factor() < 1) p.add("rope_scaling.factor must be ≥ 1, got " + rs.factor());
+        if (rs.factor() != null ? rs.factor() < 1 : !kind.equals("yarn")) p.add("rope_scaling.factor must be ≥ 1, got " + rs.factor());
         if (kind.equals("linear")) return;
         if (rs.original_max_position_embeddings() == null || rs.original_max_position_embeddings() <= 0) {
             p.add("rope_scaling.original_max_position_embeddings must be positive");
             return;
         }
-        if (kind.equals("llama3")) {
-            if (rs.low_freq_factor() == null || rs.high_freq_factor() == null || rs.low_freq_factor() <= 0
-                    || rs.high_freq_factor() <= rs.low_freq_factor()) {
-                p.add("rope_scaling llama3 needs 0 < low_freq_factor < high_freq_factor, got " + rs.low_freq_factor() + " and "
-                        + rs.high_freq_factor());
-            }
-        } else if (rs.factor() != null) {
-            // Newer transformers recompute YaRN's factor = max_position_embeddings / original: keep them consistent.
-            double implied = (double) max_position_embeddings / rs.original_max_position_embeddings();
-            if (Math.abs(implied - rs.factor()) > 1e-6) {
-                p.add("YaRN factor " + rs.factor() + " disagrees with max_position_embeddings / original_max_position_embeddings = "
-                        + max_position_embeddings + " / " + rs.original_max_position_embeddings() + " = " + implied);
-            }
+        if (kind.equals("llama3") && (rs.low_freq_factor() == null || rs.high_freq_factor() == null || rs.low_freq_factor() <= 0
+                || rs.high_freq_factor() <= rs.low_freq_factor())) {
+            p.add("rope_scaling llama3 needs 0 < low_freq_factor < high_freq_factor, got " + rs.low_freq_factor() + " and "
+                    + rs.high_freq_factor());
         }
+        // YaRN: an explicit factor wins over max_position_embeddings / original_max_position_embeddings, as in current
+        // transformers (Qwen's documented block sets factor 4 beside an unchanged max_position_embeddings).
     }
 
     private static void positive(List<String> p, String key, int v) {

@@ -18,7 +18,7 @@ final class RopeFrequencies {
         return switch (rs.kind()) {
             case "linear" -> linear(dim, c.rope_theta(), rs.factorOr1());
             case "llama3" -> llama3(dim, c.rope_theta(), rs);
-            case "yarn" -> yarn(dim, c.rope_theta(), rs);
+            case "yarn" -> yarn(dim, c.rope_theta(), rs, c.max_position_embeddings());
             default -> throw new IllegalArgumentException("rope_scaling type '" + rs.kind() + "' is not supported");
         };
     }
@@ -50,8 +50,13 @@ final class RopeFrequencies {
         return new RopeTable(f, 1f);
     }
 
-    private static RopeTable yarn(int dim, double theta, RopeScaling rs) {
-        double s = rs.factorOr1();
+    /**
+     * YaRN as transformers' _compute_yarn_parameters computes it: the explicit factor (or, without one,
+     * max_position_embeddings / original_max_position_embeddings), and cos/sin scaled by attention_factor, or by
+     * m(s, mscale)/m(s, mscale_all_dim) when both are given (DeepSeek), else by m(s, 1).
+     */
+    private static RopeTable yarn(int dim, double theta, RopeScaling rs, int maxPositions) {
+        double s = rs.factor() != null ? rs.factor() : (double) maxPositions / rs.original_max_position_embeddings();
         int l0 = rs.original_max_position_embeddings();
         double fast = rs.beta_fast() == null ? 32 : rs.beta_fast(), slow = rs.beta_slow() == null ? 1 : rs.beta_slow();
         double low = Math.max(Math.floor(correctionDim(fast, dim, theta, l0)), 0);
@@ -64,8 +69,10 @@ final class RopeFrequencies {
             double keep = 1 - ramp;
             f[i] = base / s * (1 - keep) + base * keep;
         }
-        double ms = rs.mscale() == null ? 1 : rs.mscale(), msAll = rs.mscale_all_dim() == null ? 0 : rs.mscale_all_dim();
-        float attentionFactor = (float) (RopeScaling.yarnMscale(s, ms) / RopeScaling.yarnMscale(s, msAll));
+        boolean both = rs.mscale() != null && rs.mscale() != 0 && rs.mscale_all_dim() != null && rs.mscale_all_dim() != 0;
+        float attentionFactor = (float) (rs.attention_factor() != null ? rs.attention_factor()
+                : both ? RopeScaling.yarnMscale(s, rs.mscale()) / RopeScaling.yarnMscale(s, rs.mscale_all_dim())
+                : RopeScaling.yarnMscale(s, 1));
         return new RopeTable(f, attentionFactor);
     }
 

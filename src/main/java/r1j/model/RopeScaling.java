@@ -17,7 +17,8 @@ public record RopeScaling(
         Double mscale_all_dim,
         String rope_type,
         Double low_freq_factor,
-        Double high_freq_factor) {
+        Double high_freq_factor,
+        Double attention_factor) {
 
     public String kind() {
         return type != null ? type : rope_type;

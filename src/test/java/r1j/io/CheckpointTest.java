@@ -168,8 +168,9 @@ class CheckpointTest {
                 .hasMessageContaining("n_routed_experts 8 is not divisible by n_group 3")
                 .hasMessageContaining("q_lora_rank must be null (no query compression) or positive, got 0");
         ModelConfig yarn = new ModelConfig(null, "deepseek_v3", 10, 8, 8, 1, 1, 1, null, "silu", 1e-6, 1e4,
-                new r1j.model.RopeScaling("yarn", 40.0, 4096, 32.0, 1.0, 1.0, 1.0, null, null, null), 4096, false, false, 0.0, 0.006,
+                new r1j.model.RopeScaling("yarn", 40.0, 4096, 32.0, 1.0, 1.0, 1.0, null, null, null, null), 4096, false, false, 0.0, 0.006,
                 0, 1, null, 4, 1, 4, 2, 2.5, 2, 1, 0, 1, true, "sigmoid", "noaux_tc", true, 1e-4, 4, null, 2, 2, 2, 0, null, ModelConfig.Extras.NONE);
-        assertThat(yarn.problems()).anyMatch(s -> s.contains("YaRN factor 40.0 disagrees with max_position_embeddings"));
+        // An explicit YaRN factor wins over max_position_embeddings / original (current transformers): no problem.
+        assertThat(yarn.problems()).isEmpty();
     }
 }

@@ -12,14 +12,14 @@ import r1j.io.Checkpoint;
 import r1j.tensor.Tensor;
 
 /**
- * Tiny Qwen3, Llama 3 (rope_scaling llama3, an eos list) and Qwen2 checkpoints in the Hub layout with the logits of an
+ * Tiny Qwen3, Llama 3 (rope_scaling llama3, an eos list), Qwen2 and Qwen2 with Qwen's documented YaRN block checkpoints in the Hub layout with the logits of an
  * independent float64 port of transformers' modeling code (scripts/reference_dense.py, which wrote them into
  * src/test/resources/fixtures): r1j loads each strictly and reproduces every position's logits, in one forward and in
  * cached step-by-step decoding.
  */
 class DenseParityTest {
     @ParameterizedTest
-    @ValueSource(strings = {"qwen3-tiny", "llama3-tiny", "qwen2-tiny"})
+    @ValueSource(strings = {"qwen3-tiny", "llama3-tiny", "qwen2-tiny", "qwen2-yarn-tiny"})
     void logitsMatchTheReference(String name) throws Exception {
         Path dir = Path.of("src/test/resources/fixtures", name);
         Transformer m = Checkpoint.load(dir, true);

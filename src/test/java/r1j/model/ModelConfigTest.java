@@ -15,7 +15,7 @@ class ModelConfigTest {
 
     static ModelConfig v3() {
         return new ModelConfig(null, "deepseek_v3", 129280, 7168, 18432, 61, 128, 128, null, "silu", 1e-6, 10000.0,
-                new RopeScaling("yarn", 40.0, 4096, 32.0, 1.0, 1.0, 1.0, null, null, null), 163840, false, false, 0.0, 0.006, 0, 1,
+                new RopeScaling("yarn", 40.0, 4096, 32.0, 1.0, 1.0, 1.0, null, null, null, null), 163840, false, false, 0.0, 0.006, 0, 1,
                 "bfloat16", 2048, 1, 256, 8, 2.5, 8, 4, 3, 1, true, "sigmoid", "noaux_tc", true, 1e-3, 512, 1536, 128, 64,
                 128, 1, null, ModelConfig.Extras.NONE);
     }
