@@ -257,12 +257,12 @@ public record ModelConfig(
         RopeScaling rs = rope_scaling;
         if (rs == null || "default".equals(rs.kind())) return;
         String kind = String.valueOf(rs.kind());
-        if (!Set.of("yarn", "llama3", "linear").contains(kind)) {
-            p.add("rope_scaling type '" + kind + "' is not supported (null, default, linear, llama3 or yarn)");
+        if (!Set.of("yarn", "llama3", "linear", "dynamic").contains(kind)) {
+            p.add("rope_scaling type '" + kind + "' is not supported (null, default, linear, dynamic, llama3 or yarn)");
             return;
         }
         if (rs.factor() != null ? rs.factor() < 1 : !kind.equals("yarn")) p.add("rope_scaling.factor must be ≥ 1, got " + rs.factor());
-        if (kind.equals("linear")) return;
+        if (kind.equals("linear") || kind.equals("dynamic")) return;
         if (rs.original_max_position_embeddings() == null || rs.original_max_position_embeddings() <= 0) {
             p.add("rope_scaling.original_max_position_embeddings must be positive");
             return;

@@ -4,7 +4,7 @@ import r1j.nn.RopeTable;
 
 /**
  * RoPE frequencies for a config, as transformers' {@code modeling_rope_utils} computes them: plain θ^(−2i/d); linear
- * (every frequency divided by the factor); Llama 3's (wavelengths longer than the original context divided by the
+ * (every frequency divided by the factor); dynamic (plain within max_position_embeddings, refused past it); Llama 3's (wavelengths longer than the original context divided by the
  * factor, shorter than original/high_freq_factor kept, a smooth interpolation between); or YaRN's
  * (docs/deepseek-v3.md §4.5; Peng et al. 2023).
  */
@@ -17,6 +17,9 @@ final class RopeFrequencies {
         if (rs == null || "default".equals(rs.kind())) return RopeTable.standard(dim, c.rope_theta());
         return switch (rs.kind()) {
             case "linear" -> linear(dim, c.rope_theta(), rs.factorOr1());
+            // Dynamic NTK scaling changes the base only for sequences longer than max_position_embeddings: below that
+            // it is plain RoPE, and longer ones are refused.
+            case "dynamic" -> new RopeTable(RopeTable.standard(dim, c.rope_theta()).inverseFrequencies(), 1f, c.max_position_embeddings());
             case "llama3" -> llama3(dim, c.rope_theta(), rs);
             case "yarn" -> yarn(dim, c.rope_theta(), rs, c.max_position_embeddings());
             default -> throw new IllegalArgumentException("rope_scaling type '" + rs.kind() + "' is not supported");

@@ -8,13 +8,20 @@ package r1j.nn;
 public final class RopeTable {
     private final double[] invFreq;
     private final float attentionFactor;
+    /** Positions past this many are refused (dynamic scaling would change the frequencies there); 0: no limit. */
+    private final int positionLimit;
     private float[] cos = new float[0];
     private float[] sin = new float[0];
     private int positions;
 
     public RopeTable(double[] invFreq, float attentionFactor) {
+        this(invFreq, attentionFactor, 0);
+    }
+
+    public RopeTable(double[] invFreq, float attentionFactor, int positionLimit) {
         this.invFreq = invFreq.clone();
         this.attentionFactor = attentionFactor;
+        this.positionLimit = positionLimit;
     }
 
     /** Plain RoPE over a rotary dimension of dim (even) with base theta. */
@@ -37,6 +44,10 @@ public final class RopeTable {
 
     /** Makes sure positions [0, n) are tabulated. */
     synchronized void ensure(int n) {
+        if (positionLimit > 0 && n > positionLimit) {
+            throw new IllegalArgumentException("position " + (n - 1) + " is past max_position_embeddings " + positionLimit
+                    + ": dynamic rope scaling changes the frequencies there, which r1j does not implement");
+        }
         if (n <= positions) return;
         int cap = Math.max(n, positions * 2);
         int half = invFreq.length;

@@ -206,4 +206,18 @@ class HubConfigTest {
         ModelConfig v4 = ModelConfig.read(Path.of("src/test/resources/fixtures/llama3-tiny/config.json"));
         assertThat(RopeFrequencies.table(c).inverseFrequencies()).containsExactly(RopeFrequencies.table(v4).inverseFrequencies());
     }
+
+    /** Dynamic NTK scaling is plain RoPE within max_position_embeddings; a position past it is refused in one line. */
+    @Test
+    void dynamicRopeScalingWithinTheContextAndRefusedPastIt() throws Exception {
+        String dyn = Files.readString(Path.of("src/test/resources/fixtures/qwen2-tiny/config.json"))
+                .replace("\"max_position_embeddings\": 512", "\"max_position_embeddings\": 8")
+                .replace("\"rope_theta\": 10000.0", "\"rope_theta\": 10000.0, \"rope_scaling\": {\"type\": \"dynamic\", \"factor\": 2.0}");
+        ModelConfig c = read(dyn);
+        assertThat(RopeFrequencies.table(c).inverseFrequencies()).containsExactly(r1j.nn.RopeTable.standard(8, 10000.0).inverseFrequencies());
+        Transformer m = Transformer.init(c, 1);
+        assertThat(m.forward(new int[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 8).numel()).isEqualTo(8 * 64);
+        assertThatThrownBy(() -> m.forward(new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 9))
+                .hasMessageContaining("position 8 is past max_position_embeddings 8");
+    }
 }
