@@ -138,7 +138,7 @@ public record ModelConfig(
         double scale = 1.0 / Math.sqrt(d);
         if (rope_scaling != null && "yarn".equals(rope_scaling.kind())) {
             double msAll = rope_scaling.mscale_all_dim() == null ? 0 : rope_scaling.mscale_all_dim();
-            double m = RopeScaling.yarnMscale(rope_scaling.factorOr1(), msAll);
+            double m = RopeScaling.yarnMscale(rope_scaling.yarnFactor(max_position_embeddings), msAll);
             scale *= m * m;
         }
         return (float) scale;

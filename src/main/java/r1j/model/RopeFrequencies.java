@@ -59,7 +59,7 @@ final class RopeFrequencies {
      * m(s, mscale)/m(s, mscale_all_dim) when both are given (DeepSeek), else by m(s, 1).
      */
     private static RopeTable yarn(int dim, double theta, RopeScaling rs, int maxPositions) {
-        double s = rs.factor() != null ? rs.factor() : (double) maxPositions / rs.original_max_position_embeddings();
+        double s = rs.yarnFactor(maxPositions);
         int l0 = rs.original_max_position_embeddings();
         double fast = rs.beta_fast() == null ? 32 : rs.beta_fast(), slow = rs.beta_slow() == null ? 1 : rs.beta_slow();
         double low = Math.max(Math.floor(correctionDim(fast, dim, theta, l0)), 0);

@@ -28,6 +28,14 @@ public record RopeScaling(
         return factor == null ? 1.0 : factor;
     }
 
+    /**
+     * YaRN's scale s: the explicit factor, or without one max_position_embeddings / original_max_position_embeddings
+     * (transformers' _compute_yarn_parameters). The frequencies and the softmax's mscale² both read it here.
+     */
+    public double yarnFactor(int maxPositionEmbeddings) {
+        return factor != null ? factor : (double) maxPositionEmbeddings / original_max_position_embeddings;
+    }
+
     /** YaRN's magnitude correction m(s, mscale) = 0.1·mscale·ln s + 1 (1 for s ≤ 1). */
     public static double yarnMscale(double scale, double mscale) {
         return scale <= 1 ? 1.0 : 0.1 * mscale * Math.log(scale) + 1.0;

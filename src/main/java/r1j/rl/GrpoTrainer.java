@@ -37,6 +37,9 @@ public final class GrpoTrainer {
     /** Settings a resume may change: they change no result. */
     static final Set<String> MAY_CHANGE = Set.of("checkpoint_every", "sample_every");
 
+    /** The completions logged beside the metrics. */
+    static final String SAMPLES = "samples.jsonl";
+
     private GrpoTrainer() {}
 
     /** Runs (or resumes) the job from c.model() on c.data(); stopAfter &gt; 0 stops this process after that many steps. */
@@ -78,8 +81,6 @@ public final class GrpoTrainer {
         Path fin = step == c.steps() ? run.finish(folder) : null;
         return new Result(fin, step, lastReward);
     }
-
-    static final String SAMPLES = "samples.jsonl";
 
     /** One GRPO step: collect → score → advantages → pack → optimise; returns its metrics row. */
     private static Map<String, Object> step(GrpoConfig c, int step, Transformer policy, Transformer reference, AdamW opt,

@@ -89,10 +89,15 @@ public final class RewardModelTrainer {
         LrSchedule lr = new LrSchedule(c.lr(), c.lr() / 10, Math.min(20, steps / 10), steps, LrSchedule.Decay.COSINE);
         Progress progress = new Progress("rm " + c.name(), steps, log);
         long startStep = step;
+        int[] order = null;
+        int orderEpoch = -1;
         while (step < steps && (stopAfter <= 0 || step - startStep < stopAfter)) {
             // The pairs of step s depend only on (seed, s): a resumed run sees the same batches.
             int epoch = (int) (step / perEpoch), b = (int) (step % perEpoch) * c.batch_pairs();
-            int[] order = Seeds.permutation(train.size(), Seeds.mix(c.seed(), epoch, 11));
+            if (epoch != orderEpoch) {
+                order = Seeds.permutation(train.size(), Seeds.mix(c.seed(), epoch, 11));
+                orderEpoch = epoch;
+            }
             List<Pair> batch = new ArrayList<>();
             for (int i = b; i < Math.min(train.size(), b + c.batch_pairs()); i++) batch.add(train.get(order[i]));
             for (Tensor p : params) p.zeroGrad();

@@ -14,8 +14,13 @@ class ModelConfigTest {
     Path tmp;
 
     static ModelConfig v3() {
+        return v3(40.0);
+    }
+
+    /** DeepSeek-V3's config with YaRN at this factor (null: implied by the context lengths). */
+    static ModelConfig v3(Double yarnFactor) {
         return new ModelConfig(null, "deepseek_v3", 129280, 7168, 18432, 61, 128, 128, null, "silu", 1e-6, 10000.0,
-                new RopeScaling("yarn", 40.0, 4096, 32.0, 1.0, 1.0, 1.0, null, null, null, null), 163840, false, false, 0.0, 0.006, 0, 1,
+                new RopeScaling("yarn", yarnFactor, 4096, 32.0, 1.0, 1.0, 1.0, null, null, null, null), 163840, false, false, 0.0, 0.006, 0, 1,
                 "bfloat16", 2048, 1, 256, 8, 2.5, 8, 4, 3, 1, true, "sigmoid", "noaux_tc", true, 1e-3, 512, 1536, 128, 64,
                 128, 1, null, ModelConfig.Extras.NONE);
     }
@@ -25,6 +30,12 @@ class ModelConfigTest {
         // scale = 192^-1/2 · m², m = 0.1·ln 40 + 1 = 1.36889 → 0.135234
         assertThat(v3().problems()).isEmpty();
         assertThat((double) v3().softmaxScale()).isCloseTo(0.135234, offset(1e-6));
+        // Without an explicit factor YaRN's s is max_position_embeddings / original = 163840 / 4096 = 40, for the
+        // softmax's mscale² and for the frequencies alike.
+        ModelConfig implicit = v3(null);
+        assertThat(implicit.problems()).isEmpty();
+        assertThat(implicit.softmaxScale()).isEqualTo(v3().softmaxScale());
+        assertThat(RopeFrequencies.table(implicit).inverseFrequencies()).containsExactly(RopeFrequencies.table(v3()).inverseFrequencies());
     }
 
     @Test
