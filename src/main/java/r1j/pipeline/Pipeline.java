@@ -328,7 +328,11 @@ public final class Pipeline {
      */
     public Map<String, Object> evaluate(ModelStage m, Path data, RewardModel help, RewardModel harm) throws IOException {
         Path file = o.out().resolve("eval").resolve(m.name() + ".jsonl");
-        if (Files.isRegularFile(file)) return Jsonl.readMaps(file).get(0);
+        if (Files.isRegularFile(file)) {
+            // A row written without the reward models (by `r1j r1-zero`) is redone once they exist.
+            Map<String, Object> done = Jsonl.readMaps(file).get(0);
+            if ((help == null || done.containsKey("rm_helpfulness")) && (harm == null || done.containsKey("rm_harmlessness"))) return done;
+        }
         Transformer model = Checkpoint.load(m.model(), false);
         Tokenizer tok = Tokenizer.load(m.model());
         int k = o.preset().evalK();

@@ -55,6 +55,28 @@ class PipelineTest {
         assertThat(Files.readString(out.resolve("base/DONE"))).contains("seconds");
     }
 
+    /**
+     * `r1j r1-zero` runs the pipeline's own first stages: the pipeline then continues in the same folder without
+     * redoing them, and its table has every figure for the base and R1-Zero too (their rows, first written without the
+     * reward models' scores, are completed).
+     */
+    @Test
+    void r1ZeroAloneThenThePipelineContinues() throws Exception {
+        Path out = tmp.resolve("zero");
+        GrpoConfig grpo = GrpoConfig.defaults().withGroupSize(4).withPromptsPerStep(4).withWarmupSteps(1).withSteps(3)
+                .withMaxCompletionTokens(48).withMicroBatch(32);
+        Pipeline.Options o = new Pipeline.Options(PipelinePreset.of("nano"), out, null, grpo, 1, false);
+        List<Map<String, Object>> zero = new Pipeline(o, new PrintStream(new ByteArrayOutputStream())).runR1Zero();
+        assertThat(zero).extracting(r -> r.get("stage")).containsExactly("base", "r1-zero");
+        assertThat(zero.get(0)).doesNotContainKey("rm_helpfulness");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        List<Map<String, Object>> table = new Pipeline(o, new PrintStream(log)).run();
+        assertThat(log.toString()).contains("[base] complete, skipped").contains("[r1-zero] complete, skipped");
+        for (Map<String, Object> row : table.subList(0, 2)) {
+            assertThat(((Number) row.get("rm_helpfulness")).doubleValue()).as(row.get("stage") + "").isFinite();
+        }
+    }
+
     /** A point of the run to kill it at: as soon as this file exists under the run folder. */
     private record KillPoint(String file, String during) {}
 
