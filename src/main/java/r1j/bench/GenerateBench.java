@@ -16,13 +16,17 @@ import r1j.tensor.Parallel;
  * that memory bandwidth sets (every active weight and the cache read once per token).
  */
 public final class GenerateBench {
-    public record Result(String preset, int sequences, int newTokens, double seconds, double tokensPerSecond,
-                         double boundTokensPerSecond) {}
+    public record Result(String model, int sequences, int newTokens, double seconds, double tokensPerSecond,
+                         double boundTokensPerSecond, long weightBytes) {}
 
     private GenerateBench() {}
 
     public static Result run(String preset, int sequences, int promptTokens, int newTokens, long seed) {
-        Transformer m = Transformer.init(Presets.get(preset), seed);
+        return run(Transformer.init(Presets.get(preset), seed), preset, sequences, promptTokens, newTokens, seed);
+    }
+
+    /** The same on a given model (e.g. a checkpoint loaded frozen in 16 bits, or widened to float32). */
+    public static Result run(Transformer m, String label, int sequences, int promptTokens, int newTokens, long seed) {
         int v = m.config().vocab_size();
         SplittableRandom r = new SplittableRandom(seed);
         List<Generator.Request> reqs = new ArrayList<>();
@@ -36,9 +40,11 @@ public final class GenerateBench {
         Generator g = new Generator(m, null, sequences);
         // Three seconds of runs compile every path; then five repetitions of at least 0.3 s each, and their median.
         double sec = Timing.medianSeconds(() -> g.generate(new int[0], reqs, 1, sp, null), 5, 0.3, 3.0);
-        long bytesPerToken = m.activeParameterCount() * 4 + m.newCache(1).bytesPerToken() * (promptTokens + newTokens / 2);
+        long weights = m.weightBytes();
+        double bytesPerToken = (double) weights * m.activeParameterCount() / m.parameterCount()
+                + (double) m.newCache(1).bytesPerToken() * (promptTokens + newTokens / 2);
         double bound = memoryBandwidth() / bytesPerToken;
-        return new Result(preset, sequences, sequences * newTokens, sec, sequences * newTokens / sec, bound);
+        return new Result(label, sequences, sequences * newTokens, sec, sequences * newTokens / sec, bound, weights);
     }
 
     /** Bytes per second of reading a 256 MB buffer with all threads (a STREAM-style sum). */

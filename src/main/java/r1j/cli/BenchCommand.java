@@ -216,6 +216,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--preset", defaultValue = "tiny")
         String preset;
 
+        @Option(names = "--model", description = "A model folder instead of a preset: loaded frozen (16-bit weights stay "
+                + "16-bit) and, as the peer, widened to float32.")
+        java.nio.file.Path model;
+
         @Option(names = "--sequences", defaultValue = "64", description = "Sequences decoding together.")
         int sequences;
 
@@ -228,13 +232,22 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             VectorSupport.logOnce();
-            ResultRows out = new ResultRows(json, col("preset", "preset", "%s"), col("sequences", "sequences", "%d"),
+            ResultRows out = new ResultRows(json, col("model", "model", "%s"), col("weight_bytes", "weight bytes", "%d"),
+                    col("sequences", "sequences", "%d"),
                     col("new_tokens", "new tokens", "%d"), col("seconds", "seconds", "%.2f"), col("tokens_per_s", "tokens/s", "%.0f"),
                     col("bandwidth_bound_tokens_per_s", "bandwidth bound (1 seq)", "%.0f"), col("fraction_of_bound", "of bound", "%.2f"));
-            for (int n : new int[] {1, sequences}) {
-                GenerateBench.Result r = GenerateBench.run(preset, n, promptTokens, newTokens, 1);
+            List<java.util.function.Function<Integer, GenerateBench.Result>> runs = new ArrayList<>();
+            if (model == null) {
+                runs.add(n -> GenerateBench.run(preset, n, promptTokens, newTokens, 1));
+            } else {
+                runs.add(n -> GenerateBench.run(load(true), "frozen (stored width)", n, promptTokens, newTokens, 1));
+                runs.add(n -> GenerateBench.run(load(false), "float32", n, promptTokens, newTokens, 1));
+            }
+            for (var run : runs) for (int n : new int[] {1, sequences}) {
+                GenerateBench.Result r = run.apply(n);
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("preset", r.preset());
+                row.put("model", r.model());
+                row.put("weight_bytes", r.weightBytes());
                 row.put("sequences", r.sequences());
                 row.put("new_tokens", r.newTokens());
                 row.put("seconds", round3(r.seconds()));
@@ -246,6 +259,14 @@ public final class BenchCommand implements Runnable {
                 out.print(row);
             }
             return 0;
+        }
+
+        private r1j.model.Transformer load(boolean frozen) {
+            try {
+                return frozen ? r1j.io.Checkpoint.loadFrozen(model) : r1j.io.Checkpoint.load(model, false);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 }

@@ -36,7 +36,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Transformer m = Checkpoint.load(model, false);
+        Transformer m = Checkpoint.loadFrozen(model);
         if (!Files.isRegularFile(model.resolve("tokenizer.json"))) throw new UserError(model + ": no tokenizer.json");
         Tokenizer tok = Tokenizer.load(model);
         Templates t = Templates.parse(template != null ? template : templateOfRun(model));

@@ -34,7 +34,7 @@ public final class CheckBaseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        Transformer m = Checkpoint.load(model, false);
+        Transformer m = Checkpoint.loadFrozen(model);
         BaseGate.Result r = BaseGate.check(m, Tokenizer.load(model), n, seed, maxNewTokens);
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();

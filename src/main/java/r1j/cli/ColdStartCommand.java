@@ -64,9 +64,9 @@ public final class ColdStartCommand implements Callable<Integer> {
         int sources = r1Zero == null ? 2 : 3;
         if (all.size() < sources * problems) problems = all.size() / sources;
         if (problems < 1) throw new UserError(data + ": not enough prompt/answer rows");
-        var base = Checkpoint.load(this.base, false);
+        var base = Checkpoint.loadFrozen(this.base);
         Tokenizer tok = Tokenizer.load(this.base);
-        var z = r1Zero == null ? null : Checkpoint.load(r1Zero, false);
+        var z = r1Zero == null ? null : Checkpoint.loadFrozen(r1Zero);
         List<Map<String, Object>> summary = ColdStart.build(out, base, tok, z, all, problems, shots, worked,
                 new ColdStart.Sampling(samples, sampling.temperature, sampling.maxNewTokens, sampling.seed));
         Map<String, Object> total = summary.get(summary.size() - 1);

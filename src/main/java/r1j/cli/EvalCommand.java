@@ -58,7 +58,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        Transformer m = Checkpoint.load(model, false);
+        Transformer m = Checkpoint.loadFrozen(model);
         Tokenizer tok = Tokenizer.load(model);
         List<Datasets.Example> ex = Datasets.read(data, false).examples();
         for (Datasets.Example e : ex) {

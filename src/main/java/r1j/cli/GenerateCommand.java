@@ -52,7 +52,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        Transformer m = Checkpoint.load(model, false);
+        Transformer m = Checkpoint.loadFrozen(model);
         if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
             throw new UserError(model + ": no tokenizer.json (r1j init --tokenizer DIR puts one there)");
         }

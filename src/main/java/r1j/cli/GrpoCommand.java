@@ -34,7 +34,7 @@ public final class GrpoCommand implements Callable<Integer> {
         VectorSupport.logOnce();
         boolean resuming = java.nio.file.Files.isRegularFile(out.resolve("checkpoints/latest.txt"));
         if (!force && !resuming) {
-            r1j.eval.BaseGate.Result g = r1j.eval.BaseGate.check(r1j.io.Checkpoint.load(model, false),
+            r1j.eval.BaseGate.Result g = r1j.eval.BaseGate.check(r1j.io.Checkpoint.loadFrozen(model),
                     r1j.tokenizer.Tokenizer.load(model), 200, options.seed, options.maxCompletion);
             System.err.println(r1j.eval.BaseGate.line(g));
             r1j.eval.BaseGate.require(g, model, false);

@@ -18,6 +18,10 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "tiny", description = "nano, tiny or small.")
     String preset;
 
+    @Option(names = "--config", description = "A Hugging Face config.json (e.g. a real model's) instead of a preset: "
+            + "random weights written tensor by tensor, so billions of parameters need one tensor's memory.")
+    Path config;
+
     @Option(names = "--out", required = true, description = "The model folder to write.")
     Path out;
 
@@ -44,15 +48,22 @@ public final class InitCommand implements Callable<Integer> {
         if (Files.exists(out.resolve(Checkpoint.CONFIG)) && !force) {
             throw new UserError(out + " already holds a model (--force overwrites it)");
         }
-        ModelConfig cfg = Presets.get(preset);
+        ModelConfig cfg = config != null ? ModelConfig.read(config) : Presets.get(preset);
         Tokenizer tok = tokenizer == null ? null : Tokenizer.load(tokenizer);
-        if (tok != null) cfg = cfg.withVocabSize(tok.vocabSize());
+        if (tok != null && config == null) cfg = cfg.withVocabSize(tok.vocabSize());
         if (vocabSize != null) cfg = cfg.withVocabSize(vocabSize);
         if (mtp > 0) cfg = cfg.withMtp(mtp);
-        Transformer model = Transformer.init(cfg, seed);
-        Checkpoint.save(model, out, dtype, Long.MAX_VALUE);
-        if (tok != null) tok.save(out);
-        System.out.println(ModelSummary.describe(model));
+        if (config != null) {
+            // A real configuration: written streaming, in 5 GB shards as the Hub's checkpoints are.
+            Checkpoint.saveRandom(cfg, out, dtype, seed, 5_000_000_000L);
+            if (tok != null) tok.save(out);
+            System.out.printf("%s: %,d parameters%n", cfg.model_type(), new r1j.model.MemoryPlan(cfg, dtype.bytes).parameters());
+        } else {
+            Transformer model = Transformer.init(cfg, seed);
+            Checkpoint.save(model, out, dtype, Long.MAX_VALUE);
+            if (tok != null) tok.save(out);
+            System.out.println(ModelSummary.describe(model));
+        }
         System.out.println("wrote " + out);
         return 0;
     }

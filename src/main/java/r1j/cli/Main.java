@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         description = "The DeepSeek-R1 training workflow, from scratch in Java.",
         subcommands = {VersionCommand.class, InitCommand.class, TokenizerCommand.class, GenerateCommand.class,
             LogprobsCommand.class, DataCommand.class, RewardCommand.class, PretrainCommand.class, EvalCommand.class,
-            CheckBaseCommand.class, GrpoCommand.class, R1ZeroCommand.class, ColdStartCommand.class, SftCommand.class, RejectSampleCommand.class, PipelineCommand.class, RmCommand.class, DistillCommand.class, ReportCommand.class, ChatCommand.class,
+            CheckBaseCommand.class, InspectCommand.class, GrpoCommand.class, R1ZeroCommand.class, ColdStartCommand.class, SftCommand.class, RejectSampleCommand.class, PipelineCommand.class, RmCommand.class, DistillCommand.class, ReportCommand.class, ChatCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -28,7 +28,24 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code;
+        try {
+            code = run(args);
+        } catch (OutOfMemoryError e) {
+            code = outOfMemory();
+        }
+        System.exit(code);
+    }
+
+    /** Out of memory is one line that says what to set, never a stack trace. */
+    static int outOfMemory() {
+        long heap = Runtime.getRuntime().maxMemory();
+        long machine = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        System.err.printf("r1j: out of memory: this job needs more than the %.1f GB heap; 'r1j inspect --model DIR' shows "
+                + "each job's need; set R1J_JAVA_OPTS=-Xmx<N>g (this machine has %.1f GB) or lower the batch or context%n",
+                heap / 1e9, machine / 1e9);
+        return 3;
     }
 
     /** Every command answers --help, and its usage shows each option's default. */
@@ -53,6 +70,7 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             if (debug) ex.printStackTrace(c.getErr());
+            for (Throwable t = ex; t != null; t = t.getCause()) if (t instanceof OutOfMemoryError) return outOfMemory();
             if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
                 c.getErr().println("r1j: error: " + ex.getMessage());
                 return 2;

@@ -73,9 +73,9 @@ public final class RejectSampleCommand implements Callable<Integer> {
         for (Datasets.Example e : Datasets.read(data, false).examples()) if (e.answer() != null) ps.add(e);
         if (problems != null) ps = ps.subList(0, Math.min(problems, ps.size()));
         if (ps.isEmpty()) throw new UserError(data + ": no prompt/answer rows");
-        Transformer m = Checkpoint.load(model, false);
+        Transformer m = Checkpoint.loadFrozen(model);
         Tokenizer tok = Tokenizer.load(model);
-        Judge j = judge == null ? null : new Judge(Checkpoint.load(judge, false), Tokenizer.load(judge));
+        Judge j = judge == null ? null : new Judge(Checkpoint.loadFrozen(judge), Tokenizer.load(judge));
         RejectionSampler.Options o = new RejectionSampler.Options(Templates.parse(template), samples, sampling.temperature, sampling.topP, sampling.maxNewTokens,
                 keep, maxParagraph, sampling.seed);
         long t0 = System.nanoTime();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import r1j.tensor.Gemm;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -176,6 +177,17 @@ public final class SafeTensors implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A 16-bit matrix kept 16-bit: packed for the matmul kernel straight from the map (no float32 copy), for a
+     * frozen weight.
+     */
+    public Gemm.PackedB readPacked16(String name) {
+        Entry e = entries.get(name);
+        if (e == null) throw bad(file, "no tensor '" + name + "'");
+        if (e.dtype() == DType.F32 || e.shape().length != 2) throw bad(file, "tensor '" + name + "' is not a 16-bit matrix");
+        return Gemm.pack16(data, e.begin(), e.dtype() == DType.F16, e.shape()[0], e.shape()[1]);
+    }
+
     @Override
     public void close() {
         arena.close();
@@ -183,8 +195,21 @@ public final class SafeTensors implements AutoCloseable {
 
     // ---- writing -----------------------------------------------------------------------------------------------
 
-    /** A tensor to write: its values and shape. */
-    public record Item(float[] values, int[] shape) {}
+    /**
+     * A tensor to write: its shape, and its values, asked for only when written, so a file of many large tensors
+     * (a frozen model widened, a random initialisation) never needs all of them in float32 at once.
+     */
+    public record Item(int[] shape, java.util.function.Supplier<float[]> source) {
+        public Item(float[] values, int[] shape) {
+            this(shape, () -> values);
+        }
+
+        public long numel() {
+            long n = 1;
+            for (int d : shape) n *= d;
+            return n;
+        }
+    }
 
     /** Writes tensors (in the given order) in one dtype, atomically. */
     public static void write(Path file, Map<String, Item> tensors, DType dtype, Map<String, String> metadata) throws IOException {
@@ -201,7 +226,7 @@ public final class SafeTensors implements AutoCloseable {
         long at = 0;
         for (var e : tensors.entrySet()) {
             DType dtype = dtypeOf.apply(e.getKey());
-            long bytes = (long) e.getValue().values().length * dtype.bytes;
+            long bytes = e.getValue().numel() * dtype.bytes;
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("dtype", dtype.name());
             entry.put("shape", e.getValue().shape());
@@ -217,7 +242,14 @@ public final class SafeTensors implements AutoCloseable {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
             out.write(len.array());
             out.write(h);
-            for (var e : tensors.entrySet()) writeValues(out, e.getValue().values(), dtypeOf.apply(e.getKey()));
+            for (var e : tensors.entrySet()) {
+                float[] v = e.getValue().source().get();
+                if (v.length != e.getValue().numel()) {
+                    throw new IllegalStateException("tensor '" + e.getKey() + "' has " + v.length + " values for shape "
+                            + Arrays.toString(e.getValue().shape()));
+                }
+                writeValues(out, v, dtypeOf.apply(e.getKey()));
+            }
         });
     }
 

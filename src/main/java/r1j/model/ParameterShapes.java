@@ -96,6 +96,15 @@ public final class ParameterShapes {
         return name.endsWith("e_score_correction_bias");
     }
 
+    /**
+     * Weights that a frozen model may keep in 16 bits: those read only through a linear layer or the embedding
+     * lookup (MLA's kv_b_proj is also sliced per head by the cached decoder, and the router stays float32).
+     */
+    public static boolean isCompactable(String name) {
+        return name.endsWith("_proj.weight") && !name.endsWith("kv_b_proj.weight")
+                || name.equals("model.embed_tokens.weight") || name.equals("lm_head.weight");
+    }
+
     /** RMSNorm weights start at 1; biases and buffers at 0; everything else N(0, initializer_range²). */
     public static float initialValue(String name) {
         if (name.endsWith("norm.weight")) return 1f;

@@ -93,7 +93,7 @@ public final class Transformer {
         for (var e : ParameterShapes.of(cfg).entrySet()) {
             Tensor t = tensors.get(e.getKey());
             if (t == null) throw new IllegalArgumentException("missing tensor '" + e.getKey() + "'");
-            p.put(e.getKey(), ParameterShapes.isBuffer(e.getKey()) ? Tensor.of(t.data, t.shape())
+            p.put(e.getKey(), t.packed() != null ? t : ParameterShapes.isBuffer(e.getKey()) ? Tensor.of(t.data, t.shape())
                     : Tensor.param(e.getKey(), t.data, t.shape()));
         }
         return new Transformer(cfg, p);
@@ -124,6 +124,13 @@ public final class Transformer {
     public long parameterCount() {
         long n = 0;
         for (Tensor t : params.values()) n += t.numel();
+        return n;
+    }
+
+    /** Bytes the weights take: 16-bit packed matrices of a frozen model at 2 per value, the rest at 4. */
+    public long weightBytes() {
+        long n = 0;
+        for (Tensor t : params.values()) n += t.packed() != null ? t.packed().bytes() : 4L * t.numel();
         return n;
     }
 

@@ -23,7 +23,11 @@ public final class Embedding {
                 for (int i = 0; i < ids.length; i++) Kernels.axpy(1f, out.grad(), i * d + lo, gw, ids[i] * d + lo, hi - lo);
             });
         }, weight);
-        for (int i = 0; i < ids.length; i++) System.arraycopy(weight.data, ids[i] * d, y.data, i * d, d);
+        if (weight.packed() != null) {
+            for (int i = 0; i < ids.length; i++) weight.packed().row(ids[i], y.data, i * d);
+        } else {
+            for (int i = 0; i < ids.length; i++) System.arraycopy(weight.data, ids[i] * d, y.data, i * d, d);
+        }
         return y;
     }
 }

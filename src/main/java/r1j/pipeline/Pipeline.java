@@ -92,8 +92,8 @@ public final class Pipeline {
         Path r1Zero = r1Zero(base, data);
         List<Datasets.Example> train = examples(data.resolve("train.jsonl"));
         int perSource = Math.min(p.coldStartProblems(), train.size() / 4);
-        Path cold = stage("coldstart", () -> ColdStart.build(o.out().resolve("coldstart"), Checkpoint.load(base, false),
-                Tokenizer.load(base), Checkpoint.load(r1Zero, false), train, perSource, 2, p.coldStartWorked(),
+        Path cold = stage("coldstart", () -> ColdStart.build(o.out().resolve("coldstart"), Checkpoint.loadFrozen(base),
+                Tokenizer.load(base), Checkpoint.loadFrozen(r1Zero), train, perSource, 2, p.coldStartWorked(),
                 new ColdStart.Sampling(p.coldStartSamples(), 0.8f, p.maxCompletionTokens() + 32, seed)));
         Path sft1 = stage("sft1", () -> sft(p.sft().withModel(base).withData(cold.resolve("coldstart.jsonl")), "sft1")).resolve("final");
         // §2.3.2: R1-Zero's RL (accuracy, and the format reward — here the readable format's) plus 0.2·language consistency.
@@ -224,7 +224,7 @@ public final class Pipeline {
     private void rejectionSample(Path model, List<Datasets.Example> prompts, String name, long seed) throws IOException {
         RejectionSampler.Options ro = new RejectionSampler.Options(Templates.CHAT, o.preset().rejectionSamples(), 0.8f, 0.95f,
                 o.preset().maxCompletionTokens() + 32, 1, 400, seed);
-        RejectionSampler.Outcome r = RejectionSampler.run(Checkpoint.load(model, false), Tokenizer.load(model), prompts, ro, null);
+        RejectionSampler.Outcome r = RejectionSampler.run(Checkpoint.loadFrozen(model), Tokenizer.load(model), prompts, ro, null);
         log.println("[" + name + "] " + Jsonl.write(Stage2Data.export(o.out().resolve(name), r, 0.25, seed)));
     }
 
@@ -260,7 +260,7 @@ public final class Pipeline {
         List<Datasets.Example> ex = new ArrayList<>();
         for (Problem q : qs) ex.add(new Datasets.Example(0, q.prompt(), q.answer(), null, null, Map.of("language", q.language(), "category", q.category())));
         int samples = 8;
-        List<Evaluator.ProblemResult> rs = Evaluator.run(Checkpoint.load(policy, false), Tokenizer.load(policy), ex,
+        List<Evaluator.ProblemResult> rs = Evaluator.run(Checkpoint.loadFrozen(policy), Tokenizer.load(policy), ex,
                 new Evaluator.Options(Templates.CHAT, samples, 1.0f, 1.0f, o.preset().maxCompletionTokens(), false, 64, o.seed() + 5));
         int handWritten = pairs.size(), misbehaved = 0;
         for (int i = 0; i < qs.size(); i++) {
@@ -299,7 +299,7 @@ public final class Pipeline {
             if (Jsonl.mapper().readTree(file.toFile()).path("passed").asBoolean() || force) return;
             throw new IllegalArgumentException("the base fails the readiness gate (" + file + "): pretrain longer, or --force");
         }
-        BaseGate.Result g = BaseGate.check(Checkpoint.load(base, false), Tokenizer.load(base), o.preset().name().equals("nano") ? 20 : 200,
+        BaseGate.Result g = BaseGate.check(Checkpoint.loadFrozen(base), Tokenizer.load(base), o.preset().name().equals("nano") ? 20 : 200,
                 o.seed(), o.preset().maxCompletionTokens());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("single_step", g.singleStep());
@@ -333,7 +333,7 @@ public final class Pipeline {
             Map<String, Object> done = Jsonl.readMaps(file).get(0);
             if ((help == null || done.containsKey("rm_helpfulness")) && (harm == null || done.containsKey("rm_harmlessness"))) return done;
         }
-        Transformer model = Checkpoint.load(m.model(), false);
+        Transformer model = Checkpoint.loadFrozen(m.model());
         Tokenizer tok = Tokenizer.load(m.model());
         int k = o.preset().evalK();
         Evaluator.Options eo = new Evaluator.Options(m.template(), k, 0.6f, 0.95f, o.preset().maxCompletionTokens() + 32, false, 64, o.seed());

@@ -54,7 +54,9 @@ public final class GrpoTrainer {
         Path latest = run.latestCheckpoint();
         Path from = latest != null ? latest : base;
         Transformer policy = Checkpoint.load(from, false);
-        Transformer reference = Checkpoint.load(latest != null ? latest.resolve("reference") : base, false);
+        // A reference that is never refreshed stays 16-bit when the checkpoint is (a second model at half the memory).
+        Path refDir = latest != null ? latest.resolve("reference") : base;
+        Transformer reference = c.ref_refresh_every() > 0 ? Checkpoint.load(refDir, false) : Checkpoint.loadFrozen(refDir);
         Tokenizer tok = Tokenizer.load(from);
         AdamW opt = new AdamW(policy.trainable(), new AdamW.Config(0.9f, 0.99f, 1e-8f, c.weight_decay()));
         int step = (int) run.resume(latest, policy.trainable(), opt, SAMPLES);

@@ -1,6 +1,13 @@
 package r1j.tensor;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +41,11 @@ public final class Gemm {
     private static final ThreadLocal<float[]> PACK_B = ThreadLocal.withInitial(() -> new float[KC * NC]);
     private static final ThreadLocal<int[]> GATHER = ThreadLocal.withInitial(() -> new int[L]);
     private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    /** One KC×NR sliver of a 16-bit weight widened to float32 for the kernel. */
+    private static final ThreadLocal<float[]> SLIVER = ThreadLocal.withInitial(() -> new float[KC * NR]);
+    private static final VectorSpecies<Short> S16 = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    private static final VectorSpecies<Integer> S32 = S.withLanes(int.class);
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Gemm() {}
 
@@ -58,18 +70,106 @@ public final class Gemm {
         run(false, true, m, w.n, w.k, a, aOff, lda, null, 0, w.k, c, cOff, ldc, accumulate, w);
     }
 
-    /** op(B) of a weight W [N,K] used as x·Wᵀ, packed once into the kernel's slivers for every KC block. */
+    /**
+     * C[M,K] (+)= A[M,N]·W with W [N,K] packed (the input gradient dY·W of a frozen linear layer): op(B) is packed
+     * from W's slivers as it would be from W itself, so the arithmetic is the same as {@link #gemm} on W's values.
+     */
+    public static void gemmPackedNN(int m, float[] a, int aOff, int lda, PackedB w, float[] c, int cOff, int ldc, boolean accumulate) {
+        run(false, false, m, w.k, w.n, a, aOff, lda, null, 0, 0, c, cOff, ldc, accumulate, w);
+    }
+
+    /**
+     * A weight W [N,K] used as x·Wᵀ, packed once into the kernel's slivers for every KC block: in float32, or in
+     * 16 bits (bfloat16 or IEEE half, as the checkpoint stores it) for frozen weights, which the kernel widens one
+     * KC×NR sliver at a time, so the heap never holds a float32 copy. Widening is exact, so a 16-bit weight gives
+     * bit for bit the result of its float32 values.
+     */
     public static final class PackedB {
         final int n, k;
         final float[] data;
+        final short[] half;
+        /** Whether half holds IEEE binary16 (else bfloat16). */
+        final boolean f16;
         final int[] blockOffset;
 
-        private PackedB(int n, int k, float[] data, int[] blockOffset) {
+        private PackedB(int n, int k, float[] data, short[] half, boolean f16, int[] blockOffset) {
             this.n = n;
             this.k = k;
             this.data = data;
+            this.half = half;
+            this.f16 = f16;
             this.blockOffset = blockOffset;
         }
+
+        public int rows() {
+            return n;
+        }
+
+        public int cols() {
+            return k;
+        }
+
+        /** Bytes held (padding included). */
+        public long bytes() {
+            return half != null ? 2L * half.length : 4L * data.length;
+        }
+
+        /** Where W[row, col] lies in the packed slivers. */
+        private int index(int row, int col) {
+            int bl = col / KC, pc = bl * KC, kc = Math.min(KC, k - pc);
+            return blockOffset[bl] + (row / NR) * NR * kc + (col - pc) * NR + row % NR;
+        }
+
+        public float get(int row, int col) {
+            int i = index(row, col);
+            return half == null ? data[i] : widen(half[i], f16);
+        }
+
+        /** Row r of W into dst[off, off + K). */
+        public void row(int r, float[] dst, int off) {
+            for (int c = 0; c < k; c++) dst[off + c] = get(r, c);
+        }
+
+        /** W as a row-major float32 array. */
+        public float[] toFloat() {
+            float[] out = new float[n * k];
+            for (int r = 0; r < n; r++) row(r, out, r * k);
+            return out;
+        }
+    }
+
+    static float widen(short h, boolean f16) {
+        return f16 ? Float.float16ToFloat(h) : Float.intBitsToFloat((h & 0xFFFF) << 16);
+    }
+
+    /** Widens count 16-bit values (count a multiple of L) to float32. */
+    private static void widen(short[] src, int off, int count, boolean f16, float[] dst) {
+        if (f16) {
+            for (int i = 0; i < count; i++) dst[i] = Float.float16ToFloat(src[off + i]);
+            return;
+        }
+        for (int i = 0; i < count; i += L) {
+            ShortVector h = ShortVector.fromArray(S16, src, off + i);
+            ((IntVector) h.convertShape(VectorOperators.S2I, S32, 0)).lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats().intoArray(dst, i);
+        }
+    }
+
+    /**
+     * Packs a 16-bit weight W [N,K] (little-endian bfloat16 or IEEE half, row-major from byte offset base of seg,
+     * e.g. a memory-mapped safetensors file) into the kernel's slivers without widening it.
+     */
+    public static PackedB pack16(MemorySegment seg, long base, boolean f16, int n, int k) {
+        int nPad = (n + NR - 1) / NR * NR, blocks = (k + KC - 1) / KC;
+        int[] off = new int[blocks];
+        for (int bl = 0; bl < blocks; bl++) off[bl] = nPad * bl * KC;
+        short[] half = new short[Math.multiplyExact(nPad, k)];
+        PackedB w = new PackedB(n, k, null, half, f16, off);
+        for (int r = 0; r < n; r++) {
+            long src = base + 2L * r * k;
+            for (int c = 0; c < k; c++) half[w.index(r, c)] = seg.get(I16, src + 2L * c);
+        }
+        return w;
     }
 
     public static PackedB pack(float[] w, int n, int k) {
@@ -83,7 +183,7 @@ public final class Gemm {
             packB(true, w, 0, k, pc, kc, 0, n, tmp);
             System.arraycopy(tmp, 0, data, off[bl], tmp.length);
         }
-        return new PackedB(n, k, data, off);
+        return new PackedB(n, k, data, null, false, off);
     }
 
     private static void run(boolean transA, boolean transB, int m, int n, int k,
@@ -122,16 +222,21 @@ public final class Gemm {
     private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, boolean accumulate, PackedB pre) {
+        // With transB, pre is op(B) already packed; without, pre is the weight W whose values op(B) is packed from.
+        PackedB src = transB ? null : pre;
+        if (!transB) pre = null;
         float[] pa = PACK_A.get();
-        float[] pb = pre != null ? pre.data : PACK_B.get();
+        float[] pb = pre != null && pre.data != null ? pre.data : PACK_B.get();
         float[] edge = EDGE.get();
+        float[] sliver = pre != null && pre.half != null ? SLIVER.get() : null;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;
                 int pbBase = 0;
-                if (pre == null) packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                if (src != null) packB(src, pc, kc, jc, nc, pb);
+                else if (pre == null) packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
                 else pbBase = pre.blockOffset[pc / KC] + jc * kc;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -141,6 +246,12 @@ public final class Gemm {
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int pbOff = pbBase + jr * kc;
+                        float[] bs = pb;
+                        if (sliver != null) {
+                            widen(pre.half, pbOff, kc * NR, pre.f16, sliver);
+                            bs = sliver;
+                            pbOff = 0;
+                        }
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ao, rs, ks;
@@ -161,13 +272,13 @@ public final class Gemm {
                             float[] as = transA || mr < MR ? pa : a;
                             int co = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                kernel(kc, as, ao, rs, ks, pb, pbOff, c, co, ldc, add);
+                                kernel(kc, as, ao, rs, ks, bs, pbOff, c, co, ldc, add);
                             } else {
                                 // The edge tile continues C's chain exactly as a full tile does: it starts from C's
                                 // values (or zeros), so a row's sums do not depend on where the tile boundaries fall.
                                 java.util.Arrays.fill(edge, 0f);
                                 if (add) for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, edge, r * NR, nr);
-                                kernel(kc, as, ao, rs, ks, pb, pbOff, edge, 0, NR, true);
+                                kernel(kc, as, ao, rs, ks, bs, pbOff, edge, 0, NR, true);
                                 for (int r = 0; r < mr; r++) System.arraycopy(edge, r * NR, c, co + r * ldc, nr);
                             }
                         }
@@ -240,6 +351,18 @@ public final class Gemm {
                         java.util.Arrays.fill(pb, dst + nr, dst + NR, 0f);
                     }
                 }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc:pc+kc, jc:jc+nc] = W[pc:pc+kc, jc:jc+nc] of a packed weight W [N,K] (B = W, not transposed). */
+    private static void packB(PackedB w, int pc, int kc, int jc, int nc, float[] pb) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr), base = jr * kc;
+            for (int p = 0; p < kc; p++) {
+                int dst = base + p * NR;
+                for (int q = 0; q < nr; q++) pb[dst + q] = w.get(pc + p, jc + jr + q);
+                for (int q = nr; q < NR; q++) pb[dst + q] = 0f;
             }
         }
     }

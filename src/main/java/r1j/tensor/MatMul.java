@@ -8,6 +8,14 @@ public final class MatMul {
     public static Tensor linear(Tensor x, Tensor w) {
         Shapes.check(w.rank() == 2 && x.cols() == w.dim(1), "linear", x, w, "need x [..., K] and w [N, K]");
         int m = x.rows(), k = x.cols(), n = w.dim(0);
+        Gemm.PackedB frozen = w.packed();
+        if (frozen != null) {
+            Tensor y = Tensor.result(Shapes.withLast(x.shape(), n), out -> {
+                if (x.requiresGrad()) Gemm.gemmPackedNN(m, out.grad, 0, n, frozen, x.gradBuffer(), 0, k, true);
+            }, x, w);
+            Gemm.gemmPacked(m, x.data, 0, k, frozen, y.data, 0, n, false);
+            return y;
+        }
         Tensor y = Tensor.result(Shapes.withLast(x.shape(), n), out -> {
             float[] dy = out.grad;
             // dX[M,K] += dY[M,N]·W[N,K];  dW[N,K] += dY[M,N]ᵀ·X[M,K]

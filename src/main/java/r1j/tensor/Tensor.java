@@ -24,7 +24,10 @@ public final class Tensor {
     }
 
     private final int[] shape;
+    /** The values, row-major; null for a {@link #frozen} weight, whose values live in {@link #packed()}. */
     public final float[] data;
+    private final Gemm.PackedB packed;
+    private final int numel;
     float[] grad;
     private final boolean requiresGrad;
     private final String name;
@@ -34,13 +37,19 @@ public final class Tensor {
     private boolean pooled;
 
     private Tensor(String name, float[] data, int[] shape, boolean requiresGrad, boolean pooled) {
+        this(name, data, null, shape, requiresGrad, pooled);
+    }
+
+    private Tensor(String name, float[] data, Gemm.PackedB packed, int[] shape, boolean requiresGrad, boolean pooled) {
         long n = numel(shape);
-        if (n != data.length) {
+        if (data != null && n != data.length) {
             throw new IllegalArgumentException("tensor " + (name == null ? "" : "'" + name + "' ")
                     + "shape " + Arrays.toString(shape) + " holds " + n + " values but data has " + data.length);
         }
         this.name = name;
         this.data = data;
+        this.packed = packed;
+        this.numel = (int) n;
         this.shape = shape.clone();
         this.requiresGrad = requiresGrad;
         this.pooled = pooled;
@@ -61,6 +70,24 @@ public final class Tensor {
     /** A named, trainable leaf: its gradient is kept and accumulated. */
     public static Tensor param(String name, float[] data, int... shape) {
         return new Tensor(name, data, shape, true, false);
+    }
+
+    /**
+     * A frozen weight W [N, K] held only in the matmul kernel's packed form (16-bit for checkpoints stored so):
+     * {@link MatMul#linear} and the embedding lookup read it; it takes no gradient and has no {@link #data}.
+     */
+    public static Tensor frozen(String name, Gemm.PackedB w) {
+        return new Tensor(name, null, w, new int[] {w.rows(), w.cols()}, false, false);
+    }
+
+    /** The packed values of a {@link #frozen} weight, else null. */
+    public Gemm.PackedB packed() {
+        return packed;
+    }
+
+    /** The values as a new row-major float32 array when frozen, else {@link #data} itself. */
+    public float[] values() {
+        return packed != null ? packed.toFloat() : data;
     }
 
     /** A named trainable leaf of zeros. */
@@ -126,7 +153,7 @@ public final class Tensor {
     }
 
     public int numel() {
-        return data.length;
+        return numel;
     }
 
     /** Size of the last dimension. */
@@ -136,7 +163,7 @@ public final class Tensor {
 
     /** Product of all dimensions but the last. */
     public int rows() {
-        return shape.length == 0 ? 1 : data.length / Math.max(1, cols());
+        return shape.length == 0 ? 1 : numel / Math.max(1, cols());
     }
 
     public String name() {
@@ -287,6 +314,7 @@ public final class Tensor {
         StringBuilder sb = new StringBuilder("Tensor");
         if (name != null) sb.append(" '").append(name).append('\'');
         sb.append(Arrays.toString(shape));
+        if (data == null) return sb.append(" (frozen, packed)").toString();
         int n = Math.min(8, data.length);
         sb.append(" [");
         for (int i = 0; i < n; i++) sb.append(i > 0 ? ", " : "").append(data[i]);
