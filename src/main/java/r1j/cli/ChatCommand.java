@@ -14,6 +14,12 @@ import r1j.generate.Generator;
 import r1j.generate.SamplingParams;
 import r1j.io.Checkpoint;
 import r1j.model.Transformer;
+import r1j.tokenizer.PromptFormat;
+import r1j.generate.GenerationConfig;
+import r1j.tokenizer.ChatTemplate;
+import r1j.tokenizer.ModelChatFormat;
+import java.util.Map;
+import java.util.ArrayList;
 import r1j.tokenizer.SpecialTokens;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
@@ -28,7 +34,7 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--model", required = true)
     Path model;
 
-    @Option(names = "--template", description = "r1-zero, chat or plain (default: from the run folder, else r1-zero).")
+    @Option(names = "--template", description = "r1-zero, chat, plain, or model: the model's own chat template (default: from the run folder, else r1-zero).")
     String template;
 
     @Mixin
@@ -39,11 +45,15 @@ public final class ChatCommand implements Callable<Integer> {
         Transformer m = Checkpoint.loadFrozen(model);
         if (!Files.isRegularFile(model.resolve("tokenizer.json"))) throw new UserError(model + ": no tokenizer.json");
         Tokenizer tok = Tokenizer.load(model);
-        Templates t = Templates.parse(template != null ? template : templateOfRun(model));
+        PromptFormat t = PromptFormat.resolve(template != null ? template : templateOfRun(model), model);
+        GenerationConfig gc = GenerationConfig.read(model);
+        sampling.defaultsFrom(gc);
+        int[] stop = gc.stopTokens(m, tok);
         Generator g = new Generator(m, tok, 1);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         StringBuilder history = new StringBuilder();
-        System.out.println("r1j chat (" + t.id + " template) — /reset, /temp X, /quit");
+        List<ChatTemplate.Message> turns = new ArrayList<>();
+        System.out.println("r1j chat (" + t.id() + " template) — /reset, /temp X, /quit");
         long seed = sampling.seed;
         while (true) {
             System.out.print("> ");
@@ -53,6 +63,7 @@ public final class ChatCommand implements Callable<Integer> {
             if (line.isBlank()) continue;
             if (line.equals("/reset")) {
                 history.setLength(0);
+                turns.clear();
                 System.out.println("(conversation forgotten)");
                 continue;
             }
@@ -65,16 +76,19 @@ public final class ChatCommand implements Callable<Integer> {
                 }
                 continue;
             }
-            // The chat format carries the conversation; the other formats answer one question at a time.
+            // The chat formats carry the conversation; the others answer one question at a time.
             String question = t == Templates.CHAT && !history.isEmpty() ? history + SpecialTokens.USER + line : line;
+            turns.add(new ChatTemplate.Message("user", line));
             int[] prefix = tok.encode(t.constantPrefix(), false);
-            int[] rest = tok.encode(t.variablePart(question), false);
-            SamplingParams p = sampling.params(tok.eosId());
+            int[] rest = tok.encode(t instanceof ModelChatFormat mf ? mf.template().render(turns, true, Map.of())
+                    : t.variablePart(question), false);
+            SamplingParams p = sampling.params(stop);
             var c = g.generate(prefix, List.of(new Generator.Request(rest, seed++)), 1, p, (r, s, delta) -> {
                 System.out.print(delta);
                 System.out.flush();
             }).get(0).get(0);
             System.out.println();
+            turns.add(new ChatTemplate.Message("assistant", c.text()));
             if (t == Templates.CHAT) history.append(SpecialTokens.USER).append(line).append(SpecialTokens.ASSISTANT).append(c.text()).append(SpecialTokens.EOS);
         }
     }

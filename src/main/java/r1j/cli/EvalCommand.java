@@ -18,6 +18,7 @@ import r1j.eval.Report;
 import r1j.io.Checkpoint;
 import r1j.model.Transformer;
 import r1j.tensor.VectorSupport;
+import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
@@ -65,7 +66,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (e.answer() == null) throw new UserError(data + ":" + e.line() + ": eval needs prompt/answer rows");
         }
         if (limit != null) ex = ex.subList(0, Math.min(limit, ex.size()));
-        Evaluator.Options o = new Evaluator.Options(Templates.parse(template), k, sampling.temperature, sampling.topP, sampling.maxNewTokens, !noGreedy, 64, sampling.seed);
+        Evaluator.Options o = new Evaluator.Options(PromptFormat.resolve(template, model), k, sampling.temperature, sampling.topP, sampling.maxNewTokens, !noGreedy, 64, sampling.seed);
         long t0 = System.nanoTime();
         List<Evaluator.ProblemResult> rs = Evaluator.run(m, tok, ex, o);
         double secs = (System.nanoTime() - t0) / 1e9;

@@ -17,6 +17,12 @@ import r1j.generate.SamplingParams;
 import r1j.io.Checkpoint;
 import r1j.model.Transformer;
 import r1j.tensor.VectorSupport;
+import r1j.tokenizer.PromptFormat;
+import r1j.generate.GenerationConfig;
+import r1j.tokenizer.ChatTemplate;
+import r1j.tokenizer.ModelChatFormat;
+import java.util.Map;
+import java.util.ArrayList;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
@@ -29,7 +35,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true)
     String prompt;
 
-    @Option(names = "--template", defaultValue = "plain", description = "r1-zero, chat or plain.")
+    @Option(names = "--template", defaultValue = "plain", description = "r1-zero, chat, plain, or model (the model's own chat template).")
     String template;
 
     @Option(names = {"-n", "--samples"}, defaultValue = "1")
@@ -57,10 +63,10 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new UserError(model + ": no tokenizer.json (r1j init --tokenizer DIR puts one there)");
         }
         Tokenizer tok = Tokenizer.load(model);
-        Templates t = Templates.parse(template);
-        List<Integer> stopTokens = new ArrayList<>();
-        if (tok.eosId() != null) stopTokens.add(tok.eosId());
-        SamplingParams p = sampling.params(stopTokens.stream().mapToInt(Integer::intValue).toArray());
+        PromptFormat t = PromptFormat.resolve(template, model);
+        GenerationConfig gc = GenerationConfig.read(model);
+        sampling.defaultsFrom(gc);
+        SamplingParams p = sampling.params(gc.stopTokens(m, tok));
         int[] prefix = tok.encode(t.constantPrefix(), false);
         int[] rest = tok.encode(t.variablePart(prompt), false);
         boolean stream = !json && samples == 1;

@@ -16,6 +16,7 @@ import r1j.rejection.Judge;
 import r1j.rejection.RejectionSampler;
 import r1j.rejection.Stage2Data;
 import r1j.tensor.VectorSupport;
+import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
@@ -76,7 +77,7 @@ public final class RejectSampleCommand implements Callable<Integer> {
         Transformer m = Checkpoint.loadFrozen(model);
         Tokenizer tok = Tokenizer.load(model);
         Judge j = judge == null ? null : new Judge(Checkpoint.loadFrozen(judge), Tokenizer.load(judge));
-        RejectionSampler.Options o = new RejectionSampler.Options(Templates.parse(template), samples, sampling.temperature, sampling.topP, sampling.maxNewTokens,
+        RejectionSampler.Options o = new RejectionSampler.Options(PromptFormat.resolve(template, model), samples, sampling.temperature, sampling.topP, sampling.maxNewTokens,
                 keep, maxParagraph, sampling.seed);
         long t0 = System.nanoTime();
         RejectionSampler.Outcome r = RejectionSampler.run(m, tok, ps, o, j);

@@ -2,7 +2,10 @@ package r1j.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import r1j.generate.GenerationConfig;
 import r1j.generate.SamplingParams;
 
 /**
@@ -35,6 +38,9 @@ public final class SamplingOptions {
     @Option(names = "--seed", description = "Seed of the sampling.")
     long seed = 1;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     public SamplingOptions(float temperature, float topP, int maxNewTokens) {
         this.temperature = temperature;
         this.topP = topP;
@@ -49,6 +55,22 @@ public final class SamplingOptions {
     /** Data generation's defaults (cold start, rejection sampling): temperature 0.8 for variety. */
     static SamplingOptions dataGeneration() {
         return new SamplingOptions(0.8f, 0.95f, 160);
+    }
+
+    /**
+     * The model's own sampling defaults (generation_config.json: temperature, top_p, top_k, repetition_penalty, and
+     * do_sample false as greedy) wherever the command line gives none.
+     */
+    void defaultsFrom(GenerationConfig g) {
+        var given = mixee == null || mixee.commandLine() == null ? null : mixee.commandLine().getParseResult();
+        java.util.function.Predicate<String> unset = name -> given == null || !given.hasMatchedOption(name);
+        if (unset.test("--temperature")) {
+            if (Boolean.FALSE.equals(g.doSample())) temperature = 0f;
+            else if (g.temperature() != null) temperature = g.temperature().floatValue();
+        }
+        if (g.topP() != null && unset.test("--top-p")) topP = g.topP().floatValue();
+        if (g.topK() != null && unset.test("--top-k")) topK = g.topK();
+        if (g.repetitionPenalty() != null && unset.test("--repetition-penalty")) repetitionPenalty = g.repetitionPenalty().floatValue();
     }
 
     /** The sampler's parameters, stopping at these tokens (the tokenizer's end of sequence). */

@@ -26,7 +26,7 @@ public final class SftCommand implements Callable<Integer> {
     @Option(names = "--out", required = true)
     Path out;
 
-    @Option(names = "--template", description = "How prompts are rendered: chat, r1-zero or plain.")
+    @Option(names = "--template", description = "How prompts are rendered: chat, r1-zero, plain, or model (the model's own chat template).")
     String template = D.template();
 
     @Option(names = "--epochs")
@@ -54,7 +54,7 @@ public final class SftCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VectorSupport.logOnce();
         if (!java.nio.file.Files.isRegularFile(data)) throw new UserError(data + ": no such file");
-        SftConfig c = optimizer.applyTo(D).withModel(model).withData(data).withTemplate(r1j.tokenizer.Templates.parse(template).id).withEpochs(epochs)
+        SftConfig c = optimizer.applyTo(D).withModel(model).withData(data).withTemplate(r1j.tokenizer.ModelChatFormat.ID.equals(template) ? template : r1j.tokenizer.Templates.parse(template).id).withEpochs(epochs)
                 .withBatchSize(batch).withSeqLen(seqLen).withEvalEvery(evalEvery).withCheckpointEvery(checkpointEvery).withSeed(seed);
         SftTrainer.Result r = SftTrainer.run(c, out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());

@@ -28,6 +28,7 @@ import r1j.reward.Reflection;
 import r1j.reward.Sample;
 import r1j.reward.WordListIdentifier;
 import r1j.tensor.Seeds;
+import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.SpecialTokens;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
@@ -229,7 +230,7 @@ public final class ColdStart {
         return null;
     }
 
-    private static List<Evaluator.ProblemResult> sample(Transformer m, Tokenizer tok, Templates t, List<Datasets.Example> ps, Sampling s) {
+    private static List<Evaluator.ProblemResult> sample(Transformer m, Tokenizer tok, PromptFormat t, List<Datasets.Example> ps, Sampling s) {
         return Evaluator.run(m, tok, ps, new Evaluator.Options(t, s.samples(), s.temperature(), 1f, s.maxNewTokens(), false, 64, s.seed()));
     }
 

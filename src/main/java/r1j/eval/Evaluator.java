@@ -17,6 +17,7 @@ import r1j.reward.ReadableFormat;
 import r1j.reward.Sample;
 import r1j.reward.WordListIdentifier;
 import r1j.tensor.Seeds;
+import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
@@ -28,7 +29,7 @@ import r1j.tokenizer.Tokenizer;
  * length and the rate of reflection ("wait", "let me recheck", "espera"…).
  */
 public final class Evaluator {
-    public record Options(Templates template, int k, float temperature, float topP, int maxNewTokens, boolean greedy,
+    public record Options(PromptFormat template, int k, float temperature, float topP, int maxNewTokens, boolean greedy,
                           int maxBatch, long seed) {}
 
     /** One completion, judged. */
@@ -54,7 +55,7 @@ public final class Evaluator {
         for (int i = 0; i < problems.size(); i++) {
             reqs.add(new Generator.Request(tok.encode(o.template().variablePart(problems.get(i).prompt()), false), Seeds.mix(o.seed(), i)));
         }
-        int[] stop = tok.eosId() == null ? new int[0] : new int[] {tok.eosId()};
+        int[] stop = r1j.generate.GenerationConfig.stopTokensOf(model, tok);
         Generator g = new Generator(model, tok, o.maxBatch());
         SamplingParams sp = new SamplingParams(o.temperature(), o.topP(), 0, 0f, 1f, o.maxNewTokens(), List.of(), stop);
         List<List<Completion>> sampled = g.generate(prefix, reqs, o.k(), sp, null);

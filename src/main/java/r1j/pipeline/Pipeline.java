@@ -31,6 +31,7 @@ import r1j.reward.RewardModel;
 import r1j.rejection.Stage2Data;
 import r1j.rl.GrpoConfig;
 import r1j.rl.GrpoTrainer;
+import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 import r1j.train.PretrainConfig;
@@ -50,7 +51,7 @@ import r1j.train.SftTrainer;
  */
 public final class Pipeline {
     /** A model-producing stage and the template it is evaluated with. */
-    public record ModelStage(String name, Path model, Templates template) {}
+    public record ModelStage(String name, Path model, PromptFormat template) {}
 
     public record Options(PipelinePreset preset, Path out, Path base, GrpoConfig grpo, long seed, boolean force) {}
 

@@ -15,6 +15,7 @@ import r1j.reward.LanguageConsistencyReward;
 import r1j.reward.ReadableFormat;
 import r1j.reward.Sample;
 import r1j.reward.WordListIdentifier;
+import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
@@ -33,7 +34,7 @@ import r1j.tokenizer.Tokenizer;
  * Per prompt the kept samples are the distinct survivors, shortest first (ties: sample order), at most keepPerPrompt.
  */
 public final class RejectionSampler {
-    public record Options(Templates template, int samples, float temperature, float topP, int maxNewTokens, int keepPerPrompt,
+    public record Options(PromptFormat template, int samples, float temperature, float topP, int maxNewTokens, int keepPerPrompt,
                           int maxParagraphChars, long seed) {}
 
     /** The exported rows and the counts of the summary. */

@@ -16,6 +16,7 @@ import r1j.tensor.AdamW;
 import r1j.tensor.Grad;
 import r1j.tensor.Softmax;
 import r1j.tensor.Tensor;
+import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 import r1j.train.LrSchedule;
@@ -60,7 +61,7 @@ public final class GrpoTrainer {
         Tokenizer tok = Tokenizer.load(from);
         AdamW opt = new AdamW(policy.trainable(), new AdamW.Config(0.9f, 0.99f, 1e-8f, c.weight_decay()));
         int step = (int) run.resume(latest, policy.trainable(), opt, SAMPLES);
-        Templates template = Templates.parse(c.template());
+        PromptFormat template = PromptFormat.resolve(c.template(), from);
         Rewards rewards = Rewards.parse(c.rewards(), c.reward_weights());
         int[] prefix = tok.encode(template.constantPrefix(), false);
         LrSchedule lr = new LrSchedule(c.lr(), c.lr(), c.warmup_steps(), c.steps(), LrSchedule.Decay.CONSTANT);
@@ -86,7 +87,7 @@ public final class GrpoTrainer {
 
     /** One GRPO step: collect → score → advantages → pack → optimise; returns its metrics row. */
     private static Map<String, Object> step(GrpoConfig c, int step, Transformer policy, Transformer reference, AdamW opt,
-                                            Tokenizer tok, Templates template, Rewards rewards, int[] prefix,
+                                            Tokenizer tok, PromptFormat template, Rewards rewards, int[] prefix,
                                             List<Datasets.Example> prompts, float rate, TrainingRun run) throws IOException {
         long t0 = System.nanoTime();
         RolloutBatch batch = RolloutBatch.collect(policy, tok, template, prefix, prompts, step, c);

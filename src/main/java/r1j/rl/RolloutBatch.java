@@ -15,6 +15,7 @@ import r1j.reward.Rewards;
 import r1j.reward.Sample;
 import r1j.reward.Score;
 import r1j.tensor.Seeds;
+import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
@@ -55,7 +56,7 @@ public final class RolloutBatch {
      * Collect: the prompts of this step (a seeded permutation per pass over the data, so the prompts are a function of
      * the step) and G completions of each from the policy, which is π_old.
      */
-    public static RolloutBatch collect(Transformer policy, Tokenizer tok, Templates template, int[] prefix,
+    public static RolloutBatch collect(Transformer policy, Tokenizer tok, PromptFormat template, int[] prefix,
                                        List<Datasets.Example> prompts, int step, GrpoConfig c) {
         List<Datasets.Example> chosen = new ArrayList<>();
         List<int[]> ids = new ArrayList<>();
@@ -70,7 +71,7 @@ public final class RolloutBatch {
         }
         Generator gen = new Generator(policy, tok, c.prompts_per_step() * c.group_size());
         SamplingParams sp = new SamplingParams(c.temperature(), c.top_p(), 0, 0f, 1f, c.max_completion_tokens(), List.of(),
-                new int[] {tok.eosId()});
+                r1j.generate.GenerationConfig.stopTokensOf(policy, tok));
         List<List<Completion>> comps = gen.generate(prefix, reqs, c.group_size(), sp, null);
         List<Group> groups = new ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) groups.add(new Group(chosen.get(i), ids.get(i), comps.get(i)));

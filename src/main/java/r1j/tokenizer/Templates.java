@@ -10,7 +10,7 @@ package r1j.tokenizer;
  *   <li>{@link #PLAIN}: the prompt as it is, for prompt/completion SFT data.</li>
  * </ul>
  */
-public enum Templates {
+public enum Templates implements PromptFormat {
     R1_ZERO("r1-zero"), CHAT("chat"), PLAIN("plain");
 
     /** The R1-Zero template up to the question, and what follows it. */
@@ -35,13 +35,19 @@ public enum Templates {
 
     public static Templates parse(String s) {
         for (Templates t : values()) if (t.id.equals(s)) return t;
-        throw new IllegalArgumentException("unknown template '" + s + "' (r1-zero, chat or plain)");
+        throw new IllegalArgumentException("unknown template '" + s + "' (r1-zero, chat, plain, or model: the model's own)");
+    }
+
+    @Override
+    public String id() {
+        return id;
     }
 
     /**
      * The part of every prompt that does not depend on the question: its KV can be computed once and shared
      * (empty for PLAIN).
      */
+    @Override
     public String constantPrefix() {
         return switch (this) {
             case R1_ZERO -> R1_ZERO_PREFIX;
@@ -51,6 +57,7 @@ public enum Templates {
     }
 
     /** The prompt text after the constant prefix. */
+    @Override
     public String variablePart(String question) {
         return switch (this) {
             case R1_ZERO -> question + R1_ZERO_SUFFIX;
@@ -59,24 +66,8 @@ public enum Templates {
         };
     }
 
-    /** The whole prompt; the completion starts right after it. */
-    public String render(String question) {
-        return constantPrefix() + variablePart(question);
-    }
-
-    /** What ends a completion in this format (the trainer appends it to targets; the sampler stops on it). */
+    @Override
     public String completionEnd() {
         return SpecialTokens.EOS;
-    }
-
-    /**
-     * Prompt token ids as the generator and the trainers use them: prefix and variable part encoded separately and
-     * concatenated, so the shared prefix's tokens (and KV cache) are the same for every question.
-     */
-    public int[] encodePrompt(Tokenizer tok, String question) {
-        int[] a = tok.encode(constantPrefix(), false), b = tok.encode(variablePart(question), false);
-        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import r1j.data.Datasets;
 import r1j.tensor.Seeds;
+import r1j.tokenizer.ChatTemplate;
+import r1j.tokenizer.ModelChatFormat;
+import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.SpecialTokens;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
@@ -35,7 +38,7 @@ public final class SftExamples {
     private final int pad;
     private final int truncated;
 
-    public SftExamples(List<Datasets.Example> rows, Tokenizer tok, Templates template, int seq) {
+    public SftExamples(List<Datasets.Example> rows, Tokenizer tok, PromptFormat template, int seq) {
         this.seq = seq;
         Integer p = tok.id(SpecialTokens.PAD);
         this.pad = p != null ? p : tok.eosId();
@@ -53,11 +56,20 @@ public final class SftExamples {
         this.truncated = cut;
     }
 
-    public static Encoded encode(Datasets.Example e, Tokenizer tok, Templates template) {
+    public static Encoded encode(Datasets.Example e, Tokenizer tok, PromptFormat template) {
         int eos = tok.eosId();
         TokenStream.IntBuffer ids = new TokenStream.IntBuffer();
         List<Boolean> trained = new ArrayList<>();
-        if (e.messages() != null) {
+        if (e.messages() != null && template instanceof ModelChatFormat mf) {
+            // The model's own template renders the conversation; only the assistant turns are targets.
+            List<ChatTemplate.Message> ms = new ArrayList<>();
+            for (Datasets.Message m : e.messages()) ms.add(new ChatTemplate.Message(m.role(), m.content()));
+            try {
+                for (ModelChatFormat.Span sp : mf.spans(ms)) add(ids, trained, tok.encode(sp.text(), false), sp.assistant());
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("line " + e.line() + ": " + ex.getMessage());
+            }
+        } else if (e.messages() != null) {
             Integer bos = tok.bosId();
             if (bos != null) add(ids, trained, new int[] {bos}, false);
             for (Datasets.Message m : e.messages()) {
@@ -77,7 +89,7 @@ public final class SftExamples {
             }
             add(ids, trained, template.encodePrompt(tok, e.prompt()), false);
             add(ids, trained, tok.encode(e.completion(), false), true);
-            add(ids, trained, new int[] {eos}, true);
+            add(ids, trained, template instanceof ModelChatFormat ? tok.encode(template.completionEnd(), false) : new int[] {eos}, true);
         }
         // trained[i] says token i is a target; as a next-token mask it is shifted by one: position i predicts i+1.
         boolean[] next = new boolean[ids.n];

@@ -13,6 +13,7 @@ import r1j.model.Transformer;
 import r1j.tensor.AdamW;
 import r1j.tensor.Grad;
 import r1j.tensor.Tensor;
+import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
@@ -42,7 +43,7 @@ public final class SftTrainer {
             throw new IllegalArgumentException("seq_len " + c.seq_len() + " exceeds the model's max_position_embeddings "
                     + model.config().max_position_embeddings());
         }
-        Templates template = Templates.parse(c.template());
+        PromptFormat template = PromptFormat.resolve(c.template(), from);
         List<Datasets.Example> train = new ArrayList<>(), validation = new ArrayList<>();
         List<Datasets.Example> all = Datasets.read(Path.of(c.data()), false).examples();
         for (int i = 0; i < all.size(); i++) (i % 50 == 49 ? validation : train).add(all.get(i));

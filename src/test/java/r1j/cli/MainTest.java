@@ -127,6 +127,41 @@ class MainTest {
         assertThat(first.get("tokens")).isEqualTo(second.get("tokens"));
         Run noTok = run("generate", "--model", tmp.resolve("m2").toString(), "--prompt", "x");
         assertThat(noTok.code()).isEqualTo(2);
+
+        // The folder's own Jinja chat_template (r1j's tokenizers write one for the chat format) gives the chat
+        // format's prompt and, greedily, the same completion.
+        JsonNode viaChat = new ObjectMapper().readTree(run("generate", "--model", model.toString(), "--prompt", "What is 3 + 4?",
+                "--template", "chat", "--temperature", "0", "--max-new-tokens", "6", "--json").out().strip());
+        Run own = run("generate", "--model", model.toString(), "--prompt", "What is 3 + 4?", "--template", "model",
+                "--temperature", "0", "--max-new-tokens", "6", "--json");
+        assertThat(own.code()).as(own.err()).isZero();
+        JsonNode viaModel = new ObjectMapper().readTree(own.out().strip());
+        assertThat(viaModel.get("prompt").asText()).isEqualTo(viaChat.get("prompt").asText()).startsWith("<｜begin▁of▁sentence｜><｜User｜>");
+        assertThat(viaModel.get("tokens")).isEqualTo(viaChat.get("tokens"));
+    }
+
+    @Test
+    void initFromAHubConfigThenInspect(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path model = tmp.resolve("q");
+        Run init = run("init", "--config", "src/test/resources/fixtures/qwen2-tiny/config.json", "--dtype", "BF16",
+                "--out", model.toString());
+        assertThat(init.code()).as(init.err()).isZero();
+        r1j.model.Transformer frozen = r1j.io.Checkpoint.loadFrozen(model);
+        assertThat(frozen.tensors().get("model.layers.0.mlp.up_proj.weight").packed()).isNotNull();
+        Run r = run("inspect", "--model", model.toString(), "--json", "--batch", "2", "--context", "64", "--tokens", "128");
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] rows = r.out().strip().split("\n");
+        assertThat(rows).hasSize(3);
+        JsonNode gen = new ObjectMapper().readTree(rows[0]);
+        r1j.model.MemoryPlan plan = new r1j.model.MemoryPlan(frozen.config(), 2);
+        // generate: the frozen weights as loaded, the KV cache of 2 × 64 tokens (K and V in two layouts), the logits.
+        long kv = 2L * 64 * 2 * frozen.config().num_hidden_layers() * 2 * frozen.config().num_key_value_heads()
+                * frozen.config().denseHeadDim() * 4;
+        assertThat(frozen.weightBytes()).isGreaterThanOrEqualTo(plan.frozenWeightBytes());
+        assertThat(gen.get("bytes").asLong()).isEqualTo(plan.frozenWeightBytes() + kv + 2L * 2 * frozen.config().vocab_size() * 4);
+        assertThat(gen.get("fits").asBoolean()).isTrue();
+        JsonNode sft = new ObjectMapper().readTree(rows[1]);
+        assertThat(sft.get("bytes").asLong()).isGreaterThan(16L * plan.parameters());
     }
 
     @Test
