@@ -1,6 +1,8 @@
 package r1j.cli;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,8 +49,8 @@ public final class RewardCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Rewards rs = Rewards.parse(rewards, weights);
         Map<String, double[]> sums = new LinkedHashMap<>();
-        double total = 0;
-        int n = 0;
+        double[] totals = new double[2];
+        List<Sample> pending = new ArrayList<>();
         PrintStream out = System.out;
         int skipped = 0;
         for (Jsonl.Line line : Jsonl.lines(data)) {
@@ -68,23 +70,12 @@ public final class RewardCommand implements Callable<Integer> {
             row.node().fields().forEachRemaining(e -> {
                 if (!java.util.List.of("prompt", "completion", "answer").contains(e.getKey())) meta.put(e.getKey(), e.getValue().asText());
             });
-            Rewards.Result r = rs.score(new Sample(prompt, completion, answer, meta));
-            Map<String, Object> o = new LinkedHashMap<>();
-            Map<String, Object> vals = new LinkedHashMap<>();
-            Map<String, Object> why = new LinkedHashMap<>();
-            for (var e : r.parts().entrySet()) {
-                Score s = e.getValue();
-                vals.put(e.getKey(), s.value());
-                why.put(e.getKey(), s.reason());
-                sums.computeIfAbsent(e.getKey(), k -> new double[1])[0] += s.value();
-            }
-            o.put("rewards", vals);
-            o.put("total", r.total());
-            if (reasons) o.put("reasons", why);
-            out.println(Jsonl.write(o));
-            total += r.total();
-            n++;
+            pending.add(new Sample(prompt, completion, answer, meta));
+            if (pending.size() == BATCH) flush(rs, pending, sums, totals, out);
         }
+        flush(rs, pending, sums, totals, out);
+        int n = (int) totals[1];
+        double total = totals[0];
         Map<String, Object> sum = new LinkedHashMap<>();
         sum.put("rows", n);
         sum.put("skipped", skipped);
@@ -99,6 +90,31 @@ public final class RewardCommand implements Callable<Integer> {
             means.forEach((k, v) -> System.err.printf("  %-12s %s%n", k, v));
         }
         return 0;
+    }
+
+    /** Rows are scored in batches, so that a user's reward command or endpoint is called once per batch. */
+    private static final int BATCH = 256;
+
+    private void flush(Rewards rs, List<Sample> pending, Map<String, double[]> sums, double[] totals, PrintStream out) {
+        List<Rewards.Result> results = rs.scoreAll(pending);
+        for (Rewards.Result r : results) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            Map<String, Object> vals = new LinkedHashMap<>();
+            Map<String, Object> why = new LinkedHashMap<>();
+            for (var e : r.parts().entrySet()) {
+                Score s = e.getValue();
+                vals.put(e.getKey(), s.value());
+                why.put(e.getKey(), s.reason());
+                sums.computeIfAbsent(e.getKey(), k -> new double[1])[0] += s.value();
+            }
+            o.put("rewards", vals);
+            o.put("total", r.total());
+            if (reasons) o.put("reasons", why);
+            out.println(Jsonl.write(o));
+            totals[0] += r.total();
+            totals[1]++;
+        }
+        pending.clear();
     }
 
     private static String text(Jsonl.Row row, String field) {

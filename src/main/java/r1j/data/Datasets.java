@@ -10,7 +10,10 @@ import java.util.Map;
 
 /**
  * JSONL datasets as users of TRL bring them: {@code prompt}/{@code answer} (RL and evaluation), {@code
- * prompt}/{@code completion} (SFT), and chat {@code messages} ([{role, content}, …]). A malformed line fails with its
+ * prompt}/{@code completion} (SFT), and chat {@code messages} ([{role, content}, …]); prompts and completions also
+ * in TRL's conversational form, and the fields of the usual math sets: GSM8K's {@code question} with an answer
+ * ending "#### 42", MATH's {@code problem}/{@code solution} (its last \boxed{}), verl's
+ * {@code reward_model.ground_truth}. A malformed line fails with its
  * line number and the field at fault, or with skipBad is left out and counted.
  */
 public final class Datasets {
@@ -48,7 +51,7 @@ public final class Datasets {
         JsonNode n = row.node();
         Map<String, Object> meta = new LinkedHashMap<>();
         n.fields().forEachRemaining(e -> {
-            if (!List.of("prompt", "answer", "completion", "messages").contains(e.getKey())) {
+            if (!FIELDS.contains(e.getKey())) {
                 meta.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
             }
         });
@@ -68,16 +71,70 @@ public final class Datasets {
             }
             return new Example(row.line(), null, null, null, list, meta);
         }
-        String prompt = text(row, "prompt");
+        String prompt = prompt(row);
         String answer = null;
         if (n.has("answer")) {
             JsonNode a = n.get("answer");
             if (!a.isValueNode() || a.isNull()) throw row.error("field 'answer' must be a string or a number");
             answer = a.asText();
+            // GSM8K: the answer field is the worked solution ending in "#### 42".
+            String marked = MarkedAnswers.afterHashes(answer);
+            if (marked != null && !marked.isEmpty()) answer = marked;
+        } else if (n.has("solution")) {
+            // MATH: the reference is the solution's last \boxed{}.
+            answer = MarkedAnswers.lastBoxed(text(row, "solution"));
+            if (answer == null) throw row.error("field 'solution' has no \\boxed{} answer");
+        } else if (n.path("reward_model").has("ground_truth")) {
+            JsonNode g = n.get("reward_model").get("ground_truth");
+            if (!g.isValueNode() || g.isNull()) throw row.error("field 'reward_model'.ground_truth must be a string or a number");
+            answer = g.asText();
         }
-        String completion = n.has("completion") ? text(row, "completion") : null;
-        if (answer == null && completion == null) throw row.error("needs 'answer' or 'completion' beside 'prompt' (or 'messages')");
+        String completion = n.has("completion") ? completion(row) : null;
+        if (answer == null && completion == null) {
+            throw row.error("needs 'answer' (or 'solution', 'reward_model'.ground_truth) or 'completion' beside 'prompt' (or 'messages')");
+        }
         return new Example(row.line(), prompt, answer, completion, null, meta);
+    }
+
+    /** The fields read as the row's content; every other field is kept as metadata (category, language, …). */
+    private static final List<String> FIELDS = List.of("prompt", "question", "problem", "answer", "solution", "completion",
+            "messages", "reward_model");
+
+    /**
+     * The question: {@code prompt} (a string, or TRL's conversational form, a list holding one user message), else
+     * GSM8K's {@code question} or MATH's {@code problem}.
+     */
+    private static String prompt(Jsonl.Row row) {
+        JsonNode n = row.node();
+        if (n.has("prompt") && n.get("prompt").isArray()) return userTurn(row, "prompt", "user");
+        if (!n.has("prompt")) {
+            if (n.has("question")) return text(row, "question");
+            if (n.has("problem")) return text(row, "problem");
+        }
+        return text(row, "prompt");
+    }
+
+    /** A completion as a string, or TRL's conversational form: a list holding one assistant message. */
+    private static String completion(Jsonl.Row row) {
+        return row.node().get("completion").isArray() ? userTurn(row, "completion", "assistant") : text(row, "completion");
+    }
+
+    private static String userTurn(Jsonl.Row row, String field, String role) {
+        JsonNode ms = row.node().get(field);
+        String content = null;
+        for (int i = 0; i < ms.size(); i++) {
+            JsonNode m = ms.get(i);
+            if (!m.path("role").isTextual() || !m.path("content").isTextual()) {
+                throw row.error("field '" + field + "'[" + i + "] must have string role and content");
+            }
+            if (!m.get("role").asText().equals(role) || content != null) {
+                throw row.error("field '" + field + "' as a list must hold exactly one " + role + " message (r1j does not "
+                        + "take system prompts or several turns there; use 'messages' for SFT)");
+            }
+            content = m.get("content").asText();
+        }
+        if (content == null) throw row.error("field '" + field + "' is an empty list");
+        return content;
     }
 
     private static String text(Jsonl.Row row, String field) {

@@ -12,7 +12,8 @@ import r1j.data.Rational;
  * <ol>
  *   <li>the last complete {@code <answer>…</answer>};</li>
  *   <li>the summary of the cold-start format, or any "The answer is X" / "La respuesta es X";</li>
- *   <li>the last {@code \boxed{…}};</li>
+ *   <li>the last {@code \boxed{…}} (nested braces allowed, {@code \frac{a}{b}} read as a/b);</li>
+ *   <li>GSM8K's final {@code #### X};</li>
  *   <li>optionally, the last number of the reply (R1-Zero's base model often answers bare).</li>
  * </ol>
  * Numbers: integers, decimals, fractions, signs (including the Unicode minus), thousands separators ("1,400",
@@ -21,14 +22,13 @@ import r1j.data.Rational;
  */
 public final class Answers {
     /** Where an answer was found. */
-    public enum Source { ANSWER_TAG, SUMMARY, BOXED, LAST_NUMBER, NONE }
+    public enum Source { ANSWER_TAG, SUMMARY, BOXED, HASHES, LAST_NUMBER, NONE }
 
     public record Extracted(String text, Source source) {}
 
     private static final Pattern ANSWER = Pattern.compile("<answer>(.*?)</answer>", Pattern.DOTALL);
     private static final Pattern ANSWER_IS = Pattern.compile(
             "(?:the (?:final )?answer is|answer:|la respuesta (?:final )?es|respuesta:)\\s*([^\\n]*)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern BOXED = Pattern.compile("\\\\boxed\\{([^{}]*)}");
     /** A number as written: sign, digits with optional thousands groups, decimals or a fraction, optional %. */
     static final Pattern NUMBER = Pattern.compile(
             "[-−–]?\\d{1,3}(?:(?:,|\\u202F|\\u00A0| )\\d{3})+(?:\\.\\d+)?%?|[-−–]?\\d+(?:[.,]\\d+)?(?:/\\d+)?%?");
@@ -57,10 +57,10 @@ public final class Answers {
             }
             return new Extracted(said.substring(0, stop).trim(), Source.SUMMARY);
         }
-        Matcher b = BOXED.matcher(reply);
-        String box = null;
-        while (b.find()) box = b.group(1);
-        if (box != null) return new Extracted(box.trim(), Source.BOXED);
+        String box = r1j.data.MarkedAnswers.lastBoxed(reply);
+        if (box != null) return new Extracted(latex(box.trim()), Source.BOXED);
+        String hashes = r1j.data.MarkedAnswers.afterHashes(reply);
+        if (hashes != null && !hashes.isEmpty()) return new Extracted(hashes, Source.HASHES);
         if (lastNumberFallback) {
             Matcher n = NUMBER.matcher(reply);
             String num = null;
@@ -70,6 +70,12 @@ public final class Answers {
             if (word != null) return new Extracted(word, Source.LAST_NUMBER);
         }
         return new Extracted("", Source.NONE);
+    }
+
+    /** The LaTeX of a boxed number as plain text: \frac{a}{b} and \dfrac{a}{b} as a/b, $ and \! and \, dropped. */
+    static String latex(String s) {
+        String t = s.replaceAll("\\\\[dt]?frac\\{([^{}]*)}\\{([^{}]*)}", "$1/$2").replaceAll("\\\\[!,;]", "");
+        return t.replace("$", "").replaceAll("\\\\text\\{([^{}]*)}", "$1").replace("\\%", "%").trim();
     }
 
     private static String lastNumberWord(String reply) {
@@ -135,6 +141,8 @@ public final class Answers {
 
     public static boolean matches(String extracted, String reference, boolean percent) {
         if (extracted == null || extracted.isBlank() || reference == null) return false;
+        // A reference from MATH-style data is LaTeX too (\frac{3}{4}).
+        reference = latex(reference);
         Rational want = value(reference, percent);
         if (want != null) {
             Rational got = value(extracted, percent);

@@ -26,9 +26,11 @@ public final class Rewards {
     /**
      * Rewards by name: accuracy, format, readable, language, repetition, overlong (optionally name@reasoning or
      * @summary), or a reward model as NAME=FOLDER (it scores the segment it was trained on); any of them followed by
-     * :CATEGORY+CATEGORY scores only prompts of those categories ({@link Reward#only}).
+     * :CATEGORY+CATEGORY scores only prompts of those categories ({@link Reward#only}); or the user's own,
+     * cmd:COMMAND or an http(s) URL ({@link ExternalReward}).
      */
     public static Reward byName(String name) {
+        if (ExternalReward.isExternal(name)) return new ExternalReward(name, ExternalReward.defaultTimeout());
         int colon = name.lastIndexOf(':');
         if (colon > 0 && colon > name.lastIndexOf('/')) {
             java.util.Set<String> categories = new java.util.LinkedHashSet<>(List.of(name.substring(colon + 1).split("\\+")));
@@ -54,7 +56,7 @@ public final class Rewards {
             case "repetition" -> new RepetitionPenalty(3);
             case "overlong" -> new OverlongPenalty(512, 128);
             default -> throw new IllegalArgumentException("unknown reward '" + name
-                    + "' (accuracy, accuracy-strict, format, readable, language, repetition, overlong)");
+                    + "' (accuracy, accuracy-strict, format, readable, language, repetition, overlong, cmd:COMMAND, http://…)");
         };
     }
 

@@ -176,7 +176,7 @@ class WorldTest {
         assertThat(r.examples()).hasSize(3);
         assertThat(r.skipped()).isEqualTo(4);
         assertThat(r.problems()).contains(f + ":5: not valid JSON", f + ":6: field 'messages'[0].role 'robot' is not system, user or assistant",
-                f + ":7: needs 'answer' or 'completion' beside 'prompt' (or 'messages')");
+                f + ":7: needs 'answer' (or 'solution', 'reward_model'.ground_truth) or 'completion' beside 'prompt' (or 'messages')");
         assertThat(r.examples().get(0).answer()).isEqualTo("2");
         assertThat(r.examples().get(2).messages()).hasSize(2);
     }
