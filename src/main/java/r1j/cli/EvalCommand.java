@@ -19,7 +19,6 @@ import r1j.io.Checkpoint;
 import r1j.model.Transformer;
 import r1j.tensor.VectorSupport;
 import r1j.tokenizer.PromptFormat;
-import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
 /** {@code r1j eval}: the R1 evaluation protocol on a prompt/answer JSONL, overall and by slice. */

@@ -2,7 +2,6 @@ package r1j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +18,6 @@ import r1j.model.Transformer;
 import r1j.tensor.VectorSupport;
 import r1j.tokenizer.PromptFormat;
 import r1j.generate.GenerationConfig;
-import r1j.tokenizer.ChatTemplate;
-import r1j.tokenizer.ModelChatFormat;
-import java.util.Map;
-import java.util.ArrayList;
-import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
 /** {@code r1j generate}: sample completions of one prompt, streaming the text of a single sample. */

@@ -17,7 +17,6 @@ import r1j.rejection.RejectionSampler;
 import r1j.rejection.Stage2Data;
 import r1j.tensor.VectorSupport;
 import r1j.tokenizer.PromptFormat;
-import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
 /**

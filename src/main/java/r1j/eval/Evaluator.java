@@ -18,7 +18,6 @@ import r1j.reward.Sample;
 import r1j.reward.WordListIdentifier;
 import r1j.tensor.Seeds;
 import r1j.tokenizer.PromptFormat;
-import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
 /**

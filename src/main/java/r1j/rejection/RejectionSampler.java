@@ -16,7 +16,6 @@ import r1j.reward.ReadableFormat;
 import r1j.reward.Sample;
 import r1j.reward.WordListIdentifier;
 import r1j.tokenizer.PromptFormat;
-import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
 /**

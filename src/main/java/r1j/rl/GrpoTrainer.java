@@ -17,7 +17,6 @@ import r1j.tensor.Grad;
 import r1j.tensor.Softmax;
 import r1j.tensor.Tensor;
 import r1j.tokenizer.PromptFormat;
-import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 import r1j.train.LrSchedule;
 import r1j.train.Progress;

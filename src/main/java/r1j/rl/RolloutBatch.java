@@ -16,7 +16,6 @@ import r1j.reward.Sample;
 import r1j.reward.Score;
 import r1j.tensor.Seeds;
 import r1j.tokenizer.PromptFormat;
-import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
 /**

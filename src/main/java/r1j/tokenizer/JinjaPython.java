@@ -171,27 +171,30 @@ final class JinjaPython {
             if (at < 0) break;
             int open = at + "namespace(".length();
             out.append(s, i, open);
-            int close = matching(s, open - 1);
-            if (close < 0) {
+            Call call = call(s, open - 1);
+            if (call == null) {
                 i = open;
                 continue;
             }
-            List<String> args = topLevelSplit(s.substring(open, close));
-            for (int k = 0; k < args.size(); k++) {
-                String arg = args.get(k);
+            for (int k = 0; k < call.args().size(); k++) {
+                String arg = call.args().get(k);
                 int eq = namedEquals(arg);
                 if (k > 0) out.append(',');
                 out.append(eq < 0 ? arg : arg.substring(0, eq + 1) + "(" + arg.substring(eq + 1) + ")");
             }
             out.append(')');
-            i = close + 1;
+            i = call.close() + 1;
         }
         return out.append(s.substring(i)).toString();
     }
 
-    /** The index of the parenthesis closing the one at open, skipping quoted text; -1 if none. */
-    private static int matching(String s, int open) {
-        int depth = 0;
+    /** A call's arguments, split at its top-level commas, and the index of its closing parenthesis. */
+    private record Call(List<String> args, int close) {}
+
+    /** The call whose '(' is at open, skipping quoted text and nested brackets; null if it is not closed. */
+    private static Call call(String s, int open) {
+        List<String> args = new java.util.ArrayList<>();
+        int depth = 0, start = open + 1;
         char quote = 0;
         for (int i = open; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -203,34 +206,16 @@ final class JinjaPython {
             } else if (c == '(' || c == '[' || c == '{') {
                 depth++;
             } else if (c == ')' || c == ']' || c == '}') {
-                if (--depth == 0) return i;
-            }
-        }
-        return -1;
-    }
-
-    private static List<String> topLevelSplit(String s) {
-        List<String> parts = new java.util.ArrayList<>();
-        int depth = 0, start = 0;
-        char quote = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') i++;
-                else if (c == quote) quote = 0;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                parts.add(s.substring(start, i));
+                if (--depth == 0) {
+                    args.add(s.substring(start, i));
+                    return new Call(args, i);
+                }
+            } else if (c == ',' && depth == 1) {
+                args.add(s.substring(start, i));
                 start = i + 1;
             }
         }
-        parts.add(s.substring(start));
-        return parts;
+        return null;
     }
 
     /** The '=' of "name=value" (not of ==, !=, <=, >=), or -1. */

@@ -9,7 +9,6 @@ import r1j.tokenizer.ChatTemplate;
 import r1j.tokenizer.ModelChatFormat;
 import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.SpecialTokens;
-import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
 /**

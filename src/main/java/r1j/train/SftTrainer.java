@@ -14,7 +14,6 @@ import r1j.tensor.AdamW;
 import r1j.tensor.Grad;
 import r1j.tensor.Tensor;
 import r1j.tokenizer.PromptFormat;
-import r1j.tokenizer.Templates;
 import r1j.tokenizer.Tokenizer;
 
 /**
