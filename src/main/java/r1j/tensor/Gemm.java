@@ -165,9 +165,14 @@ public final class Gemm {
         for (int bl = 0; bl < blocks; bl++) off[bl] = nPad * bl * KC;
         short[] half = new short[Math.multiplyExact(nPad, k)];
         PackedB w = new PackedB(n, k, null, half, f16, off);
+        short[] row = new short[k];
         for (int r = 0; r < n; r++) {
-            long src = base + 2L * r * k;
-            for (int c = 0; c < k; c++) half[w.index(r, c)] = seg.get(I16, src + 2L * c);
+            MemorySegment.copy(seg, I16, base + 2L * r * k, row, 0, k);
+            // Row r is column r % NR of its sliver in every KC block: a stride-NR scatter per block.
+            for (int bl = 0; bl < blocks; bl++) {
+                int pc = bl * KC, kc = Math.min(KC, k - pc), dst = off[bl] + (r / NR) * NR * kc + r % NR;
+                for (int c = 0; c < kc; c++) half[dst + c * NR] = row[pc + c];
+            }
         }
         return w;
     }
