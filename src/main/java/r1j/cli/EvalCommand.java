@@ -27,6 +27,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true)
     Path model;
 
+    @Option(names = "--adapter", description = "A LoRA adapter folder (PEFT's format) to apply on the model.")
+    Path adapter;
+
     @Option(names = "--data", required = true, description = "JSONL with prompt and answer (r1j data tasks).")
     Path data;
 
@@ -59,6 +62,7 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VectorSupport.logOnce();
         Transformer m = Checkpoint.loadFrozen(model);
+        if (adapter != null) r1j.model.Lora.load(adapter, m);
         Tokenizer tok = Tokenizer.load(model);
         List<Datasets.Example> ex = Datasets.read(data, false).examples();
         for (Datasets.Example e : ex) {

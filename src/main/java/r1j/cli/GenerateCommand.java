@@ -26,6 +26,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "A model folder with tokenizer.json.")
     Path model;
 
+    @Option(names = "--adapter", description = "A LoRA adapter folder (PEFT's format) to apply on the model.")
+    Path adapter;
+
     @Option(names = "--prompt", required = true)
     String prompt;
 
@@ -53,6 +56,7 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VectorSupport.logOnce();
         Transformer m = Checkpoint.loadFrozen(model);
+        if (adapter != null) r1j.model.Lora.load(adapter, m);
         if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
             throw new UserError(model + ": no tokenizer.json (r1j init --tokenizer DIR puts one there)");
         }

@@ -29,6 +29,9 @@ public final class GrpoCommand implements Callable<Integer> {
     @Mixin
     GrpoOptions options;
 
+    @Mixin
+    LoraOptions lora = new LoraOptions();
+
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
@@ -39,7 +42,7 @@ public final class GrpoCommand implements Callable<Integer> {
             System.err.println(r1j.eval.BaseGate.line(g));
             r1j.eval.BaseGate.require(g, model, false);
         }
-        GrpoTrainer.Result r = GrpoTrainer.run(options.config().withModel(model).withData(data), out, stopAfter, System.err);
+        GrpoTrainer.Result r = GrpoTrainer.run(options.config().withModel(model).withData(data).withLora(lora.config()), out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());
         return 0;
     }

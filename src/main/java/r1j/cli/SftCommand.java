@@ -50,12 +50,16 @@ public final class SftCommand implements Callable<Integer> {
     @Option(names = "--stop-after", defaultValue = "0", description = "Stop this process after N steps (resume later).")
     long stopAfter;
 
+    @Mixin
+    LoraOptions lora = new LoraOptions();
+
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
         if (!java.nio.file.Files.isRegularFile(data)) throw new UserError(data + ": no such file");
         SftConfig c = optimizer.applyTo(D).withModel(model).withData(data).withTemplate(r1j.tokenizer.ModelChatFormat.ID.equals(template) ? template : r1j.tokenizer.Templates.parse(template).id).withEpochs(epochs)
-                .withBatchSize(batch).withSeqLen(seqLen).withEvalEvery(evalEvery).withCheckpointEvery(checkpointEvery).withSeed(seed);
+                .withBatchSize(batch).withSeqLen(seqLen).withEvalEvery(evalEvery).withCheckpointEvery(checkpointEvery).withSeed(seed)
+                .withLora(lora.config());
         SftTrainer.Result r = SftTrainer.run(c, out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());
         return 0;

@@ -68,6 +68,66 @@ public final class Checkpoint {
         save(cfg, all, dir, dtype, shardBytes);
     }
 
+    /**
+     * Folds a LoRA adapter into its base: W' = W + s·B·A for every adapted weight, every other tensor copied, written
+     * tensor by tensor in the base's stored dtype (so a 16-bit model needs one float32 tensor in memory at a time).
+     * config.json and generation_config.json are the base's; the tokenizer comes from the adapter folder if it has
+     * one, else from the base.
+     */
+    public static void mergeLora(Path base, Path adapter, Path out) throws IOException {
+        ModelConfig cfg = ModelConfig.read(base.resolve(CONFIG));
+        r1j.model.LoraConfig lc = r1j.model.LoraConfig.read(adapter);
+        Map<String, Path> fileOf = weightFiles(base);
+        Map<String, int[]> expected = ParameterShapes.of(cfg);
+        DType stored = DType.F32;
+        List<SafeTensors> open = new ArrayList<>();
+        try (SafeTensors ad = SafeTensors.open(adapter.resolve(r1j.model.Lora.WEIGHTS))) {
+            Map<Path, SafeTensors> byFile = new LinkedHashMap<>();
+            for (Path f : new java.util.LinkedHashSet<>(fileOf.values())) {
+                SafeTensors st = SafeTensors.open(f);
+                open.add(st);
+                byFile.put(f, st);
+            }
+            Map<String, SafeTensors.Item> all = new LinkedHashMap<>();
+            int adapted = 0;
+            for (var e : expected.entrySet()) {
+                String name = e.getKey();
+                SafeTensors st = byFile.get(fileOf.get(name));
+                if (st == null) throw new IllegalArgumentException(base + ": missing tensor '" + name + "' that config.json implies");
+                if (e.getValue().length == 2) stored = st.entries().get(name).dtype();
+                String an = r1j.model.Lora.peftName(name, "lora_A"), bn = r1j.model.Lora.peftName(name, "lora_B");
+                boolean merge = lc.targets(name) && ad.entries().containsKey(an);
+                if (merge) adapted++;
+                int[] shape = e.getValue();
+                all.put(name, new SafeTensors.Item(shape, () -> {
+                    float[] w = st.read(name);
+                    if (merge) {
+                        float[] a = ad.read(an), b = ad.read(bn), delta = new float[w.length];
+                        // ΔW [out, in] = B [out, r] · A [r, in]
+                        r1j.tensor.Gemm.gemm(false, false, shape[0], shape[1], lc.r(), b, 0, lc.r(), a, 0, shape[1], delta, 0, shape[1], false);
+                        float s = lc.scale();
+                        for (int i = 0; i < w.length; i++) w[i] += s * delta[i];
+                    }
+                    return w;
+                }));
+            }
+            if (adapted == 0) throw new IllegalArgumentException(adapter + ": the adapter adapts no weight of " + base);
+            save(cfg, all, out, stored, 5_000_000_000L);
+            Path tokSrc = java.nio.file.Files.isRegularFile(adapter.resolve("tokenizer.json")) ? adapter : base;
+            for (String f : List.of("tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "special_tokens_map.json")) {
+                if (java.nio.file.Files.isRegularFile(tokSrc.resolve(f))) {
+                    java.nio.file.Files.copy(tokSrc.resolve(f), out.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            if (java.nio.file.Files.isRegularFile(base.resolve("generation_config.json"))) {
+                java.nio.file.Files.copy(base.resolve("generation_config.json"), out.resolve("generation_config.json"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            for (SafeTensors st : open) st.close();
+        }
+    }
+
     private static long numel(int[] shape) {
         long n = 1;
         for (int d : shape) n *= d;
@@ -185,7 +245,7 @@ public final class Checkpoint {
                 throw new IllegalArgumentException(dir + ": missing tensor '" + name + "' that config.json implies");
             }
         }
-        return Transformer.of(cfg, tensors);
+        return Transformer.of(cfg, tensors, !frozen);
     }
 
     /** Which file holds each tensor: the index's weight_map, or every tensor of model.safetensors. */

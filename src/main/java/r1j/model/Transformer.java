@@ -31,6 +31,8 @@ public final class Transformer {
     private final List<Block> blocks = new ArrayList<>();
     private final List<MtpModule> mtp = new ArrayList<>();
     private final Tensor embed, norm, head;
+    /** A LoRA adapter attached to this model's weights, or null. */
+    private Lora lora;
 
     /** One decoder layer: attention, then a dense MLP or an MoE. */
     private record Block(Tensor inNorm, AttentionLayer attn, Tensor postNorm, Mlp mlp, MoE moe) {}
@@ -89,11 +91,19 @@ public final class Transformer {
 
     /** A model over loaded tensors (names and shapes are checked against the config). */
     public static Transformer of(ModelConfig cfg, Map<String, Tensor> tensors) {
+        return of(cfg, tensors, true);
+    }
+
+    /**
+     * The same; with trainable false every tensor is a constant (a frozen model: no gradient is computed for its
+     * weights, only for what flows through them, such as a LoRA adapter's).
+     */
+    public static Transformer of(ModelConfig cfg, Map<String, Tensor> tensors, boolean trainable) {
         Map<String, Tensor> p = new LinkedHashMap<>();
         for (var e : ParameterShapes.of(cfg).entrySet()) {
             Tensor t = tensors.get(e.getKey());
             if (t == null) throw new IllegalArgumentException("missing tensor '" + e.getKey() + "'");
-            p.put(e.getKey(), t.packed() != null ? t : ParameterShapes.isBuffer(e.getKey()) ? Tensor.of(t.data, t.shape())
+            p.put(e.getKey(), t.packed() != null ? t : !trainable || ParameterShapes.isBuffer(e.getKey()) ? Tensor.of(t.data, t.shape())
                     : Tensor.param(e.getKey(), t.data, t.shape()));
         }
         return new Transformer(cfg, p);
@@ -118,7 +128,17 @@ public final class Transformer {
     public List<Tensor> trainable() {
         List<Tensor> out = new ArrayList<>();
         for (Tensor t : params.values()) if (t.requiresGrad()) out.add(t);
+        if (lora != null) out.addAll(lora.trainable());
         return out;
+    }
+
+    /** The attached LoRA adapter, or null. */
+    public Lora lora() {
+        return lora;
+    }
+
+    void attach(Lora l) {
+        this.lora = l;
     }
 
     public long parameterCount() {

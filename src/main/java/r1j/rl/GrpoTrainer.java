@@ -14,6 +14,8 @@ import r1j.model.Transformer;
 import r1j.reward.Rewards;
 import r1j.tensor.AdamW;
 import r1j.tensor.Grad;
+import r1j.tensor.Seeds;
+import r1j.tensor.LowRank;
 import r1j.tensor.Softmax;
 import r1j.tensor.Tensor;
 import r1j.tokenizer.PromptFormat;
@@ -53,10 +55,15 @@ public final class GrpoTrainer {
         if (prompts.isEmpty()) throw new IllegalArgumentException(data + ": no prompt/answer rows");
         Path latest = run.latestCheckpoint();
         Path from = latest != null ? latest : base;
-        Transformer policy = Checkpoint.load(from, false);
-        // A reference that is never refreshed stays 16-bit when the checkpoint is (a second model at half the memory).
+        if (c.lora() != null && c.ref_refresh_every() > 0) {
+            throw new IllegalArgumentException("a LoRA run's reference is its base without the adapter: ref_refresh_every must be 0");
+        }
+        Transformer policy = TrainingRun.trainee(base, latest, c.lora(), c.seed());
+        // With LoRA the reference is the policy's own frozen base, its adapters switched off (no second copy); a
+        // reference that is never refreshed stays 16-bit when the checkpoint is (a second model at half the memory).
         Path refDir = latest != null ? latest.resolve("reference") : base;
-        Transformer reference = c.ref_refresh_every() > 0 ? Checkpoint.load(refDir, false) : Checkpoint.loadFrozen(refDir);
+        Transformer reference = c.lora() != null ? policy
+                : c.ref_refresh_every() > 0 ? Checkpoint.load(refDir, false) : Checkpoint.loadFrozen(refDir);
         Tokenizer tok = Tokenizer.load(from);
         AdamW opt = new AdamW(policy.trainable(), new AdamW.Config(0.9f, 0.99f, 1e-8f, c.weight_decay()));
         int step = (int) run.resume(latest, policy.trainable(), opt, SAMPLES);
@@ -64,8 +71,9 @@ public final class GrpoTrainer {
         Rewards rewards = Rewards.parse(c.rewards(), c.reward_weights());
         int[] prefix = tok.encode(template.constantPrefix(), false);
         LrSchedule lr = new LrSchedule(c.lr(), c.lr(), c.warmup_steps(), c.steps(), LrSchedule.Decay.CONSTANT);
-        TrainingRun.Folder folder = TrainingRun.modelFolder(policy, tok);
-        Map<String, TrainingRun.Folder> extras = Map.of("reference", d -> Checkpoint.save(reference, d, DType.F32, Long.MAX_VALUE));
+        TrainingRun.Folder folder = c.lora() != null ? TrainingRun.adapterFolder(policy, tok, c.model()) : TrainingRun.modelFolder(policy, tok);
+        Map<String, TrainingRun.Folder> extras = c.lora() != null ? Map.of()
+                : Map.of("reference", d -> Checkpoint.save(reference, d, DType.F32, Long.MAX_VALUE));
         Progress progress = new Progress("grpo", c.steps(), log);
         int startStep = step;
         double lastReward = Double.NaN;
@@ -96,7 +104,7 @@ public final class GrpoTrainer {
         RolloutBatch.Packed packed = batch.pack(prefix, c.micro_batch(), c.aggregation(), c.mask_truncated(), c.dynamic_sampling(),
                 c.max_completion_tokens());
         long t2 = System.nanoTime();
-        Update u = optimise(c, packed, policy, reference, opt, rate);
+        Update u = optimise(c, packed, policy, reference, opt, rate, Seeds.mix(c.seed(), step));
         long t3 = System.nanoTime();
         if (c.bias_update_speed() > 0) policy.updateRouterBiases(c.bias_update_speed());
         else policy.resetExpertLoads();
@@ -121,7 +129,8 @@ public final class GrpoTrainer {
      * micro-batch, and the LM head runs only where a completion token is predicted), gradients summed over the
      * micro-batches, then one clipped AdamW step per pass.
      */
-    static Update optimise(GrpoConfig c, RolloutBatch.Packed packed, Transformer policy, Transformer reference, AdamW opt, float rate) {
+    static Update optimise(GrpoConfig c, RolloutBatch.Packed packed, Transformer policy, Transformer reference, AdamW opt,
+                           float rate, long dropoutSeed) {
         Update u = new Update();
         if (packed.microBatches().isEmpty()) return u;
         List<Tensor> params = policy.trainable();
@@ -136,12 +145,13 @@ public final class GrpoTrainer {
                 float[] ref = new float[m.tokens().length];
                 if (c.beta() != 0) {
                     long r0 = System.nanoTime();
-                    try (var g = Grad.noGrad()) {
+                    try (var g = Grad.noGrad(); var base = LowRank.disabled()) {
                         Tensor lg = reference.forward(shared, m.ids(), m.rows(), m.seq(), m.at());
                         System.arraycopy(Softmax.tokenLogProbs(lg, m.tokens()).data, 0, ref, 0, ref.length);
                     }
                     u.refSeconds += (System.nanoTime() - r0) / 1e9;
                 }
+                LowRank.seedStep(Seeds.mix(dropoutSeed, pass, batches));
                 Tensor lp = Softmax.tokenLogProbs(policy.forward(shared, m.ids(), m.rows(), m.seq(), m.at()), m.tokens());
                 if (pass == 0) {
                     for (int k = 0; k < lp.data.length; k++) u.logprobMaxDiff = Math.max(u.logprobMaxDiff, Math.abs(lp.data[k] - m.oldLogprobs()[k]));

@@ -165,15 +165,20 @@ public final class Gemm {
         for (int bl = 0; bl < blocks; bl++) off[bl] = nPad * bl * KC;
         short[] half = new short[Math.multiplyExact(nPad, k)];
         PackedB w = new PackedB(n, k, null, half, f16, off);
-        short[] row = new short[k];
-        for (int r = 0; r < n; r++) {
-            MemorySegment.copy(seg, I16, base + 2L * r * k, row, 0, k);
-            // Row r is column r % NR of its sliver in every KC block: a stride-NR scatter per block.
-            for (int bl = 0; bl < blocks; bl++) {
-                int pc = bl * KC, kc = Math.min(KC, k - pc), dst = off[bl] + (r / NR) * NR * kc + r % NR;
-                for (int c = 0; c < kc; c++) half[dst + c * NR] = row[pc + c];
+        // A sliver's NR rows are read from the map in bulk, then written out in the sliver's order, so the writes
+        // are sequential (a stride-NR scatter misses the cache at every element); slivers go to the threads.
+        Parallel.range(nPad / NR, 1, (chunk, lo, hi) -> {
+            short[] rows = new short[NR * k];
+            for (int sl = lo; sl < hi; sl++) {
+                int r0 = sl * NR, nr = Math.min(NR, n - r0);
+                java.util.Arrays.fill(rows, (short) 0);
+                for (int q = 0; q < nr; q++) MemorySegment.copy(seg, I16, base + 2L * (r0 + q) * k, rows, q * k, k);
+                for (int bl = 0; bl < blocks; bl++) {
+                    int pc = bl * KC, kc = Math.min(KC, k - pc), dst = off[bl] + r0 * kc;
+                    for (int c = pc; c < pc + kc; c++) for (int q = 0; q < NR; q++) half[dst++] = rows[q * k + c];
+                }
             }
-        }
+        });
         return w;
     }
 

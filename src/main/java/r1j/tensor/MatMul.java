@@ -4,8 +4,17 @@ package r1j.tensor;
 public final class MatMul {
     private MatMul() {}
 
-    /** y = x·wᵀ with x [..., K] and w [N, K] (a Hugging Face linear weight, [out, in]); y is [..., N]. */
+    /**
+     * y = x·wᵀ with x [..., K] and w [N, K] (a Hugging Face linear weight, [out, in]); y is [..., N]. A LoRA adapter
+     * attached to w ({@link Tensor#adapter()}) adds its low-rank update.
+     */
     public static Tensor linear(Tensor x, Tensor w) {
+        Tensor y = plain(x, w);
+        LowRank lr = w.adapter();
+        return lr == null || !LowRank.enabled() ? y : Elementwise.add(y, lr.apply(x));
+    }
+
+    private static Tensor plain(Tensor x, Tensor w) {
         Shapes.check(w.rank() == 2 && x.cols() == w.dim(1), "linear", x, w, "need x [..., K] and w [N, K]");
         int m = x.rows(), k = x.cols(), n = w.dim(0);
         Gemm.PackedB frozen = w.packed();

@@ -28,6 +28,8 @@ public final class Tensor {
     public final float[] data;
     private final Gemm.PackedB packed;
     private final int numel;
+    /** A LoRA adapter that {@link MatMul#linear} adds wherever this weight is used; null when none. */
+    private LowRank adapter;
     float[] grad;
     private final boolean requiresGrad;
     private final String name;
@@ -83,6 +85,19 @@ public final class Tensor {
     /** The packed values of a {@link #frozen} weight, else null. */
     public Gemm.PackedB packed() {
         return packed;
+    }
+
+    public LowRank adapter() {
+        return adapter;
+    }
+
+    /** Attaches a LoRA adapter to this weight (null removes it). */
+    public void attach(LowRank a) {
+        if (a != null && (rank() != 2 || a.a.dim(1) != dim(1) || a.b.dim(0) != dim(0))) {
+            throw new IllegalArgumentException("adapter of shape A " + java.util.Arrays.toString(a.a.shape()) + ", B "
+                    + java.util.Arrays.toString(a.b.shape()) + " does not fit weight " + java.util.Arrays.toString(shape));
+        }
+        this.adapter = a;
     }
 
     /** The values as a new row-major float32 array when frozen, else {@link #data} itself. */

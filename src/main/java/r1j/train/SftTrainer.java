@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import r1j.data.Datasets;
-import r1j.io.Checkpoint;
 import r1j.model.Transformer;
 import r1j.tensor.AdamW;
 import r1j.tensor.Grad;
@@ -34,7 +33,7 @@ public final class SftTrainer {
         PrintStream log = run.log();
         Path latest = run.latestCheckpoint();
         Path from = latest != null ? latest : Path.of(c.model());
-        Transformer model = Checkpoint.load(from, false);
+        Transformer model = TrainingRun.trainee(Path.of(c.model()), latest, c.lora(), c.seed());
         Tokenizer tok = Tokenizer.load(from);
         AdamW opt = new AdamW(model.trainable(), new AdamW.Config(0.9f, 0.95f, 1e-8f, c.weight_decay()));
         long step = run.resume(latest, model.trainable(), opt);
@@ -60,13 +59,14 @@ public final class SftTrainer {
                 val.size(), data.truncated(), c.seq_len(), c.epochs(), steps, c.batch_size());
         LrSchedule lr = new LrSchedule(c.lr(), c.min_lr(), c.warmup_steps(), (int) steps, LrSchedule.Decay.COSINE);
         List<Tensor> params = model.trainable();
-        TrainingRun.Folder folder = TrainingRun.modelFolder(model, tok);
+        TrainingRun.Folder folder = c.lora() != null ? TrainingRun.adapterFolder(model, tok, c.model()) : TrainingRun.modelFolder(model, tok);
         Progress progress = new Progress("sft", steps, log);
         long startStep = step, t0 = System.nanoTime(), tokens = 0;
         float loss = Float.NaN, vloss = Float.NaN;
         while (step < steps && (stopAfter <= 0 || step - startStep < stopAfter)) {
             SftExamples.Batch b = data.batch(schedule.get((int) step));
             for (Tensor p : params) p.zeroGrad();
+            r1j.tensor.LowRank.seedStep(r1j.tensor.Seeds.mix(c.seed(), step));
             Transformer.Loss l = model.loss(b.ids(), b.targets(), b.rows(), b.seq(), Transformer.LossOptions.NONE);
             l.total().backward();
             float norm = AdamW.clipGradNorm(params, c.grad_clip());

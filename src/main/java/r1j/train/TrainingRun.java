@@ -75,6 +75,29 @@ public final class TrainingRun {
         };
     }
 
+    /**
+     * A LoRA run's model folder: the adapter in PEFT's format (adapter_config.json naming its base,
+     * adapter_model.safetensors) and the tokenizer; the frozen base is not copied.
+     */
+    public static Folder adapterFolder(r1j.model.Transformer model, r1j.tokenizer.Tokenizer tok, String base) {
+        return d -> {
+            model.lora().save(d, base);
+            tok.save(d);
+        };
+    }
+
+    /**
+     * The model a job trains: the base in float32, every weight trainable; or, with a LoRA config, the base frozen
+     * (16-bit weights stay 16-bit) with a new adapter, or the checkpoint's adapter when the run resumes.
+     */
+    public static r1j.model.Transformer trainee(Path base, Path checkpoint, r1j.model.LoraConfig lora, long seed) throws IOException {
+        if (lora == null) return r1j.io.Checkpoint.load(checkpoint != null ? checkpoint : base, false);
+        r1j.model.Transformer m = r1j.io.Checkpoint.loadFrozen(base);
+        if (checkpoint != null) r1j.model.Lora.load(checkpoint, m);
+        else r1j.model.Lora.init(m, lora, seed);
+        return m;
+    }
+
     public Path dir() {
         return dir;
     }
@@ -190,6 +213,8 @@ public final class TrainingRun {
             for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (mayChange.contains(f) || now.get(f).equals(before.get(f))) continue;
+                // A setting added after the run began, left at its null default, changes nothing.
+                if (now.get(f).isNull() && before.get(f) == null) continue;
                 throw new IllegalArgumentException(dir + " holds a run whose " + f + " is " + before.path(f)
                         + ", and this one has " + now.get(f) + ": resume with the same settings, or choose another --out");
             }

@@ -105,6 +105,39 @@ class GrpoTrainerTest {
                 .as("config.json holds the settings in use").isEqualTo(1);
     }
 
+    @Test
+    void aLoraRunTrainsTheAdapterAgainstItsBaseAndResumesBitIdentically() throws Exception {
+        r1j.model.LoraConfig lora = new r1j.model.LoraConfig(4, 8, 0.05, List.of("all-linear"), false);
+        // A reward a random base earns unevenly (the user's own, through the command protocol): the share of vowels.
+        Path script = tmp.resolve("vowels.py");
+        Files.writeString(script, """
+                import json, sys
+                for line in sys.stdin:
+                    c = json.loads(line)["completion"]
+                    print(sum(ch in "aeiou" for ch in c) / max(1, len(c)))
+                """);
+        GrpoConfig c = config().withRefRefreshEvery(0).withMaskTruncated(false).withSteps(4).withCheckpointEvery(2).withLr(1e-2f).withLora(lora)
+                .withRewards("cmd:python3 " + script).withRewardWeights("1").withModel(base).withData(data);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        assertThatThrownBy(() -> GrpoTrainer.run(c.withRefRefreshEvery(2), tmp.resolve("x"), 0, quiet))
+                .hasMessageContaining("a LoRA run's reference is its base without the adapter");
+        GrpoTrainer.Result full = GrpoTrainer.run(c, tmp.resolve("a"), 0, quiet);
+        assertThat(GrpoTrainer.run(c, tmp.resolve("b"), 2, quiet).finalModel()).isNull();
+        assertThat(tmp.resolve("b/checkpoints/step-0000002/adapter_model.safetensors")).exists();
+        assertThat(tmp.resolve("b/checkpoints/step-0000002/reference")).as("the base is the reference: no copy").doesNotExist();
+        GrpoTrainer.Result resumed = GrpoTrainer.run(c, tmp.resolve("b"), 0, quiet);
+        assertThat(full.finalModel().resolve("model.safetensors")).doesNotExist();
+        try (var x = r1j.io.SafeTensors.open(full.finalModel().resolve("adapter_model.safetensors"));
+             var y = r1j.io.SafeTensors.open(resumed.finalModel().resolve("adapter_model.safetensors"))) {
+            for (String n : x.entries().keySet()) assertThat(y.read(n)).as(n).containsExactly(x.read(n));
+        }
+        List<JsonNode> rows = withoutTimings(tmp.resolve("a/metrics.jsonl"));
+        assertThat(withoutTimings(tmp.resolve("b/metrics.jsonl"))).isEqualTo(rows);
+        // B starts at zero, so the first step's policy is its reference (KL 0); updated adapters move it away.
+        assertThat(rows.get(0).get("kl").asDouble()).isZero();
+        assertThat(rows.get(3).get("kl").asDouble()).isPositive();
+    }
+
     private static List<JsonNode> withoutTimings(Path metrics) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         for (String line : Files.readAllLines(metrics)) {
@@ -135,7 +168,7 @@ class GrpoTrainerTest {
             batch.computeAdvantages(c.advantage_scale());
             RolloutBatch.Packed packed = batch.pack(prefix, c.micro_batch(), c.aggregation(), false, false, c.max_completion_tokens());
             AdamW opt = new AdamW(policy.trainable(), new AdamW.Config(0.9f, 0.99f, 1e-8f, 0f));
-            GrpoTrainer.optimise(c, packed, policy, policy, opt, 3e-3f);
+            GrpoTrainer.optimise(c, packed, policy, policy, opt, 3e-3f, 0L);
             double up = 0, down = 0;
             int nUp = 0, nDown = 0;
             try (var g = Grad.noGrad()) {
