@@ -21,7 +21,7 @@ import r1j.tensor.VectorSupport;
 /** {@code r1j bench …}: speed figures, each as a ratio against a peer measured in the same run where one exists. */
 @Command(name = "bench", description = "Measure kernel and training speed.",
         subcommands = {BenchCommand.Matmul.class, BenchCommand.Train.class, BenchCommand.Balance.class,
-            BenchCommand.TokenizerSpeed.class, BenchCommand.Generate.class})
+            BenchCommand.TokenizerSpeed.class, BenchCommand.Generate.class, BenchCommand.Grpo.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -202,6 +202,58 @@ public final class BenchCommand implements Runnable {
                 row.put("mb_per_s", round3(r.mbPerSecond()));
                 row.put("tokens_per_s", round3(r.tokensPerSecond()));
                 row.put("bytes_per_token", round3(r.bytesPerToken()));
+                out.print(row);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "grpo", description = "GRPO step time on a model folder: LoRA on the frozen base next to full fine-tuning.")
+    static final class Grpo implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON object per mode on stdout.")
+        boolean json;
+
+        @Option(names = "--model", required = true, description = "A model folder with its tokenizer (e.g. a Hub checkpoint).")
+        java.nio.file.Path model;
+
+        @Option(names = "--lora-r", defaultValue = "16")
+        int r;
+
+        @Option(names = "--lora-targets", split = ",", defaultValue = "q_proj,k_proj,v_proj,o_proj")
+        List<String> targets;
+
+        @Option(names = "--steps", defaultValue = "3")
+        int steps;
+
+        @Option(names = "--prompts", defaultValue = "2")
+        int prompts;
+
+        @Option(names = {"-G", "--group-size"}, defaultValue = "4")
+        int group;
+
+        @Option(names = "--max-completion-tokens", defaultValue = "32")
+        int maxTokens;
+
+        @Option(names = "--no-full", description = "Skip full fine-tuning (when its 16 bytes per parameter do not fit).")
+        boolean noFull;
+
+        @Override
+        public Integer call() throws Exception {
+            VectorSupport.logOnce();
+            ResultRows out = new ResultRows(json, col("mode", "mode", "%s"), col("trainable", "trainable", "%,d"),
+                    col("seconds_per_step", "s/step", "%.2f"), col("rollout_tokens_per_s", "rollout tok/s", "%.0f"),
+                    col("update_tokens_per_s", "update tok/s", "%.0f"));
+            List<r1j.model.LoraConfig> modes = new ArrayList<>();
+            modes.add(new r1j.model.LoraConfig(r, 2.0 * r, 0, targets, false));
+            if (!noFull) modes.add(null);
+            for (r1j.model.LoraConfig l : modes) {
+                r1j.bench.GrpoBench.Result res = r1j.bench.GrpoBench.run(model, l, steps, prompts, group, maxTokens);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("mode", res.mode());
+                row.put("trainable", res.trainable());
+                row.put("seconds_per_step", round3(res.secondsPerStep()));
+                row.put("rollout_tokens_per_s", round3(res.rolloutTokensPerSecond()));
+                row.put("update_tokens_per_s", round3(res.updateTokensPerSecond()));
                 out.print(row);
             }
             return 0;

@@ -65,7 +65,21 @@ public record MemoryPlan(ModelConfig config, int storedBytesPerWeight) {
         out.add(new Need("grpo (full)", full + frozen + cache + acts,
                 "policy with AdamW " + gb(full) + " + frozen reference " + gb(frozen) + " + rollouts' KV cache "
                         + gb(cache) + " + activations " + gb(acts)));
+        LoraConfig lora = LoraConfig.defaults();
+        long adapter = 16L * adapterParameters(lora);
+        out.add(new Need("sft, grpo (LoRA r=" + lora.r() + ")", frozen + adapter + cache + acts,
+                "frozen base " + gb(frozen) + " (its own reference) + adapter with AdamW " + gb(adapter) + " ("
+                        + String.join(",", lora.target_modules()) + ") + KV cache " + gb(cache) + " + activations " + gb(acts)));
         return out;
+    }
+
+    /** A and B of every weight the adapter targets: r·(in + out) each. */
+    public long adapterParameters(LoraConfig lora) {
+        long n = 0;
+        for (var e : ParameterShapes.of(config).entrySet()) {
+            if (e.getValue().length == 2 && lora.targets(e.getKey())) n += (long) lora.r() * (e.getValue()[0] + e.getValue()[1]);
+        }
+        return n;
     }
 
     public static String gb(long bytes) {

@@ -8,8 +8,20 @@ import r1j.nn.RopeTable;
  * factor, shorter than original/high_freq_factor kept, a smooth interpolation between); or YaRN's
  * (docs/deepseek-v3.md §4.5; Peng et al. 2023).
  */
-final class RopeFrequencies {
+public final class RopeFrequencies {
     private RopeFrequencies() {}
+
+    /**
+     * What each frequency is divided by relative to plain RoPE (1 where unscaled): llama.cpp's rope_freqs tensor,
+     * which its converter writes for Llama 3's scaling.
+     */
+    public static float[] divisors(ModelConfig c) {
+        int dim = c.isDeepseek() ? c.qk_rope_head_dim() : c.denseHeadDim();
+        double[] plain = RopeTable.standard(dim, c.rope_theta()).inverseFrequencies(), scaled = table(c).inverseFrequencies();
+        float[] out = new float[plain.length];
+        for (int i = 0; i < out.length; i++) out[i] = (float) (plain[i] / scaled[i]);
+        return out;
+    }
 
     static RopeTable table(ModelConfig c) {
         int dim = c.isDeepseek() ? c.qk_rope_head_dim() : c.denseHeadDim();

@@ -365,13 +365,22 @@ public final class Gemm {
         }
     }
 
-    /** Packs op(B)[pc:pc+kc, jc:jc+nc] = W[pc:pc+kc, jc:jc+nc] of a packed weight W [N,K] (B = W, not transposed). */
+    /**
+     * Packs op(B)[pc:pc+kc, jc:jc+nc] = W[pc:pc+kc, jc:jc+nc] of a packed weight W [N,K] (B = W, not transposed). A
+     * sliver of op(B) is NR columns of W (within one KC block of W, as both are multiples of NR) over kc rows; in W's
+     * own slivers those rows' values lie NR apart, so each row is a stride-NR read inside one 2 KB tile.
+     */
     private static void packB(PackedB w, int pc, int kc, int jc, int nc, float[] pb) {
         for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr), base = jr * kc;
+            int j0 = jc + jr, nr = Math.min(NR, nc - jr), base = jr * kc;
+            int bl = j0 / KC, kcW = Math.min(KC, w.k - bl * KC), col = (j0 - bl * KC) * NR;
             for (int p = 0; p < kc; p++) {
-                int dst = base + p * NR;
-                for (int q = 0; q < nr; q++) pb[dst + q] = w.get(pc + p, jc + jr + q);
+                int row = pc + p, src = w.blockOffset[bl] + (row / NR) * NR * kcW + col + row % NR, dst = base + p * NR;
+                if (w.half != null) {
+                    for (int q = 0; q < nr; q++) pb[dst + q] = widen(w.half[src + q * NR], w.f16);
+                } else {
+                    for (int q = 0; q < nr; q++) pb[dst + q] = w.data[src + q * NR];
+                }
                 for (int q = nr; q < NR; q++) pb[dst + q] = 0f;
             }
         }

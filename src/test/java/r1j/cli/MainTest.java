@@ -151,7 +151,7 @@ class MainTest {
         Run r = run("inspect", "--model", model.toString(), "--json", "--batch", "2", "--context", "64", "--tokens", "128");
         assertThat(r.code()).as(r.err()).isZero();
         String[] rows = r.out().strip().split("\n");
-        assertThat(rows).hasSize(3);
+        assertThat(rows).hasSize(4);
         JsonNode gen = new ObjectMapper().readTree(rows[0]);
         r1j.model.MemoryPlan plan = new r1j.model.MemoryPlan(frozen.config(), 2);
         // generate: the frozen weights as loaded, the KV cache of 2 × 64 tokens (K and V in two layouts), the logits.
@@ -162,6 +162,9 @@ class MainTest {
         assertThat(gen.get("fits").asBoolean()).isTrue();
         JsonNode sft = new ObjectMapper().readTree(rows[1]);
         assertThat(sft.get("bytes").asLong()).isGreaterThan(16L * plan.parameters());
+        JsonNode lora = new ObjectMapper().readTree(rows[3]);
+        assertThat(lora.get("job").asText()).contains("LoRA");
+        assertThat(lora.get("bytes").asLong()).isLessThan(new ObjectMapper().readTree(rows[2]).get("bytes").asLong());
     }
 
     @Test
@@ -177,7 +180,7 @@ class MainTest {
                 "--summary", summary.toString());
         assertThat(r.code()).as(r.err()).isZero();
         String[] rows = r.out().strip().split("\n");
-        assertThat(rows).hasSize(3);
+        assertThat(rows).hasSize(4);
         ObjectMapper m = new ObjectMapper();
         assertThat(m.readTree(rows[0]).get("total").asDouble()).isEqualTo(1.3, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(m.readTree(rows[1]).get("total").asDouble()).isEqualTo(0.3, org.assertj.core.data.Offset.offset(1e-9));
