@@ -82,6 +82,24 @@ class GgufLlamaCppTest {
     }
 
     @Test
+    void theRealQwenTokenizerTravelsWithTheModel() throws Throwable {
+        Path model = tmp.resolve("qmini");
+        r1j.model.ModelConfig c = r1j.model.ModelConfig.read(Path.of("examples/configs/qwen2-mini.json"));
+        Checkpoint.saveRandom(c, model, r1j.io.DType.F32, 5, Long.MAX_VALUE);
+        r1j.tokenizer.Tokenizer tok = r1j.tokenizer.Tokenizer.load(r1j.tokenizer.RealTokenizers.dir("qwen3"));
+        tok.save(model);
+        Path gguf = tmp.resolve("qmini.gguf");
+        GgufExport.export(model, gguf, GgufWriter.TensorType.F32);
+        for (String text : new String[] {"What is 7 * 8? Let me think: 7 * 8 = 56.", "¿Cuánto es 1.234 + 5,6? ¡Muy fácil!",
+                "  leading spaces\tand\nnew lines", "数学 的 答案 是 42", "<|im_start|>user\nhi<|im_end|>"}) {
+            assertThat(llama.tokenize(gguf, text)).as(text).containsExactly(tok.encode(text, false));
+        }
+        int[] ids = tok.encode("The answer is 56.", false);
+        float[][] ll = llama.logits(gguf, ids);
+        assertThat(worst(Checkpoint.loadFrozen(model).forward(ids, 1, ids.length).data, ll)).isLessThan(1e-4);
+    }
+
+    @Test
     void whatIsNotExportedIsRefusedInOneLine() {
         assertThatThrownBy(() -> GgufExport.export(Path.of("src/test/resources/fixtures/qwen2-yarn-tiny"), tmp.resolve("y.gguf"),
                 GgufWriter.TensorType.F32)).hasMessageContaining("rope_scaling yarn is not exported to GGUF yet");

