@@ -131,6 +131,12 @@ public final class GgufExport {
         return out;
     }
 
+    /** The converter's does_token_look_special: added tokens such as <|fim_prefix|> are control tokens to llama.cpp. */
+    static boolean looksSpecial(String t) {
+        return List.of("<pad>", "<mask>", "<cls>", "<sep>", "<s>", "</s>", "<unk>").contains(t)
+                || t.startsWith("<|") && t.endsWith("|>") || t.startsWith("<｜") && t.endsWith("｜>");
+    }
+
     private static SafeTensors openWeights(Path model, java.util.Set<String> names) throws IOException {
         Path single = model.resolve("model.safetensors");
         if (!Files.isRegularFile(single)) {
@@ -172,7 +178,7 @@ public final class GgufExport {
                 int id = a.path("id").asInt();
                 if (id < v) {
                     byId[id] = a.path("content").asText();
-                    type[id] = a.path("special").asBoolean() ? 3 : 4;
+                    type[id] = a.path("special").asBoolean() || looksSpecial(byId[id]) ? 3 : 4;
                 }
             }
             for (int i = 0; i < v; i++) {
