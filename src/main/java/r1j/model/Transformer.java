@@ -195,6 +195,27 @@ public final class Transformer {
         return logits(Rows.gather(h, at));
     }
 
+    /**
+     * log p(tokens[i]) at the chosen rows (as {@link #forward(int[], int[], int, int, int[])} then
+     * Softmax.tokenLogProbs), with the LM head checkpointed when the logits would be large (a real vocabulary).
+     */
+    public Tensor tokenLogProbs(int[] shared, int[] ids, int batch, int seq, int[] rows, int[] tokens) {
+        if (!chunkHead(rows.length)) return r1j.tensor.Softmax.tokenLogProbs(forward(shared, ids, batch, seq, rows), tokens);
+        Tensor h = hidden(shared, ids, batch, seq, 0f, null);
+        int[] at = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) at[i] = shared.length + rows[i];
+        return r1j.tensor.Softmax.headTokenLogProbs(RMSNorm.apply(Rows.gather(h, at), norm, (float) cfg.rms_norm_eps()), head,
+                tokens, HEAD_CHUNK_FLOATS / cfg.vocab_size());
+    }
+
+    /** Logits above this many floats (64 MB) go through the checkpointed head, in chunks of a quarter of it. */
+    static final long HEAD_LOGITS_LIMIT = 1L << 24;
+    static final int HEAD_CHUNK_FLOATS = 1 << 22;
+
+    private boolean chunkHead(int rows) {
+        return (long) rows * cfg.vocab_size() > HEAD_LOGITS_LIMIT && head.adapter() == null;
+    }
+
     /** The final normed hidden states [batch·seq, hidden]: what the LM head reads, and a reward model's score head. */
     public Tensor hiddenStates(int[] ids, int batch, int seq) {
         return RMSNorm.apply(hidden(NONE, ids, batch, seq, 0f, null), norm, (float) cfg.rms_norm_eps());
@@ -205,7 +226,9 @@ public final class Transformer {
         List<Tensor> balance = new ArrayList<>();
         Tensor h = hidden(NONE, ids, batch, seq, opt.balanceAlpha(), balance);
         Tensor normed = RMSNorm.apply(h, norm, (float) cfg.rms_norm_eps());
-        CrossEntropy.Result main = CrossEntropy.apply(MatMul.linear(normed, head), targets);
+        CrossEntropy.Result main = chunkHead(targets.length)
+                ? CrossEntropy.fromLogProbs(r1j.tensor.Softmax.headTokenLogProbs(normed, head, targets, HEAD_CHUNK_FLOATS / cfg.vocab_size()), targets)
+                : CrossEntropy.apply(MatMul.linear(normed, head), targets);
         Tensor total = main.loss();
         Tensor mtpLoss = null;
         if (!mtp.isEmpty() && opt.mtpLambda() > 0) {

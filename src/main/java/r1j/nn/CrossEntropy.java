@@ -15,7 +15,11 @@ public final class CrossEntropy {
     public record Result(Tensor loss, Tensor tokenLogProbs, int counted) {}
 
     public static Result apply(Tensor logits, int[] targets) {
-        Tensor lp = Softmax.tokenLogProbs(logits, targets);
+        return fromLogProbs(Softmax.tokenLogProbs(logits, targets), targets);
+    }
+
+    /** The same from per-token log-probabilities already computed (the checkpointed LM head's). */
+    public static Result fromLogProbs(Tensor lp, int[] targets) {
         int counted = 0;
         for (int t : targets) if (t >= 0) counted++;
         float[] w = new float[targets.length];

@@ -16,7 +16,6 @@ import r1j.tensor.AdamW;
 import r1j.tensor.Grad;
 import r1j.tensor.Seeds;
 import r1j.tensor.LowRank;
-import r1j.tensor.Softmax;
 import r1j.tensor.Tensor;
 import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Tokenizer;
@@ -146,13 +145,13 @@ public final class GrpoTrainer {
                 if (c.beta() != 0) {
                     long r0 = System.nanoTime();
                     try (var g = Grad.noGrad(); var base = LowRank.disabled()) {
-                        Tensor lg = reference.forward(shared, m.ids(), m.rows(), m.seq(), m.at());
-                        System.arraycopy(Softmax.tokenLogProbs(lg, m.tokens()).data, 0, ref, 0, ref.length);
+                        Tensor lpRef = reference.tokenLogProbs(shared, m.ids(), m.rows(), m.seq(), m.at(), m.tokens());
+                        System.arraycopy(lpRef.data, 0, ref, 0, ref.length);
                     }
                     u.refSeconds += (System.nanoTime() - r0) / 1e9;
                 }
                 LowRank.seedStep(Seeds.mix(dropoutSeed, pass, batches));
-                Tensor lp = Softmax.tokenLogProbs(policy.forward(shared, m.ids(), m.rows(), m.seq(), m.at()), m.tokens());
+                Tensor lp = policy.tokenLogProbs(shared, m.ids(), m.rows(), m.seq(), m.at(), m.tokens());
                 if (pass == 0) {
                     for (int k = 0; k < lp.data.length; k++) u.logprobMaxDiff = Math.max(u.logprobMaxDiff, Math.abs(lp.data[k] - m.oldLogprobs()[k]));
                 }

@@ -88,6 +88,75 @@ public final class Softmax {
         return y;
     }
 
+    /**
+     * log p(target) of each row of h·headᵀ without keeping the logits: the LM head and the log-softmax run over
+     * chunks of rows into one chunk-sized buffer, and the backward recomputes each chunk's logits (gradient
+     * checkpointing of the head, where a vocabulary of 150 k makes the logits most of a step's activations: 3 floats
+     * per vocabulary entry per token otherwise). Rows are computed exactly as {@link #tokenLogProbs} of
+     * {@link MatMul#linear} computes them, and the weight's gradient continues one chain of FMAs across the chunks,
+     * so the values and gradients are those of the unchunked path.
+     */
+    public static Tensor headTokenLogProbs(Tensor h, Tensor head, int[] targets, int chunkRows) {
+        int n = h.rows(), d = h.cols(), v = head.dim(0);
+        Shapes.check(head.rank() == 2 && head.dim(1) == d && targets.length == n && head.adapter() == null, "headTokenLogProbs",
+                h, head, "need h [n, d], a head [V, d] without adapter and n targets");
+        for (int t : targets) if (t >= v) throw new IndexOutOfBoundsException("headTokenLogProbs: target " + t + " ≥ vocab " + v);
+        int chunk = Math.max(1, Math.min(n, chunkRows));
+        float[] lse = new float[n];
+        Tensor y = Tensor.result(new int[] {n}, out -> {
+            float[] buf = new float[chunk * v];
+            for (int c0 = 0; c0 < n; c0 += chunk) {
+                int rows = Math.min(chunk, n - c0), first = c0;
+                logitsOf(h, head, c0, rows, buf);
+                // d lp_i / d logit_ij = 1[j = t_i] − softmax_ij, written over the recomputed logits.
+                Parallel.range(rows, Math.max(1, 16_384 / Math.max(1, v)), (ch, lo, hi) -> {
+                    float[] tmp = new float[v];
+                    for (int r = lo; r < hi; r++) {
+                        int i = first + r, o = r * v, t = targets[i];
+                        float g = t < 0 ? 0f : out.grad[i];
+                        if (g == 0f) {
+                            java.util.Arrays.fill(buf, o, o + v, 0f);
+                            continue;
+                        }
+                        java.util.Arrays.fill(tmp, 0f);
+                        expShiftAxpy(-g, buf, o, lse[i], tmp, 0, v);
+                        tmp[t] += g;
+                        System.arraycopy(tmp, 0, buf, o, v);
+                    }
+                });
+                if (h.requiresGrad()) {
+                    if (head.packed() != null) Gemm.gemmPackedNN(rows, buf, 0, v, head.packed(), h.gradBuffer(), c0 * d, d, true);
+                    else Gemm.gemm(false, false, rows, d, v, buf, 0, v, head.data, 0, d, h.gradBuffer(), c0 * d, d, true);
+                }
+                if (head.requiresGrad()) Gemm.gemm(true, false, v, d, rows, buf, 0, v, h.data, c0 * d, d, head.gradBuffer(), 0, d, true);
+            }
+        }, h, head);
+        float[] buf = new float[chunk * v];
+        for (int c0 = 0; c0 < n; c0 += chunk) {
+            int rows = Math.min(chunk, n - c0), first = c0;
+            logitsOf(h, head, c0, rows, buf);
+            Parallel.range(rows, Math.max(1, 16_384 / Math.max(1, v)), (ch, lo, hi) -> {
+                for (int r = lo; r < hi; r++) {
+                    int i = first + r;
+                    if (targets[i] < 0) {
+                        y.data[i] = 0f;
+                        continue;
+                    }
+                    lse[i] = logSumExp(buf, r * v, v);
+                    y.data[i] = buf[r * v + targets[i]] - lse[i];
+                }
+            });
+        }
+        return y;
+    }
+
+    /** Rows [c0, c0 + rows) of h·headᵀ into buf, as MatMul.linear computes them. */
+    private static void logitsOf(Tensor h, Tensor head, int c0, int rows, float[] buf) {
+        int d = h.cols(), v = head.dim(0);
+        if (head.packed() != null) Gemm.gemmPacked(rows, h.data, c0 * d, d, head.packed(), buf, 0, v, false);
+        else Gemm.gemm(false, true, rows, v, d, h.data, c0 * d, d, head.data, 0, d, buf, 0, v, false);
+    }
+
     /** log Σ exp x[o .. o+n), computed stably around the maximum. */
     public static float logSumExp(float[] x, int o, int n) {
         float m = Kernels.max(x, o, n);

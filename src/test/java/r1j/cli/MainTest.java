@@ -180,7 +180,7 @@ class MainTest {
                 "--summary", summary.toString());
         assertThat(r.code()).as(r.err()).isZero();
         String[] rows = r.out().strip().split("\n");
-        assertThat(rows).hasSize(4);
+        assertThat(rows).hasSize(3);
         ObjectMapper m = new ObjectMapper();
         assertThat(m.readTree(rows[0]).get("total").asDouble()).isEqualTo(1.3, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(m.readTree(rows[1]).get("total").asDouble()).isEqualTo(0.3, org.assertj.core.data.Offset.offset(1e-9));
