@@ -39,8 +39,8 @@ public record MemoryPlan(ModelConfig config, int storedBytesPerWeight) {
 
     /**
      * Float32 values the autograd graph keeps per token in training: per layer the residual stream, norms,
-     * projections and attention output (≈ 8·hidden + the K/V width) and the MLP's four intermediate rows; and the
-     * logits with their softmax and gradient.
+     * projections and attention output (≈ 8·hidden + the K/V width) and the MLP's four intermediate rows (the LM
+     * head's share is {@link #headBytes}).
      */
     public long activationBytesPerToken() {
         ModelConfig c = config;
@@ -48,14 +48,23 @@ public record MemoryPlan(ModelConfig config, int storedBytesPerWeight) {
                 ? Math.max(c.intermediate_size(), (c.num_experts_per_tok() + c.n_shared_experts()) * c.moe_intermediate_size())
                 : c.intermediate_size();
         long perLayer = 8L * c.hidden_size() + cacheBytesPerToken() / (2L * c.num_hidden_layers() * Float.BYTES) + 4L * inter;
-        return (perLayer * c.num_hidden_layers() + 3L * c.vocab_size()) * Float.BYTES;
+        return perLayer * c.num_hidden_layers() * Float.BYTES;
+    }
+
+    /**
+     * The LM head's logits for tokens positions: with their softmax and gradient (3 floats per vocabulary entry per
+     * token), or, past Transformer's limit, two chunks of the checkpointed head.
+     */
+    public long headBytes(long tokens) {
+        long v = config.vocab_size();
+        return tokens * v > Transformer.HEAD_LOGITS_LIMIT ? 2L * Transformer.HEAD_CHUNK_FLOATS * Float.BYTES : 3L * v * tokens * Float.BYTES;
     }
 
     /** The needs of inference with batch sequences of context tokens, and of full training on tokens per micro-batch. */
     public List<Need> needs(int batch, int context, int tokens) {
         long frozen = frozenWeightBytes(), full = 16L * parameters();
         long cache = (long) batch * context * cacheBytesPerToken(), logits = 2L * batch * config.vocab_size() * Float.BYTES;
-        long acts = (long) tokens * activationBytesPerToken();
+        long acts = (long) tokens * activationBytesPerToken() + headBytes(tokens);
         List<Need> out = new ArrayList<>();
         out.add(new Need("generate, eval, chat", frozen + cache + logits,
                 "weights " + gb(frozen) + " + KV cache " + gb(cache) + " (" + batch + " × " + context + " tokens)"));

@@ -168,6 +168,21 @@ class MainTest {
     }
 
     @Test
+    void outOfMemoryIsOneLineSayingWhatToSet(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path model = tmp.resolve("m");
+        r1j.io.Checkpoint.saveRandom(r1j.model.ModelConfig.read(java.nio.file.Path.of("examples/configs/qwen2-mini.json")), model,
+                r1j.io.DType.F32, 1, Long.MAX_VALUE);
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(javaBin, "-Xmx32m", "--add-modules", "jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), "r1j.cli.Main", "generate", "--model", model.toString(), "--prompt", "hi")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isEqualTo(3);
+        assertThat(out).contains("r1j: out of memory: this job needs more than the").contains("set R1J_JAVA_OPTS=-Xmx<N>g")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
     void rewardCommandScoresRowsAndSummarises(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         java.nio.file.Path data = tmp.resolve("c.jsonl");
         java.nio.file.Files.writeString(data, """
