@@ -42,7 +42,7 @@ public final class GrpoCommand implements Callable<Integer> {
             System.err.println(r1j.eval.BaseGate.line(g));
             r1j.eval.BaseGate.require(g, model, false);
         }
-        GrpoTrainer.Result r = GrpoTrainer.run(options.config().withModel(model).withData(data).withLora(lora.config()), out, stopAfter, System.err);
+        GrpoTrainer.Result r = GrpoTrainer.run(options.config().withModel(model).withData(data).withLora(lora.config()).withGradientCheckpointing(lora.gradientCheckpointing), out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());
         return 0;
     }

@@ -4,7 +4,10 @@ import java.util.List;
 import picocli.CommandLine.Option;
 import r1j.model.LoraConfig;
 
-/** The LoRA settings of `r1j sft` and `r1j grpo`: with --lora-r the base stays frozen and an adapter trains. */
+/**
+ * The memory settings of `r1j sft` and `r1j grpo`: with --lora-r the base stays frozen and an adapter trains; with
+ * --gradient-checkpointing each dense layer is recomputed in the backward instead of keeping its activations.
+ */
 public final class LoraOptions {
     private static final LoraConfig D = LoraConfig.defaults();
 
@@ -23,6 +26,10 @@ public final class LoraOptions {
 
     @Option(names = "--use-rslora", description = "Scale by α/√r (rank-stabilised LoRA).")
     boolean rslora;
+
+    @Option(names = "--gradient-checkpointing", description = "Recompute each dense layer in the backward instead of "
+            + "keeping its activations: less memory, about a third more compute, the same results.")
+    boolean gradientCheckpointing;
 
     /** The adapter's settings, or null for full fine-tuning. */
     LoraConfig config() {

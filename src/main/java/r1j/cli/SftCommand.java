@@ -59,7 +59,7 @@ public final class SftCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isRegularFile(data)) throw new UserError(data + ": no such file");
         SftConfig c = optimizer.applyTo(D).withModel(model).withData(data).withTemplate(r1j.tokenizer.ModelChatFormat.ID.equals(template) ? template : r1j.tokenizer.Templates.parse(template).id).withEpochs(epochs)
                 .withBatchSize(batch).withSeqLen(seqLen).withEvalEvery(evalEvery).withCheckpointEvery(checkpointEvery).withSeed(seed)
-                .withLora(lora.config());
+                .withLora(lora.config()).withGradientCheckpointing(lora.gradientCheckpointing);
         SftTrainer.Result r = SftTrainer.run(c, out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());
         return 0;

@@ -79,6 +79,12 @@ public record MemoryPlan(ModelConfig config, int storedBytesPerWeight) {
         out.add(new Need("sft, grpo (LoRA r=" + lora.r() + ")", frozen + adapter + cache + acts,
                 "frozen base " + gb(frozen) + " (its own reference) + adapter with AdamW " + gb(adapter) + " ("
                         + String.join(",", lora.target_modules()) + ") + KV cache " + gb(cache) + " + activations " + gb(acts)));
+        // With gradient checkpointing only each layer's input is kept, and one layer's activations during its backward.
+        long layers = config.num_hidden_layers();
+        long checkpointed = (long) tokens * (layers * config.hidden_size() * Float.BYTES + activationBytesPerToken() / layers)
+                + headBytes(tokens);
+        out.add(new Need("… with --gradient-checkpointing", frozen + adapter + cache + checkpointed,
+                "the same with activations " + gb(checkpointed) + " (each layer's input, and one layer recomputed at a time)"));
         return out;
     }
 

@@ -33,6 +33,8 @@ public final class Transformer {
     private final Tensor embed, norm, head;
     /** A LoRA adapter attached to this model's weights, or null. */
     private Lora lora;
+    /** Whether training forwards recompute each dense decoder layer in the backward instead of keeping its activations. */
+    private boolean gradientCheckpointing;
 
     /** One decoder layer: attention, then a dense MLP or an MoE. */
     private record Block(Tensor inNorm, AttentionLayer attn, Tensor postNorm, Mlp mlp, MoE moe) {}
@@ -130,6 +132,11 @@ public final class Transformer {
         for (Tensor t : params.values()) if (t.requiresGrad()) out.add(t);
         if (lora != null) out.addAll(lora.trainable());
         return out;
+    }
+
+    /** Gradient checkpointing of the dense decoder layers in training forwards (transformers' gradient_checkpointing). */
+    public void setGradientCheckpointing(boolean on) {
+        this.gradientCheckpointing = on;
     }
 
     /** The attached LoRA adapter, or null. */
@@ -257,7 +264,15 @@ public final class Transformer {
         System.arraycopy(shared, 0, all, 0, p);
         System.arraycopy(ids, 0, all, p, ids.length);
         Tensor x = Embedding.lookup(embed, all);
-        for (Block b : blocks) x = blockForward(b, x, pos, p, batch, seq, alpha, balance);
+        Tensor[] weights = gradientCheckpointing && Grad.isEnabled() ? trainable().toArray(new Tensor[0]) : null;
+        for (Block b : blocks) {
+            if (weights != null && b.moe() == null) {
+                // MoE layers are not recomputed: routing twice would count each token's expert load twice.
+                x = r1j.tensor.Recompute.apply(in -> blockForward(b, in, pos, p, batch, seq, alpha, balance), x, weights);
+            } else {
+                x = blockForward(b, x, pos, p, batch, seq, alpha, balance);
+            }
+        }
         return x;
     }
 

@@ -13,12 +13,12 @@ public record GrpoConfig(
         boolean mask_truncated, boolean dynamic_sampling, int ref_refresh_every, float temperature, float top_p,
         float lr, int warmup_steps, int steps, int max_completion_tokens, int micro_batch, float grad_clip,
         float weight_decay, float bias_update_speed, int checkpoint_every, int sample_every, long seed,
-        r1j.model.LoraConfig lora) {
+        r1j.model.LoraConfig lora, boolean gradient_checkpointing) {
 
     /** The command line's and the pipeline's defaults: the calibration of docs/world.md for the miniature. */
     public static GrpoConfig defaults() {
         return new GrpoConfig(null, null, "r1-zero", "accuracy,format", null, 8, 16, 1, 0.2f, 0.2f, 0.02f, Advantages.Scale.GROUP_STD_SAMPLE,
-                GrpoObjective.Aggregation.TOKEN_MEAN, false, false, 0, 1f, 1f, 1e-4f, 10, 400, 128, 8, 1f, 0f, 0f, 50, 10, 1, null);
+                GrpoObjective.Aggregation.TOKEN_MEAN, false, false, 0, 1f, 1f, 1e-4f, 10, 400, 128, 8, 1f, 0f, 0f, 50, 10, 1, null, false);
     }
 
     /** The same settings for another stage of the recipe: its template, rewards with weights, steps and length. */
@@ -60,4 +60,6 @@ public record GrpoConfig(
     public GrpoConfig withSeed(long v) { return Records.with(this, "seed", v); }
     /** A LoRA adapter on the frozen base instead of full fine-tuning (null: full). */
     public GrpoConfig withLora(r1j.model.LoraConfig v) { return Records.with(this, "lora", v); }
+    /** Recompute each dense layer in the backward instead of keeping its activations (same results). */
+    public GrpoConfig withGradientCheckpointing(boolean v) { return Records.with(this, "gradient_checkpointing", v); }
 }

@@ -36,7 +36,7 @@ public final class GrpoTrainer {
     public record Result(Path finalModel, int steps, double lastReward) {}
 
     /** Settings a resume may change: they change no result. */
-    static final Set<String> MAY_CHANGE = Set.of("checkpoint_every", "sample_every");
+    static final Set<String> MAY_CHANGE = Set.of("checkpoint_every", "sample_every", "gradient_checkpointing");
 
     /** The completions logged beside the metrics. */
     static final String SAMPLES = "samples.jsonl";
@@ -58,6 +58,7 @@ public final class GrpoTrainer {
             throw new IllegalArgumentException("a LoRA run's reference is its base without the adapter: ref_refresh_every must be 0");
         }
         Transformer policy = TrainingRun.trainee(base, latest, c.lora(), c.seed());
+        policy.setGradientCheckpointing(c.gradient_checkpointing());
         // With LoRA the reference is the policy's own frozen base, its adapters switched off (no second copy); a
         // reference that is never refreshed stays 16-bit when the checkpoint is (a second model at half the memory).
         Path refDir = latest != null ? latest.resolve("reference") : base;

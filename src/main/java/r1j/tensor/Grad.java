@@ -20,6 +20,14 @@ public final class Grad {
         return () -> d[0]--;
     }
 
+    /** A scope in which a graph is recorded even inside a no-grad scope (a recomputation during the backward). */
+    public static Scope enabled() {
+        int[] d = DISABLED.get();
+        int saved = d[0];
+        d[0] = 0;
+        return () -> d[0] = saved;
+    }
+
     /** Closing a scope restores the previous state; it throws nothing. */
     public interface Scope extends AutoCloseable {
         @Override

@@ -46,7 +46,7 @@ public final class LowRank {
 
     /** s·(dropout(x)·Aᵀ)·Bᵀ. */
     Tensor apply(Tensor x) {
-        Tensor in = dropout > 0 && Grad.isEnabled() ? dropout(x) : x;
+        Tensor in = dropout > 0 && Recompute.training() ? dropout(x) : x;
         return Elementwise.scale(MatMul.linear(MatMul.linear(in, a), b), scale);
     }
 

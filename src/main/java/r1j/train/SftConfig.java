@@ -7,7 +7,8 @@ package r1j.train;
  */
 public record SftConfig(String model, String data, String template, int epochs, int batch_size, int seq_len, float lr,
                         float min_lr, int warmup_steps, float weight_decay, float grad_clip, int eval_every,
-                        int checkpoint_every, long seed, r1j.model.LoraConfig lora) {
+                        int checkpoint_every, long seed, r1j.model.LoraConfig lora,
+                        boolean gradient_checkpointing) {
 
     public SftConfig {
         if (epochs < 1 || batch_size < 1 || seq_len < 8) throw new IllegalArgumentException("sft: epochs, batch size ≥ 1 and seq_len ≥ 8");
@@ -15,7 +16,7 @@ public record SftConfig(String model, String data, String template, int epochs, 
 
     /** The pipeline's SFT stages (cold start, stage 2): 8 epochs at 5e-4 over 256-token rows of the chat template. */
     public static SftConfig defaults() {
-        return new SftConfig(null, null, "chat", 8, 16, 256, 5e-4f, 5e-5f, 20, 0f, 1f, 50, 200, 1, null);
+        return new SftConfig(null, null, "chat", 8, 16, 256, 5e-4f, 5e-5f, 20, 0f, 1f, 50, 200, 1, null, false);
     }
 
     public SftConfig withModel(java.nio.file.Path p) { return withModel(p.toAbsolutePath().toString()); }
@@ -42,4 +43,6 @@ public record SftConfig(String model, String data, String template, int epochs, 
     public SftConfig withSeed(long v) { return Records.with(this, "seed", v); }
     /** A LoRA adapter on the frozen base instead of full fine-tuning (null: full). */
     public SftConfig withLora(r1j.model.LoraConfig v) { return Records.with(this, "lora", v); }
+    /** Recompute each dense layer in the backward instead of keeping its activations (same results). */
+    public SftConfig withGradientCheckpointing(boolean v) { return Records.with(this, "gradient_checkpointing", v); }
 }

@@ -26,7 +26,7 @@ public final class SftTrainer {
     private SftTrainer() {}
 
     /** Settings a resume may change: they change no result. */
-    static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("checkpoint_every", "eval_every");
+    static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("checkpoint_every", "eval_every", "gradient_checkpointing");
 
     public static Result run(SftConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
         TrainingRun run = TrainingRun.open(out, c, MAY_CHANGE, console);
@@ -34,6 +34,7 @@ public final class SftTrainer {
         Path latest = run.latestCheckpoint();
         Path from = latest != null ? latest : Path.of(c.model());
         Transformer model = TrainingRun.trainee(Path.of(c.model()), latest, c.lora(), c.seed());
+        model.setGradientCheckpointing(c.gradient_checkpointing());
         Tokenizer tok = Tokenizer.load(from);
         AdamW opt = new AdamW(model.trainable(), new AdamW.Config(0.9f, 0.95f, 1e-8f, c.weight_decay()));
         long step = run.resume(latest, model.trainable(), opt);

@@ -151,7 +151,7 @@ class MainTest {
         Run r = run("inspect", "--model", model.toString(), "--json", "--batch", "2", "--context", "64", "--tokens", "128");
         assertThat(r.code()).as(r.err()).isZero();
         String[] rows = r.out().strip().split("\n");
-        assertThat(rows).hasSize(4);
+        assertThat(rows).hasSize(5);
         JsonNode gen = new ObjectMapper().readTree(rows[0]);
         r1j.model.MemoryPlan plan = new r1j.model.MemoryPlan(frozen.config(), 2);
         // generate: the frozen weights as loaded, the KV cache of 2 × 64 tokens (K and V in two layouts), the logits.
@@ -165,6 +165,7 @@ class MainTest {
         JsonNode lora = new ObjectMapper().readTree(rows[3]);
         assertThat(lora.get("job").asText()).contains("LoRA");
         assertThat(lora.get("bytes").asLong()).isLessThan(new ObjectMapper().readTree(rows[2]).get("bytes").asLong());
+        assertThat(new ObjectMapper().readTree(rows[4]).get("bytes").asLong()).isLessThan(lora.get("bytes").asLong());
     }
 
     @Test

@@ -26,7 +26,7 @@ class GrpoConfigTest {
         GrpoConfig s = BASE.forStage("chat", "accuracy,language", "1,0.2", 200, 96);
         assertThat(s).isEqualTo(new GrpoConfig(null, null, "chat", "accuracy,language", "1,0.2", 8, 16, 1, 0.2f, 0.28f, 0.02f,
                 Advantages.Scale.GROUP_STD_SAMPLE, GrpoObjective.Aggregation.TOKEN_MEAN, false, false, 0, 1f, 1f, 1e-4f, 10, 200,
-                96, 8, 1f, 0f, 0f, 50, 10, 7, null));
+                96, 8, 1f, 0f, 0f, 50, 10, 7, null, false));
     }
 
     /** Every wither replaces its own component and no other (checked through the record's components). */
