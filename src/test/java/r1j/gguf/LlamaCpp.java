@@ -69,11 +69,7 @@ final class LlamaCpp implements AutoCloseable {
     /** The logits of every position of ids, one row of vocab values each, from the GGUF file. */
     float[][] logits(Path gguf, int[] ids) throws Throwable {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment mp = (MemorySegment) handle(llama, "llama_model_default_params", FunctionDescriptor.of(PARAMS))
-                    .invoke((SegmentAllocator) a);
-            MemorySegment model = (MemorySegment) handle(llama, "llama_model_load_from_file", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS))
-                    .invoke(a.allocateFrom(gguf.toString()), mp);
-            if (model.equals(MemorySegment.NULL)) throw new IllegalStateException("llama.cpp could not load " + gguf);
+            MemorySegment model = load(a, gguf);
             try {
                 MemorySegment vocab = (MemorySegment) handle(llama, "llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
                 int nVocab = (int) handle(llama, "llama_vocab_n_tokens", FunctionDescriptor.of(JAVA_INT, ADDRESS)).invoke(vocab);
@@ -123,14 +119,20 @@ final class LlamaCpp implements AutoCloseable {
         }
     }
 
+    /** The model of a GGUF file, with llama.cpp's default parameters (free it with llama_model_free). */
+    private MemorySegment load(Arena a, Path gguf) throws Throwable {
+        MemorySegment mp = (MemorySegment) handle(llama, "llama_model_default_params", FunctionDescriptor.of(PARAMS))
+                .invoke((SegmentAllocator) a);
+        MemorySegment model = (MemorySegment) handle(llama, "llama_model_load_from_file", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS))
+                .invoke(a.allocateFrom(gguf.toString()), mp);
+        if (model.equals(MemorySegment.NULL)) throw new IllegalStateException("llama.cpp could not load " + gguf);
+        return model;
+    }
+
     /** llama.cpp's tokenization of text by the GGUF file's own vocabulary (no special tokens added). */
     int[] tokenize(Path gguf, String text) throws Throwable {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment mp = (MemorySegment) handle(llama, "llama_model_default_params", FunctionDescriptor.of(PARAMS))
-                    .invoke((SegmentAllocator) a);
-            MemorySegment model = (MemorySegment) handle(llama, "llama_model_load_from_file", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS))
-                    .invoke(a.allocateFrom(gguf.toString()), mp);
-            if (model.equals(MemorySegment.NULL)) throw new IllegalStateException("llama.cpp could not load " + gguf);
+            MemorySegment model = load(a, gguf);
             try {
                 MemorySegment vocab = (MemorySegment) handle(llama, "llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
                 byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -105,16 +105,27 @@ class SftTrainerTest {
         }
     }
 
-    @Test
-    void learnsTheCompletionsAndResumesBitIdentically() throws Exception {
+    /** A fresh nano model with the test tokenizer. */
+    private Path nanoBase() throws Exception {
         Tokenizer tok = tokenizer();
         Path base = tmp.resolve("base");
         Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 2), base, DType.F32, Long.MAX_VALUE);
         tok.save(base);
+        return base;
+    }
+
+    /** 60 prompt/completion rows: "What is i + 2?" → "The answer is i+2.". */
+    private Path additions() throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < 60; i++) rows.add(Map.of("prompt", "What is " + i + " + 2?", "completion", "The answer is " + (i + 2) + "."));
         Path data = tmp.resolve("sft.jsonl");
         Jsonl.writeAll(data, rows);
+        return data;
+    }
+
+    @Test
+    void learnsTheCompletionsAndResumesBitIdentically() throws Exception {
+        Path base = nanoBase(), data = additions();
         SftConfig c = SftConfig.defaults().withModel(base).withData(data).withEpochs(6).withBatchSize(2).withSeqLen(64)
                 .withPeakLr(3e-3f).withWarmupSteps(2).withEvalEvery(10).withCheckpointEvery(10).withSeed(9);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
@@ -135,15 +146,8 @@ class SftTrainerTest {
 
     @Test
     void loraTrainsOnlyTheAdapterAndResumesBitIdentically() throws Exception {
-        Tokenizer tok = tokenizer();
-        Path base = tmp.resolve("base");
-        Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 2), base, DType.F32, Long.MAX_VALUE);
-        tok.save(base);
+        Path base = nanoBase(), data = additions();
         byte[] baseWeights = Files.readAllBytes(base.resolve("model.safetensors"));
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = 0; i < 60; i++) rows.add(Map.of("prompt", "What is " + i + " + 2?", "completion", "The answer is " + (i + 2) + "."));
-        Path data = tmp.resolve("sft.jsonl");
-        Jsonl.writeAll(data, rows);
         r1j.model.LoraConfig lora = new r1j.model.LoraConfig(8, 16, 0.1, List.of("all-linear"), false);
         SftConfig c = SftConfig.defaults().withModel(base).withData(data).withEpochs(6).withBatchSize(2).withSeqLen(64)
                 .withPeakLr(3e-2f).withWarmupSteps(2).withEvalEvery(10).withCheckpointEvery(10).withSeed(9).withLora(lora);
