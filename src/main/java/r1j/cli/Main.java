@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         description = "The DeepSeek-R1 training workflow, from scratch in Java.",
         subcommands = {VersionCommand.class, InitCommand.class, TokenizerCommand.class, GenerateCommand.class,
             LogprobsCommand.class, DataCommand.class, RewardCommand.class, PretrainCommand.class, EvalCommand.class,
-            CheckBaseCommand.class, InspectCommand.class, MergeCommand.class, ExportCommand.class, GrpoCommand.class, R1ZeroCommand.class, ColdStartCommand.class, SftCommand.class, RejectSampleCommand.class, PipelineCommand.class, RmCommand.class, DistillCommand.class, ReportCommand.class, ChatCommand.class,
+            CheckBaseCommand.class, InspectCommand.class, MergeCommand.class, ExportCommand.class, GrpoCommand.class, R1ZeroCommand.class, ColdStartCommand.class, SftCommand.class, RejectSampleCommand.class, PipelineCommand.class, RmCommand.class, DistillCommand.class, ReportCommand.class, ChatCommand.class, ServeCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
