@@ -299,20 +299,28 @@ public final class OpenAiServer implements AutoCloseable {
         OutputStream out = ex.getResponseBody();
         String object = chat ? "chat.completion.chunk" : "text_completion";
         ReasoningSplitter[] split = new ReasoningSplitter[job.n()];
+        StringBuilder[] sent = new StringBuilder[job.n()];
         for (int i = 0; i < job.n(); i++) {
             split[i] = new ReasoningSplitter(job.promptOpensThink());
+            sent[i] = new StringBuilder();
             if (chat) event(out, chunk(id, object, i, delta -> delta.put("role", "assistant").put("content", ""), null));
         }
-        List<Completion> cs = generate(job, ids, (request, sample, text) -> {
+        Generator.Listener deltas = (request, sample, text) -> {
+            sent[sample].append(text);
             if (!chat || settings.rawReasoning()) {
                 event(out, chunk(id, object, sample, d -> d.put(chat ? "content" : "text", text), null));
                 return;
             }
             for (ReasoningSplitter.Part p : split[sample].accept(text)) event(out, part(id, object, sample, p));
-        });
+        };
+        List<Completion> cs = generate(job, ids, deltas);
         int completionTokens = 0;
         for (int i = 0; i < cs.size(); i++) {
             completionTokens += cs.get(i).tokens().length;
+            // The decoder holds back an incomplete UTF-8 sequence; at the end it is part of the text as the blocking
+            // reply has it, so the streamed reply ends the same.
+            String all = cs.get(i).text();
+            if (all.length() > sent[i].length() && all.startsWith(sent[i].toString())) deltas.onText(0, i, all.substring(sent[i].length()));
             if (chat && !settings.rawReasoning()) for (ReasoningSplitter.Part p : split[i].finish()) event(out, part(id, object, i, p));
             event(out, chunk(id, object, i, d -> { }, cs.get(i).finish().label()));
         }
