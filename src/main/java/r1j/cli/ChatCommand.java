@@ -45,8 +45,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Transformer m = Checkpoint.loadFrozen(model);
-        if (adapter != null) r1j.model.Lora.load(adapter, m);
+        Transformer m = Checkpoint.loadFrozen(model, adapter);
         if (!Files.isRegularFile(model.resolve("tokenizer.json"))) throw new UserError(model + ": no tokenizer.json");
         Tokenizer tok = Tokenizer.load(model);
         PromptFormat t = PromptFormat.resolve(template != null ? template : templateOfRun(model), model);

@@ -61,8 +61,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        Transformer m = Checkpoint.loadFrozen(model);
-        if (adapter != null) r1j.model.Lora.load(adapter, m);
+        Transformer m = Checkpoint.loadFrozen(model, adapter);
         Tokenizer tok = Tokenizer.load(model);
         List<Datasets.Example> ex = Datasets.read(data, false).examples();
         for (Datasets.Example e : ex) {

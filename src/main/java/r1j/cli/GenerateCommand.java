@@ -55,8 +55,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        Transformer m = Checkpoint.loadFrozen(model);
-        if (adapter != null) r1j.model.Lora.load(adapter, m);
+        Transformer m = Checkpoint.loadFrozen(model, adapter);
         if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
             throw new UserError(model + ": no tokenizer.json (r1j init --tokenizer DIR puts one there)");
         }

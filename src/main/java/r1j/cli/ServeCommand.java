@@ -42,8 +42,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        Transformer m = Checkpoint.loadFrozen(model);
-        if (adapter != null) r1j.model.Lora.load(adapter, m);
+        Transformer m = Checkpoint.loadFrozen(model, adapter);
         Tokenizer tok = Tokenizer.load(model);
         ChatTemplate template = ChatTemplate.load(model);
         if (template == null) throw new UserError(model + ": no chat_template in tokenizer_config.json or chat_template.jinja");

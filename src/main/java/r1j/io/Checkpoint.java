@@ -210,6 +210,13 @@ public final class Checkpoint {
         return load(dir, false, true);
     }
 
+    /** A frozen model with a LoRA adapter folder applied (none when adapter is null): what generate, eval, chat and serve load. */
+    public static Transformer loadFrozen(Path dir, Path adapter) throws IOException {
+        Transformer m = loadFrozen(dir);
+        if (adapter != null) r1j.model.Lora.load(adapter, m);
+        return m;
+    }
+
     private static Transformer load(Path dir, boolean strict, boolean frozen) throws IOException {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": no such model folder");
         ModelConfig cfg = ModelConfig.read(dir.resolve(CONFIG));
