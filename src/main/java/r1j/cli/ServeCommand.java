@@ -36,6 +36,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-context", description = "Prompt plus completion tokens (default: max_position_embeddings).")
     Integer maxContext;
 
+    @Option(names = "--max-batch", defaultValue = "32", description = "Sequences decoded together (all requests' samples).")
+    int maxBatch;
+
     @Option(names = "--raw-reasoning", description = "Return the think block inside content instead of reasoning_content.")
     boolean raw;
 
@@ -49,7 +52,7 @@ public final class ServeCommand implements Callable<Integer> {
         String id = name != null ? name : model.toAbsolutePath().normalize().getFileName().toString();
         int ctx = maxContext != null ? maxContext : m.config().max_position_embeddings();
         try (OpenAiServer s = new OpenAiServer(m, tok, template, GenerationConfig.read(model),
-                new OpenAiServer.Settings(id, apiKey, ctx, raw), host, port)) {
+                new OpenAiServer.Settings(id, apiKey, ctx, raw, maxBatch), host, port)) {
             System.err.printf("r1j: serving %s on http://%s:%d/v1 (%s)%n", id, host, s.port(), apiKey == null ? "no API key" : "API key required");
             Thread.currentThread().join();
         }

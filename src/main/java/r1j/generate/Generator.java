@@ -56,8 +56,14 @@ public final class Generator {
         int logitsOff;
         String text = "";
         Completion.Finish finish;
+        /** This sequence's sampling and streaming (requests decoded together may differ in both). */
+        final SamplingParams p;
+        final Listener listener;
 
-        Seq(int request, int sample, KvCache cache, long seed, int[] context, int maxNew) {
+        Seq(int request, int sample, KvCache cache, long seed, int[] context, SamplingParams p, Listener listener) {
+            int maxNew = p.maxNewTokens();
+            this.p = p;
+            this.listener = listener;
             this.request = request;
             this.sample = sample;
             this.cache = cache;
@@ -108,67 +114,156 @@ public final class Generator {
                     || (active.isEmpty() && admit.isEmpty()))) {
                 admit.add(next++);
             }
-            if (!admit.isEmpty()) prefill(admit, requests, samples, p, sharedPrefix, prefix, prefixLogits, active);
+            List<Prompt> prompts = new ArrayList<>();
+            for (int r : admit) prompts.add(new Prompt(r, requests.get(r).tokens(), requests.get(r).seed(), samples, p, listener));
+            if (!prompts.isEmpty()) prefill(prompts, sharedPrefix, prefix, prefixLogits, active);
             List<Seq> running = new ArrayList<>();
-            List<Seq> now = active;
-            if (listener == null) {
-                // Each sequence samples from its own generator: steps are independent and may run in parallel.
-                Parallel.range(now.size(), 4, (c, lo, hi) -> {
-                    for (int i = lo; i < hi; i++) step(now.get(i), p, vocab, null);
-                });
-            } else {
-                for (Seq s : now) step(s, p, vocab, listener);
-            }
-            for (Seq s : now) {
-                if (s.finish != null) results[s.request][s.sample] = s.completion();
-                else running.add(s);
-            }
+            for (Seq s : decodeStep(active, vocab)) results[s.request][s.sample] = s.completion();
+            for (Seq s : active) if (s.finish == null) running.add(s);
             active = running;
-            if (active.isEmpty()) continue;
-            KvCache[] caches = new KvCache[active.size()];
-            int[][] toks = new int[active.size()][];
-            for (int i = 0; i < caches.length; i++) {
-                caches[i] = active.get(i).cache;
-                toks[i] = new int[] {active.get(i).out[active.get(i).n - 1]};
-            }
-            float[] lg = extend(caches, toks);
-            for (int i = 0; i < caches.length; i++) {
-                active.get(i).logits = lg;
-                active.get(i).logitsOff = i * vocab;
-            }
+            advance(active, vocab);
         }
         List<List<Completion>> out = new ArrayList<>();
         for (Completion[] r : results) out.add(List.of(r));
         return out;
     }
 
+    /** A prompt to decode: its id for the caller, tokens after the shared prefix, seed, samples, sampling, streaming. */
+    private record Prompt(int request, int[] tokens, long seed, int samples, SamplingParams p, Listener listener) {}
+
     /** Runs the admitted prompts after the shared prefix, batched, and forks each prompt's cache for its samples. */
-    private void prefill(List<Integer> admit, List<Request> requests, int samples, SamplingParams p, int[] sharedPrefix,
-                         KvCache prefix, float[] prefixLogits, List<Seq> active) {
+    private void prefill(List<Prompt> prompts, int[] sharedPrefix, KvCache prefix, float[] prefixLogits, List<Seq> active) {
         int vocab = model.config().vocab_size();
-        KvCache[] caches = new KvCache[admit.size()];
-        int[][] toks = new int[admit.size()][];
+        KvCache[] caches = new KvCache[prompts.size()];
+        int[][] toks = new int[prompts.size()][];
         for (int i = 0; i < caches.length; i++) {
             caches[i] = prefix.fork();
-            toks[i] = requests.get(admit.get(i)).tokens();
+            toks[i] = prompts.get(i).tokens();
         }
         float[] lg = extend(caches, toks);
         int row = 0;
         for (int i = 0; i < caches.length; i++) {
-            Request r = requests.get(admit.get(i));
+            Prompt q = prompts.get(i);
             row += toks[i].length;
             float[] logits = toks[i].length == 0 ? prefixLogits : lg;
             int off = toks[i].length == 0 ? 0 : (row - 1) * vocab;
             int[] context = new int[sharedPrefix.length + toks[i].length];
             System.arraycopy(sharedPrefix, 0, context, 0, sharedPrefix.length);
             System.arraycopy(toks[i], 0, context, sharedPrefix.length, toks[i].length);
-            for (int s = 0; s < samples; s++) {
-                KvCache c = s == samples - 1 ? caches[i] : caches[i].fork();
-                Seq seq = new Seq(admit.get(i), s, c, r.seed(), context, p.maxNewTokens());
+            for (int s = 0; s < q.samples(); s++) {
+                KvCache c = s == q.samples() - 1 ? caches[i] : caches[i].fork();
+                Seq seq = new Seq(q.request(), s, c, q.seed(), context, q.p(), q.listener());
                 seq.logits = logits;
                 seq.logitsOff = off;
                 active.add(seq);
             }
+        }
+    }
+
+    /**
+     * A request that joins decoding while it runs (continuous batching, as a server needs): its prompt, seed and
+     * samples, its own sampling, where its text streams (may be null), and what receives its completions.
+     */
+    public record Admission(int[] tokens, long seed, int samples, SamplingParams params, Listener listener,
+                            java.util.function.Consumer<List<Completion>> done) {}
+
+    /**
+     * Decodes admissions as they arrive, until the queue holds {@code stop} while nothing is decoding: before every
+     * step, waiting admissions join as long as their samples fit in the batch (when idle, it waits for one), and each
+     * finished request's completions go to its callback at once. A listener that throws (a client gone) ends that
+     * request alone: its sequences are dropped and its callback is not called.
+     */
+    public void serve(java.util.concurrent.BlockingQueue<Admission> queue, Admission stop) throws InterruptedException {
+        int vocab = model.config().vocab_size();
+        KvCache empty = model.newCache(1);
+        List<Seq> active = new ArrayList<>();
+        java.util.Map<Integer, Admission> byId = new java.util.HashMap<>();
+        java.util.Map<Integer, Completion[]> results = new java.util.HashMap<>();
+        int nextId = 0;
+        try (var packed = PackedWeights.open()) {
+            while (true) {
+                List<Prompt> prompts = new ArrayList<>();
+                int slots = active.size();
+                Admission a = active.isEmpty() ? queue.take() : queue.poll();
+                while (a != null) {
+                    if (a == stop) {
+                        if (active.isEmpty() && prompts.isEmpty()) return;
+                        queue.put(stop);
+                        break;
+                    }
+                    int id = nextId++;
+                    byId.put(id, a);
+                    results.put(id, new Completion[a.samples()]);
+                    prompts.add(new Prompt(id, a.tokens(), a.seed(), a.samples(), a.params(), a.listener()));
+                    slots += a.samples();
+                    if (slots >= maxBatch) break;
+                    a = queue.poll();
+                }
+                if (!prompts.isEmpty()) prefill(prompts, new int[0], empty, null, active);
+                List<Seq> finished = new ArrayList<>();
+                java.util.Set<Integer> gone = new java.util.HashSet<>();
+                for (Seq s : active) {
+                    if (gone.contains(s.request)) continue;
+                    try {
+                        step(s, vocab);
+                    } catch (RuntimeException listenerFailed) {
+                        // Its client is gone: the request's sequences are dropped, the others decode on.
+                        if (s.listener == null) throw listenerFailed;
+                        gone.add(s.request);
+                        continue;
+                    }
+                    if (s.finish != null) finished.add(s);
+                }
+                active.removeIf(s -> gone.contains(s.request));
+                for (int g : gone) {
+                    byId.remove(g);
+                    results.remove(g);
+                }
+                for (Seq s : finished) {
+                    Completion[] r = results.get(s.request);
+                    if (r == null) continue;
+                    r[s.sample] = s.completion();
+                    if (java.util.Arrays.stream(r).allMatch(java.util.Objects::nonNull)) {
+                        byId.remove(s.request).done().accept(List.of(r));
+                        results.remove(s.request);
+                    }
+                }
+                active.removeIf(s -> s.finish != null);
+                advance(active, vocab);
+            }
+        }
+    }
+
+    /** Samples one token for every active sequence; returns those that finished. */
+    private List<Seq> decodeStep(List<Seq> active, int vocab) {
+        boolean streaming = false;
+        for (Seq s : active) streaming |= s.listener != null;
+        if (!streaming) {
+            // Each sequence samples from its own generator: steps are independent and may run in parallel.
+            Parallel.range(active.size(), 4, (c, lo, hi) -> {
+                for (int i = lo; i < hi; i++) step(active.get(i), vocab);
+            });
+        } else {
+            for (Seq s : active) step(s, vocab);
+        }
+        List<Seq> done = new ArrayList<>();
+        for (Seq s : active) if (s.finish != null) done.add(s);
+        return done;
+    }
+
+    /** Feeds every active sequence its last token, batched, so each has its next logits. */
+    private void advance(List<Seq> active, int vocab) {
+        if (active.isEmpty()) return;
+        KvCache[] caches = new KvCache[active.size()];
+        int[][] toks = new int[active.size()][];
+        for (int i = 0; i < caches.length; i++) {
+            caches[i] = active.get(i).cache;
+            toks[i] = new int[] {active.get(i).out[active.get(i).n - 1]};
+        }
+        float[] lg = extend(caches, toks);
+        for (int i = 0; i < caches.length; i++) {
+            active.get(i).logits = lg;
+            active.get(i).logitsOff = i * vocab;
         }
     }
 
@@ -193,7 +288,9 @@ public final class Generator {
     }
 
     /** Samples one token for s and decides whether s is finished. */
-    private void step(Seq s, SamplingParams p, int vocab, Listener listener) {
+    private void step(Seq s, int vocab) {
+        SamplingParams p = s.p;
+        Listener listener = s.listener;
         Sampler.Pick pick = Sampler.pick(s.logits, s.logitsOff, vocab, p, s.seen, s.seenCount, s.rng);
         s.out[s.n] = pick.token();
         s.sampleLp[s.n] = pick.sampleLogprob();

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.ReentrantLock;
 import r1j.generate.Completion;
 import r1j.generate.GenerationConfig;
 import r1j.generate.Generator;
@@ -31,12 +30,13 @@ import r1j.tokenizer.Tokenizer;
  * name) and its answer in content, as DeepSeek's API gives them. Errors have OpenAI's body: {"error": {message,
  * type, param, code}}; a wrong key is 401, an unknown model 404, bad input 400.
  *
- * <p>Requests are decoded one at a time by a single generator (each request's n samples together); requests that
- * arrive meanwhile wait for it. A client that goes away stops its generation at the next token.
+ * <p>Requests are batched continuously: one generator thread decodes every running request together and admits
+ * new ones at each step while the batch has room ({@link Generator#serve}); each has its own sampling settings. A
+ * client that goes away frees its place at the next token.
  */
 public final class OpenAiServer implements AutoCloseable {
     /** What a server serves and how: the model's id, the key clients must send (null: none), the context limit. */
-    public record Settings(String modelId, String apiKey, int maxContext, boolean rawReasoning) {}
+    public record Settings(String modelId, String apiKey, int maxContext, boolean rawReasoning, int maxBatch) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,7 +45,9 @@ public final class OpenAiServer implements AutoCloseable {
     private final ChatTemplate template;
     private final GenerationConfig gc;
     private final Settings settings;
-    private final ReentrantLock generating = new ReentrantLock(true);
+    private final java.util.concurrent.BlockingQueue<Generator.Admission> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Generator.Admission stop = new Generator.Admission(new int[0], 0, 1, SamplingParams.greedy(1), null, c -> { });
+    private final Thread decoder;
     private final HttpServer http;
     private final long created = System.currentTimeMillis() / 1000;
 
@@ -56,6 +58,14 @@ public final class OpenAiServer implements AutoCloseable {
         this.template = template;
         this.gc = gc;
         this.settings = settings;
+        Generator generator = new Generator(model, tok, settings.maxBatch());
+        decoder = Thread.ofPlatform().name("r1j-decoder").daemon().start(() -> {
+            try {
+                generator.serve(queue, stop);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         http = HttpServer.create(new InetSocketAddress(host, port), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/", this::handle);
@@ -70,6 +80,12 @@ public final class OpenAiServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        queue.add(stop);
+        try {
+            decoder.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -245,13 +261,25 @@ public final class OpenAiServer implements AutoCloseable {
         return x;
     }
 
+    /** Queues the request for the decoder and waits for its completions (a streaming listener failing ends it). */
     private List<Completion> generate(Job job, int[] ids, Generator.Listener listener) {
-        generating.lock();
+        java.util.concurrent.CompletableFuture<List<Completion>> result = new java.util.concurrent.CompletableFuture<>();
+        Generator.Listener guarded = listener == null ? null : (request, sample, text) -> {
+            try {
+                listener.onText(request, sample, text);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                throw e;
+            }
+        };
+        queue.add(new Generator.Admission(ids, job.seed(), job.n(), job.params(), guarded, result::complete));
         try {
-            return new Generator(model, tok, job.n()).generate(new int[0], List.of(new Generator.Request(ids, job.seed())), job.n(),
-                    job.params(), listener).get(0);
-        } finally {
-            generating.unlock();
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 

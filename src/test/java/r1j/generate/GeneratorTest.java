@@ -142,4 +142,44 @@ class GeneratorTest {
         float[] pos = {2f, 1.5f, 0f};
         assertThat(Sampler.pick(pos, 0, 3, rep, new int[] {0}, 1, rng).token()).isEqualTo(1);
     }
+
+    /**
+     * Continuous batching: requests that join while others decode, each with its own sampling, get exactly the
+     * completions they get alone; a request whose listener fails (a client gone) is dropped without its callback and
+     * without disturbing the others.
+     */
+    @Test
+    void requestsJoiningWhileOthersDecodeGetTheirOwnCompletions() throws Exception {
+        SamplingParams hot = new SamplingParams(1f, 1f, 0, 0f, 1f, 12, List.of(), new int[] {eos});
+        SamplingParams greedy = SamplingParams.greedy(9, eos);
+        int[] a = enc("What is 3 + 4?"), b = enc("What is 1 + 2?"), c = enc("What is 5 + 6?");
+        List<Completion> aloneA = new Generator(model, tok, 8).generate(new int[0], List.of(new Generator.Request(a, 11)), 2, hot, null).get(0);
+        List<Completion> aloneC = new Generator(model, tok, 8).generate(new int[0], List.of(new Generator.Request(c, 13)), 1, greedy, null).get(0);
+
+        java.util.concurrent.BlockingQueue<Generator.Admission> q = new java.util.concurrent.LinkedBlockingQueue<>();
+        Generator.Admission stop = new Generator.Admission(new int[0], 0, 1, greedy, null, x -> { });
+        java.util.Map<String, List<Completion>> got = new java.util.concurrent.ConcurrentHashMap<>();
+        int[] deltas = new int[1];
+        q.add(new Generator.Admission(a, 11, 2, hot, null, x -> got.put("a", x)));
+        q.add(new Generator.Admission(b, 12, 1, hot, (r, smp, t) -> {
+            if (++deltas[0] == 3) throw new IllegalStateException("client gone");
+        }, x -> got.put("b", x)));
+        Generator g = new Generator(model, tok, 8);
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                g.serve(q, stop);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread.sleep(50);
+        q.add(new Generator.Admission(c, 13, 1, greedy, null, x -> got.put("c", x)));
+        q.add(stop);
+        t.join(60_000);
+        assertThat(t.isAlive()).isFalse();
+        assertThat(got).containsOnlyKeys("a", "c");
+        for (int i = 0; i < 2; i++) assertThat(got.get("a").get(i).tokens()).containsExactly(aloneA.get(i).tokens());
+        assertThat(got.get("c").get(0).tokens()).containsExactly(aloneC.get(0).tokens());
+        assertThat(got.get("c").get(0).text()).isEqualTo(aloneC.get(0).text());
+    }
 }

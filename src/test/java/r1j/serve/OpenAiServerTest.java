@@ -58,7 +58,7 @@ class OpenAiServerTest {
         Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 4), dir, DType.F32, Long.MAX_VALUE);
         tok.save(dir);
         server = new OpenAiServer(Checkpoint.loadFrozen(dir), Tokenizer.load(dir), ChatTemplate.load(dir), GenerationConfig.read(dir),
-                new OpenAiServer.Settings("nano", KEY, 256, false), "127.0.0.1", 0);
+                new OpenAiServer.Settings("nano", KEY, 256, false, 16), "127.0.0.1", 0);
         base = "http://127.0.0.1:" + server.port() + "/v1";
         client = OpenAIOkHttpClient.builder().baseUrl(base).apiKey(KEY).build();
     }
