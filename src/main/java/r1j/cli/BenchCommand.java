@@ -21,7 +21,7 @@ import r1j.tensor.VectorSupport;
 /** {@code r1j bench …}: speed figures, each as a ratio against a peer measured in the same run where one exists. */
 @Command(name = "bench", description = "Measure kernel and training speed.",
         subcommands = {BenchCommand.Matmul.class, BenchCommand.Train.class, BenchCommand.Balance.class,
-            BenchCommand.TokenizerSpeed.class, BenchCommand.Generate.class, BenchCommand.Grpo.class})
+            BenchCommand.TokenizerSpeed.class, BenchCommand.Generate.class, BenchCommand.Grpo.class, BenchCommand.Serve.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -203,6 +203,74 @@ public final class BenchCommand implements Runnable {
                 row.put("tokens_per_s", round3(r.tokensPerSecond()));
                 row.put("bytes_per_token", round3(r.bytesPerToken()));
                 out.print(row);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", description = "A bounded load on an OpenAI-compatible server: concurrent streams, each checked complete and its own.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON object on stdout.")
+        boolean json;
+
+        @Option(names = "--url", description = "A running server's base URL (…/v1); without it, r1j serve on --model in this process.")
+        String url;
+
+        @Option(names = "--model", description = "The model folder to serve (when no --url).")
+        java.nio.file.Path model;
+
+        @Option(names = "--name", description = "The model id to ask for (default: the folder's name).")
+        String name;
+
+        @Option(names = "--api-key")
+        String key;
+
+        @Option(names = "--requests", defaultValue = "256")
+        int requests;
+
+        @Option(names = "--concurrency", defaultValue = "32")
+        int concurrency;
+
+        @Option(names = "--max-tokens", defaultValue = "32")
+        int maxTokens;
+
+        @Option(names = "--max-batch", defaultValue = "32", description = "The in-process server's batch.")
+        int maxBatch;
+
+        @Override
+        public Integer call() throws Exception {
+            if (url == null && model == null) throw new UserError("bench serve needs --url of a running server or --model to serve");
+            if (requests < 1 || concurrency < 1 || maxTokens < 1) throw new UserError("--requests, --concurrency and --max-tokens must be positive");
+            String id = name != null ? name : model != null ? model.toAbsolutePath().normalize().getFileName().toString() : "model";
+            r1j.serve.OpenAiServer server = null;
+            String base = url;
+            try {
+                if (url == null) {
+                    VectorSupport.logOnce();
+                    var m = r1j.io.Checkpoint.loadFrozen(model);
+                    server = new r1j.serve.OpenAiServer(m, r1j.tokenizer.Tokenizer.load(model), r1j.tokenizer.ChatTemplate.load(model),
+                            r1j.generate.GenerationConfig.read(model),
+                            new r1j.serve.OpenAiServer.Settings(id, key, m.config().max_position_embeddings(), false, maxBatch), "127.0.0.1", 0);
+                    base = "http://127.0.0.1:" + server.port() + "/v1";
+                }
+                r1j.bench.ServeBench.Result r = r1j.bench.ServeBench.run(base, id, key, requests, concurrency, maxTokens);
+                ResultRows out = new ResultRows(json, col("requests", "requests", "%d"), col("concurrency", "concurrency", "%d"),
+                        col("completion_tokens", "tokens", "%d"), col("seconds", "seconds", "%.2f"), col("tokens_per_s", "tokens/s", "%.1f"),
+                        col("p50_s", "p50 s", "%.2f"), col("p99_s", "p99 s", "%.2f"), col("first_token_p50_s", "first token p50 s", "%.2f"),
+                        col("checked_alone", "checked alone", "%d"));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("requests", r.requests());
+                row.put("concurrency", r.concurrency());
+                row.put("completion_tokens", r.completionTokens());
+                row.put("seconds", round3(r.seconds()));
+                row.put("tokens_per_s", round3(r.tokensPerSecond()));
+                row.put("p50_s", round3(r.p50Seconds()));
+                row.put("p99_s", round3(r.p99Seconds()));
+                row.put("first_token_p50_s", round3(r.firstTokenP50Seconds()));
+                row.put("checked_alone", r.checkedAlone());
+                out.print(row);
+            } finally {
+                if (server != null) server.close();
             }
             return 0;
         }

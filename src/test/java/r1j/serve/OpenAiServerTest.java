@@ -108,6 +108,14 @@ class OpenAiServerTest {
     }
 
     @Test
+    void langchain4jsOpenAiChatModelGetsTheSameReply() {
+        var lc = dev.langchain4j.model.openai.OpenAiChatModel.builder().baseUrl(base).apiKey(KEY).modelName("nano")
+                .temperature(1.0).maxTokens(12).seed(7).build();
+        String content = blocking("What is 2 + 3?", 7);
+        assertThat(lc.chat("What is 2 + 3?")).isEqualTo(content.substring(content.indexOf('|') + 1));
+    }
+
+    @Test
     void concurrentStreamsEachGetTheirOwnCompleteReply() throws Exception {
         int n = 8;
         List<String> want = new ArrayList<>();
