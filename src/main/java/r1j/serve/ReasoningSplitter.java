@@ -19,6 +19,8 @@ final class ReasoningSplitter {
     private boolean inThink;
     private boolean started;
     private String close = CLOSE;
+    /** After a tag, whitespace is dropped until the next text (a think block's "\n" after &lt;think&gt;, "\n\n" after &lt;/think&gt;). */
+    private boolean skipSpace;
     private String pending = "";
 
     ReasoningSplitter(boolean promptOpensThink) {
@@ -31,6 +33,11 @@ final class ReasoningSplitter {
         String s = pending + delta;
         pending = "";
         while (!s.isEmpty()) {
+            if (skipSpace) {
+                s = s.stripLeading();
+                if (s.isEmpty()) return out;
+                skipSpace = false;
+            }
             if (!started) {
                 String t = s.stripLeading();
                 if (t.isEmpty() || OPEN.startsWith(t) && t.length() < OPEN.length() || SPECIAL.startsWith(t) && t.length() < SPECIAL.length()) {
@@ -43,6 +50,7 @@ final class ReasoningSplitter {
                         inThink = true;
                         close = pair[1];
                         s = t.substring(pair[0].length());
+                        skipSpace = true;
                         break;
                     }
                 }
@@ -54,23 +62,29 @@ final class ReasoningSplitter {
             }
             int at = s.indexOf(close);
             if (at >= 0) {
-                if (at > 0) out.add(new Part(true, s.substring(0, at)));
+                String reasoning = s.substring(0, at).stripTrailing();
+                if (!reasoning.isEmpty()) out.add(new Part(true, reasoning));
                 inThink = false;
-                s = s.substring(at + close.length()).replaceFirst("^\\s+", "");
+                s = s.substring(at + close.length());
+                skipSpace = true;
                 continue;
             }
+            // Held back: a possible start of the closing tag, and the whitespace before it (dropped if the tag follows).
             int keep = partialSuffix(s, close);
-            if (s.length() > keep) out.add(new Part(true, s.substring(0, s.length() - keep)));
-            pending = s.substring(s.length() - keep);
+            String certain = s.substring(0, s.length() - keep);
+            String body = certain.stripTrailing();
+            if (!body.isEmpty()) out.add(new Part(true, body));
+            pending = s.substring(body.length());
             return out;
         }
         return out;
     }
 
-    /** What is still held back, at the end of the reply. */
+    /** What is still held back, at the end of the reply (trailing whitespace of an unclosed think block dropped). */
     List<Part> finish() {
         List<Part> out = new ArrayList<>();
-        if (!pending.isEmpty()) out.add(new Part(inThink, pending));
+        String rest = inThink || !started ? pending.strip() : pending;
+        if (!rest.isEmpty()) out.add(new Part(inThink, rest));
         pending = "";
         return out;
     }
@@ -96,6 +110,6 @@ final class ReasoningSplitter {
                 content.append(p.text());
             }
         }
-        return new String[] {any || promptOpensThink ? reasoning.toString().strip() : null, content.toString()};
+        return new String[] {any || promptOpensThink ? reasoning.toString() : null, content.toString()};
     }
 }
