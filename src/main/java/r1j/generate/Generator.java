@@ -184,20 +184,18 @@ public final class Generator {
             while (true) {
                 List<Prompt> prompts = new ArrayList<>();
                 int slots = active.size();
-                Admission a = active.isEmpty() ? queue.take() : queue.poll();
-                while (a != null) {
-                    if (a == stop) {
-                        if (active.isEmpty() && prompts.isEmpty()) return;
-                        queue.put(stop);
-                        break;
-                    }
-                    int id = nextId++;
-                    byId.put(id, a);
-                    results.put(id, new Completion[a.samples()]);
-                    prompts.add(new Prompt(id, a.tokens(), a.seed(), a.samples(), a.params(), a.listener()));
-                    slots += a.samples();
-                    if (slots >= maxBatch) break;
-                    a = queue.poll();
+                if (active.isEmpty()) {
+                    // Idle: wait for work (put back, the first request is admitted below like any other).
+                    Admission first = queue.take();
+                    if (first == stop) return;
+                    admit(first, nextId++, byId, results, prompts);
+                    slots += first.samples();
+                }
+                // Waiting requests join while their samples fit (a stop waits until nothing decodes).
+                for (Admission head; (head = queue.peek()) != null && head != stop && slots + head.samples() <= maxBatch; ) {
+                    queue.poll();
+                    admit(head, nextId++, byId, results, prompts);
+                    slots += head.samples();
                 }
                 if (!prompts.isEmpty()) prefill(prompts, new int[0], empty, null, active);
                 List<Seq> finished = new ArrayList<>();
@@ -232,6 +230,13 @@ public final class Generator {
                 advance(active, vocab);
             }
         }
+    }
+
+    private static void admit(Admission a, int id, java.util.Map<Integer, Admission> byId, java.util.Map<Integer, Completion[]> results,
+                              List<Prompt> prompts) {
+        byId.put(id, a);
+        results.put(id, new Completion[a.samples()]);
+        prompts.add(new Prompt(id, a.tokens(), a.seed(), a.samples(), a.params(), a.listener()));
     }
 
     /** Samples one token for every active sequence; returns those that finished. */
