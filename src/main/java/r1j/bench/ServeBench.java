@@ -31,6 +31,11 @@ public final class ServeBench {
     private record Reply(String id, String text, int tokens, double seconds, double firstToken) {}
 
     public static Result run(String base, String model, String key, int requests, int concurrency, int maxTokens) throws Exception {
+        return run(base, model, key, requests, concurrency, maxTokens, 8);
+    }
+
+    /** checks: how many replies are compared with the same request made alone (0: none, for servers whose replies depend on the batch). */
+    public static Result run(String base, String model, String key, int requests, int concurrency, int maxTokens, int checks) throws Exception {
         HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         long t0 = System.nanoTime();
@@ -51,7 +56,7 @@ public final class ServeBench {
                 first[i] = replies.get(i).firstToken();
             }
             int checked = 0;
-            for (int i = 0; i < requests; i += Math.max(1, requests / 8)) {
+            for (int i = 0; checks > 0 && i < requests && checked < checks; i += Math.max(1, requests / checks)) {
                 String alone = blocking(http, base, model, key, i, maxTokens);
                 if (!alone.equals(replies.get(i).text())) {
                     throw new IllegalStateException("request " + i + ": the streamed reply under load differs from the same request alone");

@@ -237,6 +237,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--max-batch", defaultValue = "32", description = "The in-process server's batch.")
         int maxBatch;
 
+        @Option(names = "--check", defaultValue = "8", description = "Replies compared with the same request alone "
+                + "(0 for a server whose replies depend on what they are batched with).")
+        int check;
+
         @Override
         public Integer call() throws Exception {
             if (url == null && model == null) throw new UserError("bench serve needs --url of a running server or --model to serve");
@@ -253,7 +257,7 @@ public final class BenchCommand implements Runnable {
                             new r1j.serve.OpenAiServer.Settings(id, key, m.config().max_position_embeddings(), false, maxBatch), "127.0.0.1", 0);
                     base = "http://127.0.0.1:" + server.port() + "/v1";
                 }
-                r1j.bench.ServeBench.Result r = r1j.bench.ServeBench.run(base, id, key, requests, concurrency, maxTokens);
+                r1j.bench.ServeBench.Result r = r1j.bench.ServeBench.run(base, id, key, requests, concurrency, maxTokens, check);
                 ResultRows out = new ResultRows(json, col("requests", "requests", "%d"), col("concurrency", "concurrency", "%d"),
                         col("completion_tokens", "tokens", "%d"), col("seconds", "seconds", "%.2f"), col("tokens_per_s", "tokens/s", "%.1f"),
                         col("p50_s", "p50 s", "%.2f"), col("p99_s", "p99 s", "%.2f"), col("first_token_p50_s", "first token p50 s", "%.2f"),

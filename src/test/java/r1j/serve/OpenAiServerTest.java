@@ -133,6 +133,16 @@ class OpenAiServerTest {
         }
     }
 
+    /** The load of `r1j bench serve`, bounded: 64 streams from 16 clients, every reply complete and its own. */
+    @Test
+    void aBoundedLoadCompletesEveryReplyAsItsOwn() throws Exception {
+        r1j.bench.ServeBench.Result r = r1j.bench.ServeBench.run(base, "nano", KEY, 64, 16, 8);
+        assertThat(r.requests()).isEqualTo(64);
+        assertThat(r.checkedAlone()).isEqualTo(8);
+        assertThat(r.completionTokens()).isBetween(64L, 64L * 8);
+        assertThat(r.p99Seconds()).isGreaterThanOrEqualTo(r.p50Seconds());
+    }
+
     @Test
     void errorsHaveOpenAisStatusAndBody() throws Exception {
         assertThatThrownBy(() -> OpenAIOkHttpClient.builder().baseUrl(base).apiKey("wrong").build().chat().completions()
