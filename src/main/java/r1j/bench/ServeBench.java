@@ -36,7 +36,7 @@ public final class ServeBench {
 
     /** checks: how many replies are compared with the same request made alone (0: none, for servers whose replies depend on the batch). */
     public static Result run(String base, String model, String key, int requests, int concurrency, int maxTokens, int checks) throws Exception {
-        HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         long t0 = System.nanoTime();
         List<Future<Reply>> fs = new ArrayList<>();
@@ -72,6 +72,18 @@ public final class ServeBench {
         }
     }
 
+    /**
+     * Sends, once more if the server closed a kept-alive connection before answering (llama.cpp's server closes them
+     * after a few requests; the client only learns it when no response comes).
+     */
+    private static <T> HttpResponse<T> send(HttpClient http, HttpRequest req, HttpResponse.BodyHandler<T> handler) throws Exception {
+        try {
+            return http.send(req, handler);
+        } catch (java.io.IOException e) {
+            return http.send(req, handler);
+        }
+    }
+
     private static String body(String model, int k, int maxTokens, boolean stream) {
         return "{\"model\": \"" + model + "\", \"messages\": [{\"role\": \"user\", \"content\": \"What is " + (k % 10) + " + "
                 + (k % 7) + "?\"}], \"temperature\": 1.0, \"seed\": " + k + ", \"max_tokens\": " + maxTokens
@@ -88,7 +100,7 @@ public final class ServeBench {
     private static Reply stream(HttpClient http, String base, String model, String key, int k, int maxTokens) throws Exception {
         ObjectMapper json = new ObjectMapper();
         long t0 = System.nanoTime();
-        HttpResponse<java.io.InputStream> r = http.send(request(base, key, body(model, k, maxTokens, true)), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> r = send(http, request(base, key, body(model, k, maxTokens, true)), HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() != 200) throw new IllegalStateException("request " + k + ": HTTP " + r.statusCode());
         String id = null;
         StringBuilder text = new StringBuilder();
@@ -124,7 +136,7 @@ public final class ServeBench {
     }
 
     private static String blocking(HttpClient http, String base, String model, String key, int k, int maxTokens) throws Exception {
-        HttpResponse<String> r = http.send(request(base, key, body(model, k, maxTokens, false)), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(http, request(base, key, body(model, k, maxTokens, false)), HttpResponse.BodyHandlers.ofString());
         JsonNode m = new ObjectMapper().readTree(r.body()).path("choices").path(0).path("message");
         return m.path("reasoning_content").asText("") + m.path("content").asText("");
     }
