@@ -251,10 +251,8 @@ public final class BenchCommand implements Runnable {
             try {
                 if (url == null) {
                     VectorSupport.logOnce();
-                    var m = r1j.io.Checkpoint.loadFrozen(model);
-                    server = new r1j.serve.OpenAiServer(m, r1j.tokenizer.Tokenizer.load(model), r1j.tokenizer.ChatTemplate.load(model),
-                            r1j.generate.GenerationConfig.read(model),
-                            new r1j.serve.OpenAiServer.Settings(id, key, m.config().max_position_embeddings(), false, maxBatch), "127.0.0.1", 0);
+                    server = r1j.serve.OpenAiServer.of(model, null, new r1j.serve.OpenAiServer.Settings(id, key, 0, false, maxBatch),
+                            "127.0.0.1", 0);
                     base = "http://127.0.0.1:" + server.port() + "/v1";
                 }
                 r1j.bench.ServeBench.Result r = r1j.bench.ServeBench.run(base, id, key, requests, concurrency, maxTokens, check);

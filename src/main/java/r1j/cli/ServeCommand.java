@@ -4,13 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import r1j.generate.GenerationConfig;
-import r1j.io.Checkpoint;
-import r1j.model.Transformer;
 import r1j.serve.OpenAiServer;
 import r1j.tensor.VectorSupport;
-import r1j.tokenizer.ChatTemplate;
-import r1j.tokenizer.Tokenizer;
 
 /** {@code r1j serve}: the model behind an OpenAI-compatible HTTP API until interrupted. */
 @Command(name = "serve", description = "Serve a model over the OpenAI API (/v1/chat/completions, /v1/completions, /v1/models, /health).")
@@ -45,14 +40,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        Transformer m = Checkpoint.loadFrozen(model, adapter);
-        Tokenizer tok = Tokenizer.load(model);
-        ChatTemplate template = ChatTemplate.load(model);
-        if (template == null) throw new UserError(model + ": no chat_template in tokenizer_config.json or chat_template.jinja");
         String id = name != null ? name : model.toAbsolutePath().normalize().getFileName().toString();
-        int ctx = maxContext != null ? maxContext : m.config().max_position_embeddings();
-        try (OpenAiServer s = new OpenAiServer(m, tok, template, GenerationConfig.read(model),
-                new OpenAiServer.Settings(id, apiKey, ctx, raw, maxBatch), host, port)) {
+        try (OpenAiServer s = OpenAiServer.of(model, adapter, new OpenAiServer.Settings(id, apiKey, maxContext != null ? maxContext : 0,
+                raw, maxBatch), host, port)) {
             System.err.printf("r1j: serving %s on http://%s:%d/v1 (%s)%n", id, host, s.port(), apiKey == null ? "no API key" : "API key required");
             Thread.currentThread().join();
         }

@@ -72,6 +72,20 @@ public final class OpenAiServer implements AutoCloseable {
         http.start();
     }
 
+    /**
+     * A server for a model folder (frozen, 16-bit weights staying 16-bit) with an optional LoRA adapter, its tokenizer,
+     * chat template and generation config; a maxContext of 0 in settings means the model's max_position_embeddings.
+     */
+    public static OpenAiServer of(java.nio.file.Path dir, java.nio.file.Path adapter, Settings settings, String host, int port)
+            throws IOException {
+        Transformer m = r1j.io.Checkpoint.loadFrozen(dir, adapter);
+        ChatTemplate template = ChatTemplate.load(dir);
+        if (template == null) throw new IllegalArgumentException(dir + ": no chat_template in tokenizer_config.json or chat_template.jinja");
+        Settings s = settings.maxContext() > 0 ? settings : new Settings(settings.modelId(), settings.apiKey(),
+                m.config().max_position_embeddings(), settings.rawReasoning(), settings.maxBatch());
+        return new OpenAiServer(m, Tokenizer.load(dir), template, GenerationConfig.read(dir), s, host, port);
+    }
+
     /** The port it listens on (useful with port 0). */
     public int port() {
         return http.getAddress().getPort();
