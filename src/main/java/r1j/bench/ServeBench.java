@@ -124,7 +124,7 @@ public final class ServeBench {
                     for (String f : new String[] {"reasoning_content", "content"}) {
                         if (d.path(f).isTextual() && !d.get(f).asText().isEmpty()) {
                             if (first < 0) first = (System.nanoTime() - t0) / 1e9;
-                            text.append(f.equals("content") ? "" : "").append(d.get(f).asText());
+                            text.append(d.get(f).asText());
                         }
                     }
                     if (ch.path("finish_reason").isTextual()) finished = true;
