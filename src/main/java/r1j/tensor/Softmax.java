@@ -103,8 +103,10 @@ public final class Softmax {
         for (int t : targets) if (t >= v) throw new IndexOutOfBoundsException("headTokenLogProbs: target " + t + " ≥ vocab " + v);
         int chunk = Math.max(1, Math.min(n, chunkRows));
         float[] lse = new float[n];
+        // The chunk buffer (16 MB with a 150 k vocabulary) comes from the pool: a fresh one per step would pay the
+        // first touch of its pages every time.
         Tensor y = Tensor.result(new int[] {n}, out -> {
-            float[] buf = new float[chunk * v];
+            float[] buf = BufferPool.take(chunk * v);
             for (int c0 = 0; c0 < n; c0 += chunk) {
                 int rows = Math.min(chunk, n - c0), first = c0;
                 logitsOf(h, head, c0, rows, buf);
@@ -130,8 +132,9 @@ public final class Softmax {
                 }
                 if (head.requiresGrad()) Gemm.gemm(true, false, v, d, rows, buf, 0, v, h.data, c0 * d, d, head.gradBuffer(), 0, d, true);
             }
+            BufferPool.give(buf);
         }, h, head);
-        float[] buf = new float[chunk * v];
+        float[] buf = BufferPool.take(chunk * v);
         for (int c0 = 0; c0 < n; c0 += chunk) {
             int rows = Math.min(chunk, n - c0), first = c0;
             logitsOf(h, head, c0, rows, buf);
@@ -147,6 +150,7 @@ public final class Softmax {
                 }
             });
         }
+        BufferPool.give(buf);
         return y;
     }
 
