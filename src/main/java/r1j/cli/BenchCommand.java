@@ -21,7 +21,8 @@ import r1j.tensor.VectorSupport;
 /** {@code r1j bench …}: speed figures, each as a ratio against a peer measured in the same run where one exists. */
 @Command(name = "bench", description = "Measure kernel and training speed.",
         subcommands = {BenchCommand.Matmul.class, BenchCommand.Train.class, BenchCommand.Balance.class,
-            BenchCommand.TokenizerSpeed.class, BenchCommand.Generate.class, BenchCommand.Grpo.class, BenchCommand.Serve.class})
+            BenchCommand.TokenizerSpeed.class, BenchCommand.Generate.class, BenchCommand.Grpo.class, BenchCommand.Serve.class,
+            BenchCommand.Reward.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -169,6 +170,53 @@ public final class BenchCommand implements Runnable {
                 row.put("max_min_ratio_start", round3(r.ratioStart()));
                 row.put("max_min_ratio_end", round3(r.ratioEnd()));
                 row.put("loss", r.lossEnd());
+                out.print(row);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "reward", description = "Replies scored per second by the language-consistency reward and by "
+            + "reasoning RL's rewards, against the rollouts per second a GRPO step samples.")
+    static final class Reward implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON object per measurement on stdout.")
+        boolean json;
+
+        @Option(names = "--replies", defaultValue = "2000", description = "World replies scored (every reasoning style, both languages).")
+        int replies;
+
+        @Option(names = "--model", description = "Sample the peer's rollouts from this model folder (loaded frozen) "
+                + "instead of the tiny preset with random weights.")
+        java.nio.file.Path model;
+
+        @Option(names = "--rollouts", defaultValue = "128", description = "Rollouts sampled together: a GRPO step's 16 prompts × 8.")
+        int rollouts;
+
+        @Option(names = "--new-tokens", defaultValue = "48", description = "Tokens per rollout (reasoning RL's replies average 45).")
+        int newTokens;
+
+        @Override
+        public Integer call() throws Exception {
+            VectorSupport.logOnce();
+            var transformer = model == null ? r1j.model.Transformer.init(r1j.model.Presets.get("tiny"), 1) : r1j.io.Checkpoint.loadFrozen(model);
+            String peer = model == null ? "tiny preset" : model.toString();
+            double rolloutsPerSecond = GenerateBench.run(transformer, peer, rollouts, 40, newTokens, 1).tokensPerSecond() / newTokens;
+            List<r1j.reward.Sample> samples = r1j.bench.RewardBench.worldReplies(replies, 1);
+            // Rollouts/s: the tiny preset (or --model) sampling a GRPO step's rollouts together; 40 prompt tokens.
+            ResultRows out = new ResultRows(json, col("measure", String.format("%-34s", "measure"), "%s"),
+                    col("per_s", "per second", "%.0f"), col("times_rollouts", "× rollouts/s", "%.1f"));
+            Map<String, Double> rows = new LinkedHashMap<>();
+            rows.put("GRPO rollouts", rolloutsPerSecond);
+            rows.put("language, cache on (as in training)", r1j.bench.RewardBench.languageCached(samples));
+            rows.put("language, every clause afresh", r1j.bench.RewardBench.languageUncached(samples));
+            rows.put("accuracy + language + readable", r1j.bench.RewardBench.reasoningRlRewards(samples));
+            for (var e : rows.entrySet()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("measure", e.getKey());
+                row.put("per_s", round3(e.getValue()));
+                row.put("times_rollouts", round3(e.getValue() / rolloutsPerSecond));
+                row.put("replies", e.getKey().equals("GRPO rollouts") ? rollouts : samples.size());
+                row.put("peer", peer + ", " + rollouts + " rollouts × " + newTokens + " tokens");
                 out.print(row);
             }
             return 0;

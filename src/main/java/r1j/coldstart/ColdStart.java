@@ -26,7 +26,6 @@ import r1j.reward.LanguageConsistencyReward;
 import r1j.reward.ReadableFormat;
 import r1j.reward.Reflection;
 import r1j.reward.Sample;
-import r1j.reward.WordListIdentifier;
 import r1j.tensor.Seeds;
 import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.SpecialTokens;
@@ -50,7 +49,7 @@ public final class ColdStart {
     /** Sampling settings shared by the sources. */
     public record Sampling(int samples, float temperature, int maxNewTokens, long seed) {}
 
-    private static final LanguageConsistencyReward LANGUAGE = new LanguageConsistencyReward(new WordListIdentifier());
+    private static final LanguageConsistencyReward LANGUAGE = new LanguageConsistencyReward();
 
     private ColdStart() {}
 

@@ -14,7 +14,8 @@ public final class Documents {
 
     private Documents() {}
 
-    static String solution(Corpus.Style style, Problem p, SplittableRandom r) {
+    /** A document of the style about the problem: its prompt, then a solution (or, for some styles, a bare answer). */
+    public static String solution(Corpus.Style style, Problem p, SplittableRandom r) {
         boolean es = "es".equals(p.language());
         Expr e = p.expr();
         String answer;

@@ -15,7 +15,6 @@ import r1j.reward.FormatReward;
 import r1j.reward.LanguageConsistencyReward;
 import r1j.reward.ReadableFormat;
 import r1j.reward.Sample;
-import r1j.reward.WordListIdentifier;
 import r1j.tensor.Seeds;
 import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Tokenizer;
@@ -44,7 +43,7 @@ public final class Evaluator {
 
     private static final FormatReward FORMAT = new FormatReward();
     private static final ReadableFormat READABLE = new ReadableFormat();
-    private static final LanguageConsistencyReward LANGUAGE = new LanguageConsistencyReward(new WordListIdentifier());
+    private static final LanguageConsistencyReward LANGUAGE = new LanguageConsistencyReward();
 
     private Evaluator() {}
 

@@ -14,7 +14,6 @@ import r1j.reward.Answers;
 import r1j.reward.LanguageConsistencyReward;
 import r1j.reward.ReadableFormat;
 import r1j.reward.Sample;
-import r1j.reward.WordListIdentifier;
 import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Tokenizer;
 
@@ -51,7 +50,7 @@ public final class RejectionSampler {
         }
     }
 
-    private static final LanguageConsistencyReward LANGUAGE = new LanguageConsistencyReward(new WordListIdentifier());
+    private static final LanguageConsistencyReward LANGUAGE = new LanguageConsistencyReward();
 
     private RejectionSampler() {}
 

@@ -52,7 +52,7 @@ public final class Rewards {
             case "accuracy-strict" -> new AccuracyReward(false);
             case "format" -> new FormatReward();
             case "readable" -> new ReadableFormat();
-            case "language" -> new LanguageConsistencyReward(new WordListIdentifier());
+            case "language" -> new LanguageConsistencyReward();
             case "repetition" -> new RepetitionPenalty(3);
             case "overlong" -> new OverlongPenalty(512, 128);
             default -> throw new IllegalArgumentException("unknown reward '" + name

@@ -14,7 +14,6 @@ import r1j.reward.Answers;
 import r1j.reward.LanguageConsistencyReward;
 import r1j.reward.ReadableFormat;
 import r1j.reward.Sample;
-import r1j.reward.WordListIdentifier;
 
 /** The rule-based annotator's rewrites and the cold-start filters, each rule on a crafted reply. */
 class AnnotatorTest {
@@ -42,7 +41,7 @@ class AnnotatorTest {
         assertThat(o.completion()).doesNotContain("20").contains("Primero, 3 * 4 = 12").contains("Espera, déjame revisar")
                 .endsWith("La respuesta es 14.");
         Sample s = new Sample("¿Cuánto es 2 + 3 * 4?", o.completion(), "14", Map.of("language", "es"));
-        assertThat(new LanguageConsistencyReward(new WordListIdentifier()).score(s).value()).isEqualTo(1);
+        assertThat(new LanguageConsistencyReward().score(s).value()).isEqualTo(1);
         assertThat(Answers.correct(o.completion(), "14", false, false)).isTrue();
     }
 

@@ -13,7 +13,6 @@ import r1j.data.World;
 import r1j.reward.Answers;
 import r1j.reward.LanguageConsistencyReward;
 import r1j.reward.Sample;
-import r1j.reward.WordListIdentifier;
 
 /** The rejection sampler's filters, each on a crafted sample; the judge's verdict parsing; the stage-2 data. */
 class RejectionTest {
@@ -54,7 +53,7 @@ class RejectionTest {
     @Test
     void generalRowsAnswerInTheQuestionsLanguageAndMixAtTheShare() {
         List<Problem> general = new World(World.Mix.defaults().withCategories(Map.of("general", 1.0))).tasks(Splits.Split.TRAIN, 40, 2);
-        LanguageConsistencyReward lang = new LanguageConsistencyReward(new WordListIdentifier());
+        LanguageConsistencyReward lang = new LanguageConsistencyReward();
         for (Problem p : general) {
             String c = (String) Stage2Data.general(p).get("completion");
             assertThat(Answers.correct(c, p.answer(), false, false)).as(c).isTrue();
