@@ -86,6 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
                         row.put("correct", j.correct());
                         row.put("format", j.format());
                         row.put("readable", j.readable());
+                        row.put("clean", j.clean());
                         row.put("language", j.language());
                         row.put("tokens", j.tokens());
                         row.put("finish", j.finish());
@@ -106,12 +107,12 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     static void printTable(List<Map<String, Object>> rows, int k) {
-        System.out.printf("%-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", "slice", "problems", "pass@1", "cons@" + k, "pass@" + k,
-                "greedy", "format", "readable", "language", "length", "reflect");
+        System.out.printf("%-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", "slice", "problems", "pass@1", "cons@" + k, "pass@" + k,
+                "greedy", "format", "readable", "clean", "language", "length", "reflect");
         for (Map<String, Object> r : rows) {
-            System.out.printf("%-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", r.get("slice"), r.get("problems"), pct(r.get("pass@1")),
+            System.out.printf("%-16s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", r.get("slice"), r.get("problems"), pct(r.get("pass@1")),
                     pct(r.get("cons@" + k)), pct(r.get("pass@" + k)), pct(r.get("greedy")), pct(r.get("format")),
-                    pct(r.get("readable")), pct(r.get("language")), r.get("length"), pct(r.get("reflection")));
+                    pct(r.get("readable")), pct(r.get("clean")), pct(r.get("language")), r.get("length"), pct(r.get("reflection")));
         }
     }
 

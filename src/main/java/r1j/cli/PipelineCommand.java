@@ -33,7 +33,7 @@ public final class PipelineCommand implements Callable<Integer> {
     }
 
     static void printTable(List<Map<String, Object>> rows, int k) {
-        String[] keys = {"pass@1", "cons@" + k, "pass@" + k, "traps_pass@1", "level5_pass@1", "format", "readable", "language",
+        String[] keys = {"pass@1", "cons@" + k, "pass@" + k, "traps_pass@1", "level5_pass@1", "format", "readable", "clean", "language",
             "general_accuracy", "general_seen_accuracy", "harmful_refused", "harmless_answered", "rm_helpfulness", "rm_harmlessness", "length", "level5_length",
             "reflection", "level5_reflection", "parameters_active"};
         System.out.printf("%-18s", "metric");

@@ -36,7 +36,8 @@ import r1j.tokenizer.Tokenizer;
  * Cold-start data (DeepSeek-R1 §2.3.1) from the report's three sources, each a separate step whose rows carry their
  * provenance ({@code source}, {@code raw}: what the model wrote):
  * <ul>
- *   <li>{@link #fewShot}: the base model prompted with worked examples in the readable format, then the problem;</li>
+ *   <li>{@link #fewShot}: the base model prompted with long chains of thought as examples (the steps, a re-check of
+ *       every step, the answer, in the corpus's own prose), then the problem; replies refined by the {@link Annotator};</li>
  *   <li>{@link #direct}: the base model prompted for a solution; replies that reflect and verify ("wait, let me
  *       recheck") are kept and put into the readable format by the {@link Annotator};</li>
  *   <li>{@link #refined}: R1-Zero's replies, refined by the {@link Annotator}.</li>
@@ -63,7 +64,7 @@ public final class ColdStart {
                                                   Sampling s) throws IOException {
         Files.createDirectories(out);
         Map<String, List<Map<String, Object>>> raw = new LinkedHashMap<>();
-        raw.put("fewshot", source(out, "fewshot", () -> fewShot(base, tok, problems.subList(0, perSource), examples(s.seed()), shots, s)));
+        raw.put("fewshot", source(out, "fewshot", () -> fewShot(base, tok, problems.subList(0, perSource), longChains(s.seed()), shots, s)));
         raw.put("direct", source(out, "direct", () -> direct(base, tok, problems.subList(perSource, 2 * perSource), s)));
         if (r1Zero != null) raw.put("r1zero", source(out, "r1zero", () -> refined(r1Zero, tok, problems.subList(2 * perSource, 3 * perSource), s)));
         if (worked > 0) raw.put("worked", source(out, "worked", () -> workedRows(worked, s.seed())));
@@ -78,7 +79,10 @@ public final class ColdStart {
             row.put("problems", perSource);
             row.put("samples", perSource * s.samples());
             row.put("candidates", e.getValue().size());
-            row.put("kept", f.rows().stream().filter(r -> e.getKey().equals(r.get("source"))).count());
+            List<Map<String, Object>> kept = f.rows().stream().filter(r -> e.getKey().equals(r.get("source"))).toList();
+            row.put("kept", kept.size());
+            // Long CoT: kept rows that verify their steps ("Wait, let me recheck: …").
+            row.put("kept_with_verification", kept.stream().filter(r -> Reflection.in((String) r.get("completion"))).count());
             summary.add(row);
         }
         Map<String, Object> total = new LinkedHashMap<>();
@@ -118,27 +122,46 @@ public final class ColdStart {
         return rows;
     }
 
-    /** Worked examples for few-shot prompts: world problems of levels 2–3 (train split), in the readable format. */
-    static List<Datasets.Example> examples(long seed) {
+    /** World problems of levels 2–3 (train split), each with the solution that write makes from its correct steps. */
+    private static List<Datasets.Example> solved(long seed, java.util.function.BiFunction<Problem, List<Expr.Step>, String> write) {
         List<Datasets.Example> ex = new ArrayList<>();
         for (Problem p : new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 400, seed + 1000)) {
             if (p.expr() == null || p.difficulty() < 2 || p.difficulty() > 3) continue;
-            ex.add(new Datasets.Example(0, p.prompt(), p.answer(), worked(p.expr(), p.answer(), p.language()), null,
+            ex.add(new Datasets.Example(0, p.prompt(), p.answer(), write.apply(p, p.expr().correctSteps()), null,
                     Map.of("language", p.language())));
         }
         return ex;
     }
 
-    /** The readable solution of a world problem, written from its correct steps (the few-shot examples). */
-    public static String worked(Expr e, String answer, String language) {
-        List<Expr.Step> steps = e.correctSteps();
+    /** Worked examples in the readable format (the "worked" source). */
+    static List<Datasets.Example> examples(long seed) {
+        return solved(seed, (p, steps) -> worked(steps, p.answer(), p.language()));
+    }
+
+    /**
+     * The few-shot examples: long chains of thought in the corpus's prose ("Solution: First, … Wait, let me recheck. …
+     * Yes, that is correct. The answer is 14."), a form the base has read, so it can continue one; the report's
+     * few-shot examples are long CoTs, their outputs refined into the readable format afterwards.
+     */
+    static List<Datasets.Example> longChains(long seed) {
+        return solved(seed, (p, steps) -> cue(p.language()) + " " + Documents.verified(steps, p.language())
+                + ("es".equals(p.language()) ? ". La respuesta es " : ". The answer is ") + p.answer() + ".");
+    }
+
+    private static String cue(String language) {
+        return "es".equals(language) ? "Solución:" : "Solution:";
+    }
+
+    /** The readable solution of a world problem, written from its correct steps. */
+    public static String worked(List<Expr.Step> steps, String answer, String language) {
         String reasoning = Documents.steps(steps, language, true) + ".";
         return R1Format.render(reasoning, R1Format.summary(steps.get(steps.size() - 1).render() + ".", answer, language));
     }
 
     /**
-     * Few-shot prompting: {@code shots} worked examples in the problem's language, each ended by EOS as documents are
-     * in pretraining, then the problem and the opening delimiter, which the reply continues.
+     * Few-shot prompting: {@code shots} long-CoT examples in the problem's language, each ended by EOS as documents are
+     * in pretraining, then the problem and the solution cue, which the reply continues. Replies whose chain the
+     * {@link Annotator} can read are rewritten into the readable format, as R1's few-shot outputs were refined.
      */
     public static List<Map<String, Object>> fewShot(Transformer base, Tokenizer tok, List<Datasets.Example> problems,
                                                     List<Datasets.Example> examples, int shots, Sampling s) {
@@ -154,15 +177,15 @@ public final class ColdStart {
                 sb.append(ex.prompt()).append(' ').append(ex.completion()).append(SpecialTokens.EOS);
                 added++;
             }
-            sb.append(p.prompt()).append(' ').append(SpecialTokens.SPECIAL);
+            sb.append(p.prompt()).append(' ').append(cue(p.language()));
             prompted.add(new Datasets.Example(p.line(), sb.toString(), p.answer(), null, null, p.meta()));
         }
         List<Evaluator.ProblemResult> rs = sample(base, tok, Templates.PLAIN, prompted, s);
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < rs.size(); i++) {
             for (Evaluator.Judged j : rs.get(i).samples()) {
-                String reply = SpecialTokens.SPECIAL + j.completion().replace(SpecialTokens.EOS, "");
-                out.add(row(problems.get(i), reply, "fewshot", j.completion()));
+                Annotator.Outcome a = Annotator.rewrite(j.completion(), problems.get(i).language());
+                if (a.kept()) out.add(row(problems.get(i), a.completion(), "fewshot", j.completion()));
             }
         }
         return out;
@@ -172,8 +195,7 @@ public final class ColdStart {
     public static List<Map<String, Object>> direct(Transformer base, Tokenizer tok, List<Datasets.Example> problems, Sampling s) {
         List<Datasets.Example> prompted = new ArrayList<>();
         for (Datasets.Example p : problems) {
-            String cue = "es".equals(p.language()) ? " Solución:" : " Solution:";
-            prompted.add(new Datasets.Example(p.line(), p.prompt() + cue, p.answer(), null, null, p.meta()));
+            prompted.add(new Datasets.Example(p.line(), p.prompt() + " " + cue(p.language()), p.answer(), null, null, p.meta()));
         }
         List<Evaluator.ProblemResult> rs = sample(base, tok, Templates.PLAIN, prompted, s);
         List<Map<String, Object>> out = new ArrayList<>();

@@ -83,6 +83,13 @@ public final class Documents {
         return String.join(sentences ? ". " : ", ", parts);
     }
 
+    /** The steps as sentences, then a re-check of every step: "First, … Finally, …. Wait, let me recheck. … Yes, that is correct". */
+    public static String verified(List<Expr.Step> steps, String language) {
+        boolean es = "es".equals(language);
+        return steps(steps, language, true) + (es ? ". Espera, déjame revisar. " : ". Wait, let me recheck. ")
+                + steps(steps, language, false) + (es ? ". Sí, es correcto" : ". Yes, that is correct");
+    }
+
     private static String mixedSteps(List<Expr.Step> steps, SplittableRandom r) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
@@ -97,10 +104,7 @@ public final class Documents {
     private static String selfCorrection(Expr e, String language, SplittableRandom r) {
         boolean es = "es".equals(language);
         List<Expr.Step> naive = e.naiveSteps(), correct = e.correctSteps();
-        if (!e.isTrap()) {
-            return steps(correct, language, true) + (es ? ". Espera, déjame revisar. " : ". Wait, let me recheck. ")
-                    + steps(correct, language, false) + (es ? ". Sí, es correcto" : ". Yes, that is correct");
-        }
+        if (!e.isTrap()) return verified(correct, language);
         String wrongStart = naive.get(0).render();
         String why = e.hasParentheses()
                 ? (es ? "Espera, primero va lo que está entre paréntesis. Lo rehago." : "Wait, the parentheses come first. Let me redo this.")

@@ -23,7 +23,8 @@ import r1j.tokenizer.Tokenizer;
  * The R1 evaluation protocol (DeepSeek-R1 report §3): k samples per problem at temperature 0.6 and top-p 0.95, pass@1
  * as their mean accuracy, cons@k by majority vote over the extracted answers, pass@k by the unbiased estimator, plus
  * a greedy sample; and the quantities the recipe's stages move: format rate (R1-Zero's tags), readable share (the
- * cold-start format), language consistency, completion
+ * cold-start format), clean share (reasoning in sentences, no loops, one language: {@link r1j.reward.Readability}),
+ * language consistency, completion
  * length and the rate of reflection ("wait", "let me recheck", "espera"…).
  */
 public final class Evaluator {
@@ -32,7 +33,7 @@ public final class Evaluator {
 
     /** One completion, judged. */
     public record Judged(String completion, int tokens, String finish, String answer, String answerKey, boolean correct,
-                         boolean format, boolean readable, double language, boolean reflection) {}
+                         boolean format, boolean readable, boolean clean, double language, boolean reflection) {}
 
     /** One problem with its samples and greedy completion. */
     public record ProblemResult(Datasets.Example problem, List<Judged> samples, Judged greedy) {
@@ -43,6 +44,7 @@ public final class Evaluator {
 
     private static final FormatReward FORMAT = new FormatReward();
     private static final ReadableFormat READABLE = new ReadableFormat();
+    private static final r1j.reward.Readability CLEAN = new r1j.reward.Readability();
     private static final LanguageConsistencyReward LANGUAGE = new LanguageConsistencyReward();
 
     private Evaluator() {}
@@ -78,8 +80,9 @@ public final class Evaluator {
         Sample s = new Sample(p.prompt(), text, p.answer(), p.language() == null ? Map.of() : Map.of("language", p.language()));
         boolean format = FORMAT.score(s).value() == 1;
         boolean readable = READABLE.score(s).value() == 1;
+        boolean clean = CLEAN.score(s).value() == 1;
         double lang = LANGUAGE.score(s).value();
         boolean reflection = r1j.reward.Reflection.in(text);
-        return new Judged(text, c.tokens().length, c.finish().label(), e.text(), key, correct, format, readable, lang, reflection);
+        return new Judged(text, c.tokens().length, c.finish().label(), e.text(), key, correct, format, readable, clean, lang, reflection);
     }
 }

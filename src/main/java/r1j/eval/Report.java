@@ -13,7 +13,7 @@ import r1j.reward.Answers;
 public final class Report {
     private Report() {}
 
-    /** One row per slice: {slice, n, pass@1, cons@k, pass@k, greedy, format, readable, language, length, reflection}. */
+    /** One row per slice: {slice, n, pass@1, cons@k, pass@k, greedy, format, readable, clean, language, length, reflection}. */
     public static List<Map<String, Object>> slices(List<Evaluator.ProblemResult> rs, int k) {
         List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(summarize("all", rs, k));
@@ -40,7 +40,7 @@ public final class Report {
     }
 
     static Map<String, Object> summarize(String slice, List<Evaluator.ProblemResult> rs, int k) {
-        double pass1 = 0, cons = 0, passk = 0, greedy = 0, format = 0, readable = 0, lang = 0, len = 0, refl = 0;
+        double pass1 = 0, cons = 0, passk = 0, greedy = 0, format = 0, readable = 0, clean = 0, lang = 0, len = 0, refl = 0;
         int samples = 0, greedyN = 0;
         for (Evaluator.ProblemResult r : rs) {
             int n = r.samples().size(), c = r.correct();
@@ -51,6 +51,7 @@ public final class Report {
                 keys.add(j.answerKey());
                 format += j.format() ? 1 : 0;
                 readable += j.readable() ? 1 : 0;
+                clean += j.clean() ? 1 : 0;
                 lang += j.language();
                 len += j.tokens();
                 refl += j.reflection() ? 1 : 0;
@@ -73,6 +74,7 @@ public final class Report {
         m.put("greedy", greedyN == 0 ? null : round(greedy / greedyN));
         m.put("format", round(format / Math.max(1, samples)));
         m.put("readable", round(readable / Math.max(1, samples)));
+        m.put("clean", round(clean / Math.max(1, samples)));
         m.put("language", round(lang / Math.max(1, samples)));
         m.put("length", round(len / Math.max(1, samples)));
         m.put("reflection", round(refl / Math.max(1, samples)));

@@ -346,7 +346,7 @@ public final class Pipeline {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("stage", m.name());
         Map<String, Object> all = reasoning.get(0);
-        for (String key : List.of("pass@1", "cons@" + k, "pass@" + k, "format", "readable", "language", "length", "reflection")) {
+        for (String key : List.of("pass@1", "cons@" + k, "pass@" + k, "format", "readable", "clean", "language", "length", "reflection")) {
             row.put(key, all.get(key));
         }
         for (Map<String, Object> s : reasoning) {

@@ -24,7 +24,7 @@ public final class Rewards {
     }
 
     /**
-     * Rewards by name: accuracy, format, readable, language, repetition, overlong (optionally name@reasoning or
+     * Rewards by name: accuracy, format, readable, clean, language, repetition, overlong (optionally name@reasoning or
      * @summary), or a reward model as NAME=FOLDER (it scores the segment it was trained on); any of them followed by
      * :CATEGORY+CATEGORY scores only prompts of those categories ({@link Reward#only}); or the user's own,
      * cmd:COMMAND or an http(s) URL ({@link ExternalReward}).
@@ -52,11 +52,12 @@ public final class Rewards {
             case "accuracy-strict" -> new AccuracyReward(false);
             case "format" -> new FormatReward();
             case "readable" -> new ReadableFormat();
+            case "clean" -> new Readability();
             case "language" -> new LanguageConsistencyReward();
             case "repetition" -> new RepetitionPenalty(3);
             case "overlong" -> new OverlongPenalty(512, 128);
             default -> throw new IllegalArgumentException("unknown reward '" + name
-                    + "' (accuracy, accuracy-strict, format, readable, language, repetition, overlong, cmd:COMMAND, http://…)");
+                    + "' (accuracy, accuracy-strict, format, readable, clean, language, repetition, overlong, cmd:COMMAND, http://…)");
         };
     }
 

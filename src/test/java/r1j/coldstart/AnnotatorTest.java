@@ -56,11 +56,27 @@ class AnnotatorTest {
     void everyWorkedExampleOfTheWorldPassesTheFilters() {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Problem p : new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 200, 4)) {
-            rows.add(row(p.prompt(), ColdStart.worked(p.expr(), p.answer(), p.language()), p.answer(), p.language()));
+            rows.add(row(p.prompt(), ColdStart.worked(p.expr().correctSteps(), p.answer(), p.language()), p.answer(), p.language()));
         }
         ColdStart.Filtered f = ColdStart.filter(rows);
         assertThat(f.dropped().keySet()).containsOnly("duplicate");
         assertThat(f.rows().size() + f.dropped().get("duplicate")).isEqualTo(200);
+    }
+
+    @Test
+    void aFewShotLongChainCopiedByTheBaseBecomesAVerifiedReadableRow() {
+        // The few-shot examples are long chains in the corpus's prose; a reply written like one is refined by the
+        // annotator into the readable format, keeps its verification, and passes every cold-start filter.
+        List<r1j.data.Datasets.Example> chains = ColdStart.longChains(1);
+        assertThat(chains).hasSizeGreaterThan(50);
+        for (r1j.data.Datasets.Example e : chains.subList(0, 40)) {
+            boolean es = "es".equals(e.language());
+            assertThat(e.completion()).startsWith(es ? "Solución: Primero, " : "Solution: First, ")
+                    .contains(es ? "Espera, déjame revisar." : "Wait, let me recheck.").endsWith(" " + e.answer() + ".");
+            Annotator.Outcome a = Annotator.rewrite(e.completion(), e.language());
+            assertThat(a.reflected()).isTrue();
+            assertThat(ColdStart.rejectReason(row(e.prompt(), a.completion(), e.answer(), e.language()))).isNull();
+        }
     }
 
     @Test
