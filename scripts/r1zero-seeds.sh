@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Issue 20's seed study: for each seed, the whole R1-Zero chain (world data → base → GRPO with accuracy + format,
+# `r1j r1-zero`), the same GRPO from the same base with the language-consistency reward added (same data, steps and
+# seed), and the pipeline's evaluation of the three models with every sample saved.
+#   scripts/r1zero-seeds.sh OUT SEED [SEED…]      e.g. scripts/r1zero-seeds.sh runs/seeds 1 2 3   (~36 min per seed)
+# A seed folder that already has a finished base (e.g. runs/p5 for seed 1) can be linked in as OUT/sSEED first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$1; shift
+EVAL=(--data test.jsonl --k 8 --temperature 0.6 --top-p 0.95 --max-new-tokens 160 --no-greedy --json)
+for s in "$@"; do
+  d="$out/s$s"
+  ./r1j r1-zero --preset tiny --seed "$s" --out "$d" --json > "$d.r1-zero.jsonl"
+  seed=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['seed'])" "$d/r1-zero/config.json")
+  [ -f "$d/r1-zero-language/DONE" ] || ./r1j grpo --model "$d/base/final" --data "$d/data/train-hard.jsonl" --template r1-zero \
+      --rewards accuracy,format,language --weights 1,0.1,0.2 --steps 400 --max-completion-tokens 128 --seed "$seed" \
+      --out "$d/r1-zero-language" > "$d/r1-zero-language.log" 2>&1
+  for m in base r1-zero r1-zero-language; do
+    [ -s "$d/eval-$m.jsonl" ] || ./r1j eval --model "$d/$m/final" --template r1-zero "${EVAL[@]/test.jsonl/$d/data/test.jsonl}" \
+        --seed "$s" --save-samples "$d/eval-$m-samples.jsonl" > "$d/eval-$m.jsonl"
+  done
+done
