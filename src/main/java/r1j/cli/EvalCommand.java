@@ -87,6 +87,7 @@ public final class EvalCommand implements Callable<Integer> {
                         row.put("format", j.format());
                         row.put("readable", j.readable());
                         row.put("clean", j.clean());
+                        row.put("reflection", j.reflection());
                         row.put("language", j.language());
                         row.put("tokens", j.tokens());
                         row.put("finish", j.finish());

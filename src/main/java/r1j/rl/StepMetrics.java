@@ -23,10 +23,13 @@ final class StepMetrics {
         int n = 0, truncated = 0, reflect = 0, maxLen = 0, entropyTokens = 0;
         long tokens = 0;
         Map<String, double[]> perReward = new LinkedHashMap<>();
+        Hardest hardest = new Hardest();
         for (int i = 0; i < r.length; i++) {
             List<Completion> cs = batch.groups().get(i).completions();
+            boolean hard = HARDEST.equals(String.valueOf(batch.groups().get(i).example().meta().get("difficulty")));
             for (int g = 0; g < cs.size(); g++) {
                 Completion cp = cs.get(g);
+                if (hard) hardest.add(cp, batch.parts().get(i).get(g).get("accuracy"));
                 sum += r[i][g];
                 sq += r[i][g] * r[i][g];
                 n++;
@@ -58,6 +61,7 @@ final class StepMetrics {
         row.put("length_max", maxLen);
         row.put("reflection", round((double) reflect / n));
         row.put("truncated", round((double) truncated / n));
+        hardest.put(row);
         row.put("logprob_max_diff", u.logprobMaxDiff);
         row.put("grad_norm", round(u.gradNorm));
         row.put("lr", rate);
@@ -88,6 +92,39 @@ final class StepMetrics {
             out.add(s);
         }
         return out;
+    }
+
+    /** The world's hardest level, where the R1 report's "aha" (longer replies that check themselves) should show. */
+    private static final String HARDEST = "5";
+
+    /**
+     * Rollouts of the hardest level: their length, how many check themselves, and whether checking pays — the
+     * accuracy of replies that check against those that do not (docs/world.md's level 5, issue 20's "aha").
+     */
+    static final class Hardest {
+        int n, checked;
+        long tokens;
+        double rightChecked, rightUnchecked;
+
+        void add(Completion c, Score accuracy) {
+            n++;
+            tokens += c.tokens().length;
+            double right = accuracy == null ? 0 : accuracy.value();
+            if (Reflection.in(c.text())) {
+                checked++;
+                rightChecked += right;
+            } else {
+                rightUnchecked += right;
+            }
+        }
+
+        void put(Map<String, Object> row) {
+            if (n == 0) return;
+            row.put("level5_length", round((double) tokens / n));
+            row.put("level5_reflection", round((double) checked / n));
+            if (checked > 0) row.put("level5_accuracy_checked", round(rightChecked / checked));
+            if (checked < n) row.put("level5_accuracy_unchecked", round(rightUnchecked / (n - checked)));
+        }
     }
 
     private static double round(double x) {

@@ -1,0 +1,40 @@
+package r1j.rl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import r1j.generate.Completion;
+import r1j.reward.Score;
+
+/** The hardest level's metrics of a GRPO step: length, the share that checks itself, and whether checking pays. */
+class StepMetricsTest {
+    private static Completion reply(String text, int tokens) {
+        return new Completion(new int[tokens], text, new float[tokens], new float[tokens], Completion.Finish.STOP);
+    }
+
+    @Test
+    void checkingPaysWhenCheckedRepliesAreRightMoreOften() {
+        StepMetrics.Hardest h = new StepMetrics.Hardest();
+        h.add(reply("First, 3 * 4 = 12. Wait, let me check: 2 + 12 = 14. Yes, it is 14", 30), new Score(1, ""));
+        h.add(reply("First, 3 * 4 = 12. Wait, let me check: 2 + 12 = 14. Yes, it is 14", 30), new Score(1, ""));
+        h.add(reply("2 + 3 = 5, 5 * 4 = 20", 10), new Score(0, ""));
+        h.add(reply("3 * 4 = 12, 2 + 12 = 14", 10), new Score(1, ""));
+        Map<String, Object> row = new LinkedHashMap<>();
+        h.put(row);
+        assertThat(row).containsEntry("level5_length", 20.0).containsEntry("level5_reflection", 0.5)
+                .containsEntry("level5_accuracy_checked", 1.0).containsEntry("level5_accuracy_unchecked", 0.5);
+    }
+
+    @Test
+    void aStepWithoutHardProblemsAddsNothingAndOneWithoutChecksNoCheckedAccuracy() {
+        Map<String, Object> row = new LinkedHashMap<>();
+        new StepMetrics.Hardest().put(row);
+        assertThat(row).isEmpty();
+        StepMetrics.Hardest h = new StepMetrics.Hardest();
+        h.add(reply("3 * 4 = 12, 2 + 12 = 14", 10), new Score(1, ""));
+        h.put(row);
+        assertThat(row).containsOnlyKeys("level5_length", "level5_reflection", "level5_accuracy_unchecked");
+    }
+}
