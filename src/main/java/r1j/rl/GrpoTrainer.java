@@ -75,10 +75,11 @@ public final class GrpoTrainer {
         Map<String, TrainingRun.Folder> extras = c.lora() != null ? Map.of()
                 : Map.of("reference", d -> Checkpoint.save(reference, d, DType.F32, Long.MAX_VALUE));
         Progress progress = new Progress("grpo", c.steps(), log);
+        r1j.train.NumericGuard guard = new r1j.train.NumericGuard(log);
         int startStep = step;
         double lastReward = Double.NaN;
         while (step < c.steps() && (stopAfter <= 0 || step - startStep < stopAfter)) {
-            Map<String, Object> row = step(c, step, policy, reference, opt, tok, template, rewards, prefix, prompts, lr.at(step), run);
+            Map<String, Object> row = step(c, step, policy, reference, opt, tok, template, rewards, prefix, prompts, lr.at(step), run, guard);
             step++;
             lastReward = (double) row.get("reward_mean");
             run.metrics(row);
@@ -95,7 +96,8 @@ public final class GrpoTrainer {
     /** One GRPO step: collect → score → advantages → pack → optimise; returns its metrics row. */
     private static Map<String, Object> step(GrpoConfig c, int step, Transformer policy, Transformer reference, AdamW opt,
                                             Tokenizer tok, PromptFormat template, Rewards rewards, int[] prefix,
-                                            List<Datasets.Example> prompts, float rate, TrainingRun run) throws IOException {
+                                            List<Datasets.Example> prompts, float rate, TrainingRun run,
+                                            r1j.train.NumericGuard guard) throws IOException {
         long t0 = System.nanoTime();
         RolloutBatch batch = RolloutBatch.collect(policy, tok, template, prefix, prompts, step, c);
         long t1 = System.nanoTime();
@@ -104,12 +106,13 @@ public final class GrpoTrainer {
         RolloutBatch.Packed packed = batch.pack(prefix, c.micro_batch(), c.aggregation(), c.mask_truncated(), c.dynamic_sampling(),
                 c.max_completion_tokens());
         long t2 = System.nanoTime();
-        Update u = optimise(c, packed, policy, reference, opt, rate, Seeds.mix(c.seed(), step));
+        Update u = optimise(c, packed, policy, reference, opt, rate, Seeds.mix(c.seed(), step), step + 1, guard);
         long t3 = System.nanoTime();
         if (c.bias_update_speed() > 0) policy.updateRouterBiases(c.bias_update_speed());
         else policy.resetExpertLoads();
         reference.resetExpertLoads();
         Map<String, Object> row = StepMetrics.row(step + 1, batch, u, rate, new long[] {t0, t1, t2, t3});
+        if (u.skipped) row.put("skipped", true);
         if (c.sample_every() > 0 && (step + 1) % c.sample_every() == 0) {
             for (Map<String, Object> s : StepMetrics.samples(step + 1, batch, 2)) run.append(SAMPLES, s);
         }
@@ -121,6 +124,8 @@ public final class GrpoTrainer {
         double kl, clipLow, clipHigh, gradNorm, refSeconds;
         float logprobMaxDiff;
         long tokens;
+        /** An AdamW step was skipped: its loss or gradients were not finite ({@link r1j.train.NumericGuard}). */
+        boolean skipped;
     }
 
     /**
@@ -130,13 +135,13 @@ public final class GrpoTrainer {
      * micro-batches, then one clipped AdamW step per pass.
      */
     static Update optimise(GrpoConfig c, RolloutBatch.Packed packed, Transformer policy, Transformer reference, AdamW opt,
-                           float rate, long dropoutSeed) {
+                           float rate, long dropoutSeed, long step, r1j.train.NumericGuard guard) {
         Update u = new Update();
         if (packed.microBatches().isEmpty()) return u;
         List<Tensor> params = policy.trainable();
         GrpoObjective.Config oc = new GrpoObjective.Config(c.eps_low(), c.eps_high(), c.beta());
         int[] shared = packed.shared();
-        double klSum = 0, lowSum = 0, highSum = 0;
+        double klSum = 0, lowSum = 0, highSum = 0, lossSum = 0;
         int batches = 0;
         for (int pass = 0; pass < c.mu(); pass++) {
             for (Tensor p : params) p.zeroGrad();
@@ -158,6 +163,7 @@ public final class GrpoTrainer {
                 }
                 GrpoObjective.Result res = GrpoObjective.loss(lp, m.oldLogprobs(), ref, m.advantages(), m.weights(), oc);
                 res.loss().backward();
+                lossSum += res.loss().item();
                 klSum += res.kl();
                 lowSum += res.clipLow();
                 highSum += res.clipHigh();
@@ -165,7 +171,8 @@ public final class GrpoTrainer {
                 res.loss().releaseGraph();
             }
             u.gradNorm = AdamW.clipGradNorm(params, c.grad_clip());
-            opt.step(rate);
+            if (guard.allows(step, lossSum, u.gradNorm)) opt.step(rate);
+            else u.skipped = true;
         }
         u.kl = klSum / Math.max(1, batches);
         u.clipLow = lowSum / Math.max(1, batches);

@@ -60,6 +60,7 @@ public final class Pretrainer {
         List<Tensor> params = model.trainable();
         TrainingRun.Folder folder = TrainingRun.modelFolder(model, tok);
         Progress progress = new Progress("pretrain", steps, log);
+        NumericGuard guard = new NumericGuard(log);
         long startStep = step, t0 = System.nanoTime(), tokensThisRun = 0;
         float loss = Float.NaN, val = Float.NaN;
         boolean gatePassed = false;
@@ -71,7 +72,8 @@ public final class Pretrainer {
             l.total().backward();
             float norm = AdamW.clipGradNorm(params, c.grad_clip());
             float rate = lr.at(step);
-            opt.step(rate);
+            boolean updated = guard.allows(step + 1, l.main().loss().item(), norm);
+            if (updated) opt.step(rate);
             double ratio = model.expertLoadRatio();
             if (c.bias_update_speed() > 0) model.updateRouterBiases(c.bias_update_speed());
             loss = l.main().loss().item();
@@ -89,6 +91,7 @@ public final class Pretrainer {
             if (evalNow) row.put("val_loss", val);
             row.put("lr", rate);
             row.put("grad_norm", norm);
+            if (!updated) row.put("skipped", true);
             row.put("expert_load_max_min", Math.round(ratio * 1000) / 1000.0);
             row.put("tokens", step * c.batch_size() * (long) c.seq_len());
             row.put("tokens_per_s", Math.round(tokensThisRun / secs));

@@ -88,6 +88,7 @@ public final class RewardModelTrainer {
         int perEpoch = (train.size() + c.batch_pairs() - 1) / c.batch_pairs(), steps = perEpoch * c.epochs();
         LrSchedule lr = new LrSchedule(c.lr(), c.lr() / 10, Math.min(20, steps / 10), steps, LrSchedule.Decay.COSINE);
         Progress progress = new Progress("rm " + c.name(), steps, log);
+        NumericGuard guard = new NumericGuard(log);
         long startStep = step;
         int[] order = null;
         int orderEpoch = -1;
@@ -107,7 +108,8 @@ public final class RewardModelTrainer {
             loss.backward();
             float norm = AdamW.clipGradNorm(params, c.grad_clip());
             float rate = lr.at((int) step);
-            opt.step(rate);
+            boolean updated = guard.allows(step + 1, loss.item(), norm);
+            if (updated) opt.step(rate);
             int right = 0;
             for (int i = 0; i < batch.size(); i++) if (margin.data[i] > 0) right++;
             step++;
@@ -117,6 +119,7 @@ public final class RewardModelTrainer {
             row.put("accuracy", (double) right / batch.size());
             row.put("margin", Reduce.mean(margin.detach()).item());
             row.put("grad_norm", norm);
+            if (!updated) row.put("skipped", true);
             row.put("lr", rate);
             loss.releaseGraph();
             if (step % 50 == 0 || step == steps) row.put("held_out_accuracy", accuracy(rm, held));

@@ -62,6 +62,7 @@ public final class SftTrainer {
         List<Tensor> params = model.trainable();
         TrainingRun.Folder folder = c.lora() != null ? TrainingRun.adapterFolder(model, tok, c.model()) : TrainingRun.modelFolder(model, tok);
         Progress progress = new Progress("sft", steps, log);
+        NumericGuard guard = new NumericGuard(log);
         long startStep = step, t0 = System.nanoTime(), tokens = 0;
         float loss = Float.NaN, vloss = Float.NaN;
         while (step < steps && (stopAfter <= 0 || step - startStep < stopAfter)) {
@@ -72,7 +73,8 @@ public final class SftTrainer {
             l.total().backward();
             float norm = AdamW.clipGradNorm(params, c.grad_clip());
             float rate = lr.at(step);
-            opt.step(rate);
+            boolean updated = guard.allows(step + 1, l.main().loss().item(), norm);
+            if (updated) opt.step(rate);
             model.resetExpertLoads();
             loss = l.main().loss().item();
             l.total().releaseGraph();
@@ -87,6 +89,7 @@ public final class SftTrainer {
             if (evalNow && !Float.isNaN(vloss)) row.put("val_loss", vloss);
             row.put("lr", rate);
             row.put("grad_norm", norm);
+            if (!updated) row.put("skipped", true);
             row.put("target_tokens", b.targetTokens());
             row.put("tokens_per_s", Math.round(tokens / ((System.nanoTime() - t0) / 1e9)));
             row.put("rss_mb", Pretrainer.currentRss() >> 20);

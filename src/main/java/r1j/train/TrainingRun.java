@@ -26,6 +26,7 @@ import r1j.tensor.Tensor;
 /**
  * The run folder that every training job shares (pretraining, SFT, reward models, GRPO), and the one way they resume:
  * <ul>
+ *   <li>{@code .lock}: one process writes the folder at a time ({@link RunLock}); a second is refused, naming the first.</li>
  *   <li>{@code config.json}: the settings the run uses. A run started again in the same folder must have every setting
  *   of the run except those its job allows to change (settings that change no result, such as how often to write a
  *   checkpoint); otherwise it refuses in one line that names the field. After the check the file holds the settings
@@ -63,6 +64,7 @@ public final class TrainingRun {
      */
     public static TrainingRun open(Path dir, Record config, Set<String> mayChange, PrintStream console) throws IOException {
         Files.createDirectories(dir);
+        RunLock.acquire(dir);
         pinConfig(dir, config, mayChange);
         return new TrainingRun(dir, RunLog.tee(console, dir));
     }
@@ -163,6 +165,14 @@ public final class TrainingRun {
      * (GRPO's reference), then the optimizer state of params.
      */
     public void checkpoint(long step, Folder model, Map<String, Folder> extras, List<Tensor> params, AdamW opt) throws IOException {
+        for (Tensor p : params) {
+            for (float x : p.data) {
+                if (!Float.isFinite(x)) {
+                    throw new NumericGuard.Fault("weights are not finite at step " + step + " (" + p.name() + " holds " + x
+                            + "): checkpoint not written; resume from the last checkpoint with a lower --lr");
+                }
+            }
+        }
         Path ckDir = dir.resolve("checkpoints");
         String name = String.format("step-%07d", step);
         Path tmp = ckDir.resolve(".tmp-" + name), dst = ckDir.resolve(name);

@@ -145,6 +145,26 @@ class SftTrainerTest {
     }
 
     @Test
+    void aDivergingRunSkipsItsNonFiniteStepsStopsWithTheCauseAndNeverCheckpointsThem() throws Exception {
+        Path base = nanoBase(), data = additions();
+        SftConfig c = SftConfig.defaults().withModel(base).withData(data).withEpochs(6).withBatchSize(2).withSeqLen(64)
+                .withPeakLr(1e3f).withWarmupSteps(0).withEvalEvery(1000).withCheckpointEvery(1).withSeed(9);
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SftTrainer.run(c, tmp.resolve("a"), 0, new PrintStream(console)))
+                .isInstanceOf(NumericGuard.Fault.class).hasMessageContaining("lower --lr");
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = Files.readAllLines(tmp.resolve("a/metrics.jsonl"));
+        long skipped = lines.stream().filter(l -> l.contains("\"skipped\":true")).count();
+        assertThat(skipped).as("the non-finite steps before the stop are logged as skipped").isBetween(1L, (long) NumericGuard.PATIENCE);
+        assertThat(console.toString()).contains("update skipped");
+        // Every checkpoint written holds finite weights: the last one is loadable and clean.
+        Path latest = tmp.resolve("a/checkpoints").resolve(Files.readString(tmp.resolve("a/checkpoints/latest.txt")).trim());
+        Transformer m = Checkpoint.load(latest, true);
+        for (var e : m.tensors().entrySet()) for (float x : e.getValue().data) assertThat(Float.isFinite(x)).as(e.getKey()).isTrue();
+        assertThat(json.readTree(lines.get(0)).get("loss").asDouble()).isFinite();
+    }
+
+    @Test
     void loraTrainsOnlyTheAdapterAndResumesBitIdentically() throws Exception {
         Path base = nanoBase(), data = additions();
         byte[] baseWeights = Files.readAllBytes(base.resolve("model.safetensors"));
