@@ -179,6 +179,10 @@ public final class DataCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             if (!Files.isRegularFile(file)) throw new UserError(file + ": no such file");
+            if (Files.size(file) == 0) throw new UserError(file + ": empty");
+            if (file.toString().endsWith(".jsonl") && r1j.data.Datasets.read(file, false).examples().isEmpty()) {
+                throw new UserError(file + ": no rows");
+            }
             Map<String, Object> s = file.toString().endsWith(".jsonl") ? Stats.tasks(file) : Stats.corpus(file);
             if (json) {
                 System.out.println(Jsonl.write(s));

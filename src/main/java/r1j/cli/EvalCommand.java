@@ -63,7 +63,9 @@ public final class EvalCommand implements Callable<Integer> {
         VectorSupport.logOnce();
         Transformer m = Checkpoint.loadFrozen(model, adapter);
         Tokenizer tok = Tokenizer.load(model);
+        if (k < 1) throw new UserError("--k must be ≥ 1, got " + k);
         List<Datasets.Example> ex = Datasets.read(data, false).examples();
+        if (ex.isEmpty()) throw new UserError(data + ": no rows");
         for (Datasets.Example e : ex) {
             if (e.answer() == null) throw new UserError(data + ":" + e.line() + ": eval needs prompt/answer rows");
         }

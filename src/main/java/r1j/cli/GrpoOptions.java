@@ -92,6 +92,17 @@ public final class GrpoOptions {
     GrpoConfig config() {
         if (group < 2) throw new UserError("--group-size must be at least 2 (advantages are relative to the group)");
         if (prompts < 1 || steps < 1 || mu < 1 || microBatch < 1) throw new UserError("--prompts-per-step, --steps, --mu, --micro-batch must be positive");
+        // Written as !(x ≥ 0) so that NaN fails too.
+        if (!(lr > 0) || !Float.isFinite(lr)) throw new UserError("--lr must be a positive number, got " + lr);
+        if (!(beta >= 0) || !Float.isFinite(beta)) throw new UserError("--beta (the KL coefficient) must be ≥ 0, got " + beta);
+        if (!(epsLow >= 0) || !(epsHigh >= epsLow)) throw new UserError("--eps-low must be ≥ 0 and --eps-high ≥ --eps-low, got " + epsLow + " and " + epsHigh);
+        if (!(temperature > 0) || !Float.isFinite(temperature)) {
+            throw new UserError("--temperature must be positive: GRPO compares sampled completions (got " + temperature + ")");
+        }
+        if (!(topP > 0) || topP > 1) throw new UserError("--top-p must be in (0, 1], got " + topP);
+        if (maxCompletion < 1) throw new UserError("--max-completion-tokens must be ≥ 1, got " + maxCompletion);
+        if (!(clip > 0)) throw new UserError("--grad-clip must be positive, got " + clip);
+        if (warmup < 0 || refRefresh < 0) throw new UserError("--warmup and --ref-refresh-every must be ≥ 0");
         return D.withTemplate(template).withRewards(rewards).withRewardWeights(weights).withGroupSize(group).withPromptsPerStep(prompts)
                 .withMu(mu).withEpsLow(epsLow).withEpsHigh(epsHigh).withBeta(beta).withAdvantageScale(scale).withAggregation(aggregation)
                 .withMaskTruncated(maskTruncated).withDynamicSampling(dynamicSampling).withRefRefreshEvery(refRefresh)

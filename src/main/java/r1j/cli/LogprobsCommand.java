@@ -44,6 +44,7 @@ public final class LogprobsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Transformer m = Checkpoint.load(model, strict);
         List<Jsonl.Row> rows = Jsonl.read(data);
+        if (rows.isEmpty()) throw new UserError(data + ": no rows");
         PrintStream ps = out == null ? System.out
                 : new PrintStream(Files.newOutputStream(out), false, StandardCharsets.UTF_8);
         Tokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json")) ? Tokenizer.load(model) : null;

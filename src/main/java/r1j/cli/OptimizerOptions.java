@@ -34,6 +34,12 @@ public final class OptimizerOptions {
 
     /** The record with these values. */
     <R extends Record> R applyTo(R config) {
+        // Written as !(x > 0) so that NaN fails too.
+        if (!(lr > 0) || !Float.isFinite(lr)) throw new UserError("--lr must be a positive number, got " + lr);
+        if (!(minLr >= 0)) throw new UserError("--min-lr must be ≥ 0, got " + minLr);
+        if (warmup < 0) throw new UserError("--warmup must be ≥ 0, got " + warmup);
+        if (!(weightDecay >= 0)) throw new UserError("--weight-decay must be ≥ 0, got " + weightDecay);
+        if (!(clip > 0)) throw new UserError("--grad-clip must be positive, got " + clip);
         R c = Records.with(config, "lr", lr);
         c = Records.with(c, "min_lr", minLr);
         c = Records.with(c, "warmup_steps", warmup);

@@ -92,6 +92,8 @@ public final class PretrainCommand implements Callable<Integer> {
                 });
             }
         }
+        if (!java.nio.file.Files.isRegularFile(corpus)) throw new UserError(corpus + ": no such file (--corpus is a text file, one document per line)");
+        if (java.nio.file.Files.size(corpus) == 0) throw new UserError(corpus + ": empty");
         PretrainConfig c = optimizer.applyTo(D).withPreset(preset).withCorpus(corpus).withTokenizer(tokenizer).withVocabSize(vocabSize).withTokens(tokens)
                 .withSeqLen(seqLen).withBatchSize(batch).withBiasUpdateSpeed(gamma).withBalanceAlpha(alpha).withMtpLayers(mtp).withMtpLambda(mtpLambda)
                 .withEvalEvery(evalEvery).withEvalBatches(evalBatches).withCheckpointEvery(checkpointEvery).withSeed(seed)

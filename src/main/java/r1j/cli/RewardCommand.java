@@ -53,7 +53,9 @@ public final class RewardCommand implements Callable<Integer> {
         List<Sample> pending = new ArrayList<>();
         PrintStream out = System.out;
         int skipped = 0;
-        for (Jsonl.Line line : Jsonl.lines(data)) {
+        List<Jsonl.Line> lines = Jsonl.lines(data);
+        if (lines.isEmpty()) throw new UserError(data + ": no rows");
+        for (Jsonl.Line line : lines) {
             Jsonl.Row row = line.row();
             String prompt, completion;
             try {

@@ -65,7 +65,9 @@ public final class TokenizerCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Tokenizer t = Tokenizer.load(dir);
-            for (Jsonl.Row row : Jsonl.read(data)) {
+            List<Jsonl.Row> rows = Jsonl.read(data);
+            if (rows.isEmpty()) throw new UserError(data + ": no rows");
+            for (Jsonl.Row row : rows) {
                 String text = row.field("text").isTextual() ? row.field("text").asText() : null;
                 if (text == null) throw row.error("field 'text' must be a string");
                 System.out.println(Jsonl.write(Map.of("ids", t.encode(text, addSpecial))));

@@ -10,11 +10,11 @@ import java.util.List;
 public record SamplingParams(float temperature, float topP, int topK, float minP, float repetitionPenalty,
                              int maxNewTokens, List<String> stopStrings, int[] stopTokens) {
     public SamplingParams {
-        if (temperature < 0) throw new IllegalArgumentException("temperature must be ≥ 0, got " + temperature);
-        if (topP <= 0 || topP > 1) throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);
+        if (!(temperature >= 0) || Float.isInfinite(temperature)) throw new IllegalArgumentException("temperature must be ≥ 0, got " + temperature);
+        if (!(topP > 0) || topP > 1) throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);
         if (topK < 0) throw new IllegalArgumentException("top_k must be ≥ 0 (0 = off), got " + topK);
-        if (minP < 0 || minP >= 1) throw new IllegalArgumentException("min_p must be in [0, 1), got " + minP);
-        if (repetitionPenalty <= 0) throw new IllegalArgumentException("repetition_penalty must be > 0, got " + repetitionPenalty);
+        if (!(minP >= 0) || minP >= 1) throw new IllegalArgumentException("min_p must be in [0, 1), got " + minP);
+        if (!(repetitionPenalty > 0) || Float.isInfinite(repetitionPenalty)) throw new IllegalArgumentException("repetition_penalty must be > 0, got " + repetitionPenalty);
         if (maxNewTokens < 1) throw new IllegalArgumentException("max_new_tokens must be ≥ 1, got " + maxNewTokens);
         stopStrings = List.copyOf(stopStrings);
         stopTokens = stopTokens.clone();

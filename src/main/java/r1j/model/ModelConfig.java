@@ -166,9 +166,11 @@ public record ModelConfig(
     }
 
     private void deepseekProblems(List<String> p) {
-        for (var e : Map.of("kv_lora_rank", kv_lora_rank, "qk_nope_head_dim", qk_nope_head_dim,
-                "qk_rope_head_dim", qk_rope_head_dim, "v_head_dim", v_head_dim).entrySet()) {
-            if (e.getValue() == null || e.getValue() <= 0) p.add(e.getKey() + " must be a positive integer, got " + e.getValue());
+        // (Map.of refuses null values, and a missing key is exactly what this must report.)
+        String[] names = {"kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim"};
+        Integer[] values = {kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim};
+        for (int i = 0; i < names.length; i++) {
+            if (values[i] == null || values[i] <= 0) p.add(names[i] + " must be a positive integer, got " + values[i]);
         }
         if (q_lora_rank != null && q_lora_rank <= 0) {
             p.add("q_lora_rank must be null (no query compression) or positive, got " + q_lora_rank);

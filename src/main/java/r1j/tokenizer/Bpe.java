@@ -103,7 +103,7 @@ public final class Bpe {
         int[] ids = new int[sym.size()];
         for (int i = 0; i < ids.length; i++) {
             Integer id = vocab.get(sym.get(i));
-            if (id == null) throw new IllegalStateException("BPE symbol '" + sym.get(i) + "' is not in the vocabulary");
+            if (id == null) throw new IllegalArgumentException("the text's symbol '" + sym.get(i) + "' is not in the tokenizer's vocabulary (no unk_token)");
             ids[i] = id;
         }
         return ids;

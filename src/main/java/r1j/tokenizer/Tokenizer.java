@@ -52,12 +52,21 @@ public final class Tokenizer {
         List<String[]> merges = new ArrayList<>();
         for (JsonNode m : model.path("merges")) {
             if (m.isArray()) {
+                if (m.size() != 2) throw new IllegalArgumentException(where + ": merge " + m + " is not two symbols");
                 merges.add(new String[] {m.get(0).asText(), m.get(1).asText()});
             } else {
                 String s = m.asText();
                 int sp = s.indexOf(' ', 1);
                 if (sp < 0) throw new IllegalArgumentException(where + ": merge '" + s + "' is not two symbols");
                 merges.add(new String[] {s.substring(0, sp), s.substring(sp + 1)});
+            }
+        }
+        // As Hugging Face's BPE builder (MergeTokenOutOfVocabulary): a merge's parts and result are tokens of the vocabulary.
+        for (String[] m : merges) {
+            for (String t : new String[] {m[0], m[1], m[0] + m[1]}) {
+                if (!vocab.containsKey(t)) {
+                    throw new IllegalArgumentException(where + ": merge '" + m[0] + " " + m[1] + "' uses '" + t + "', which is not in the vocabulary");
+                }
             }
         }
         bpe = new Bpe(vocab, merges, model.path("ignore_merges").asBoolean(false));
