@@ -98,20 +98,20 @@ class ParsersFuzzTest {
         String template = new String(data, StandardCharsets.UTF_8);
         Path dir = Files.createDirectories(DIR.resolve("template"));
         Files.writeString(dir.resolve("tokenizer_config.json"), Jsonl.write(Map.of("chat_template", template, "bos_token", "<s>")));
-        refusesCleanly(() -> {
-            ChatTemplate t = ChatTemplate.load(dir);
-            if (t != null) t.render(List.of(new ChatTemplate.Message("user", "What is 2 + 3?")), true, Map.of());
-        });
+        refusesCleanly(() -> renderTemplateOf(dir));
     }
 
     @FuzzTest(maxDuration = "10s")
     void tokenizerConfig(byte @NotNull [] data) throws Exception {
         Path dir = Files.createDirectories(DIR.resolve("tokenizer-config"));
         Files.write(dir.resolve("tokenizer_config.json"), data);
-        refusesCleanly(() -> {
-            ChatTemplate t = ChatTemplate.load(dir);
-            if (t != null) t.render(List.of(new ChatTemplate.Message("user", "Hi")), true, Map.of());
-        });
+        refusesCleanly(() -> renderTemplateOf(dir));
+    }
+
+    /** Loads the folder's chat template, if it has one, and renders a one-message conversation with it. */
+    private static void renderTemplateOf(Path dir) throws IOException {
+        ChatTemplate t = ChatTemplate.load(dir);
+        if (t != null) t.render(List.of(new ChatTemplate.Message("user", "What is 2 + 3?")), true, Map.of());
     }
 
     @FuzzTest(maxDuration = "10s")
