@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}; shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(safetensors checkpointIndex configJson tokenizerJson chatTemplate tokenizerConfig datasetJsonl answers rewardSpec)
+[ ${#targets[@]} -gt 0 ] || targets=(safetensors checkpointIndex configJson tokenizerJson chatTemplate tokenizerConfig datasetJsonl answers rewardSpec serverRequestBody)
 [ -n "${JAVA_HOME:-}" ] || export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 mvn -B -q test-compile >/dev/null 2>&1 || { echo "fuzz: the tests do not compile (mvn test-compile)" >&2; exit 2; }
 failed=0

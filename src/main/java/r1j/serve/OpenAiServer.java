@@ -154,7 +154,9 @@ public final class OpenAiServer implements AutoCloseable {
     private static JsonNode body(HttpExchange ex) throws IOException {
         byte[] raw = ex.getRequestBody().readNBytes(16 << 20);
         try {
-            JsonNode n = JSON.readTree(raw);
+            // As UTF-8, as the API defines it: from raw bytes Jackson would guess UTF-16/32 from leading NULs and fail
+            // with an I/O error that drops the connection instead of answering 400 (found by ParsersFuzzTest).
+            JsonNode n = JSON.readTree(new String(raw, java.nio.charset.StandardCharsets.UTF_8));
             if (n == null || !n.isObject()) throw ApiError.invalid(null, "The request body must be a JSON object.");
             return n;
         } catch (com.fasterxml.jackson.core.JacksonException e) {

@@ -141,6 +141,41 @@ class ParsersFuzzTest {
         refusesCleanly(() -> Rewards.parse(lines[0], lines.length > 1 ? lines[1] : null));
     }
 
+    private static r1j.serve.OpenAiServer server;
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
+    /** An r1j serve on loopback with a nano model (random weights, a small tokenizer), started once per JVM. */
+    private static synchronized String server() throws IOException {
+        if (server == null) {
+            List<String> corpus = new java.util.ArrayList<>();
+            for (int i = 0; i < 100; i++) corpus.add("What is " + i % 10 + " + " + i % 7 + "? <think> plus </think> It is " + (i % 10 + i % 7) + ".");
+            Tokenizer tok = r1j.tokenizer.BpeTrainer.train(corpus, 300);
+            Path dir = DIR.resolve("served");
+            Checkpoint.save(r1j.model.Transformer.init(r1j.model.Presets.get("nano").withVocabSize(tok.vocabSize()), 4), dir,
+                    r1j.io.DType.F32, Long.MAX_VALUE);
+            tok.save(dir);
+            Files.writeString(dir.resolve("tokenizer_config.json"), Jsonl.write(Map.of("chat_template",
+                    "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}assistant: <think>{% endif %}")));
+            server = r1j.serve.OpenAiServer.of(dir, null, new r1j.serve.OpenAiServer.Settings("nano", null, 64, false, 8), "127.0.0.1", 0);
+        }
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** The request body of both completion endpoints: any reply is 200 or a 4xx with OpenAI's error object, never 5xx. */
+    @FuzzTest(maxDuration = "10s")
+    void serverRequestBody(byte @NotNull [] data) throws Exception {
+        String path = data.length > 0 && (data[0] & 1) == 1 ? "/v1/completions" : "/v1/chat/completions";
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server() + path))
+                .header("Content-Type", "application/json").timeout(java.time.Duration.ofSeconds(30))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(data)).build();
+        var reply = HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        int code = reply.statusCode();
+        if (code >= 500 || code != 200 && !reply.body().contains("\"error\"")) {
+            throw new AssertionError("HTTP " + code + " for " + new String(data, StandardCharsets.UTF_8) + ": " + reply.body());
+        }
+    }
+
     private static Path fixture(String name) {
         try {
             return Path.of(ParsersFuzzTest.class.getResource("/fixtures/" + name).toURI());
