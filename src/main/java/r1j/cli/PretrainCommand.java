@@ -94,6 +94,14 @@ public final class PretrainCommand implements Callable<Integer> {
         }
         if (!java.nio.file.Files.isRegularFile(corpus)) throw new UserError(corpus + ": no such file (--corpus is a text file, one document per line)");
         if (java.nio.file.Files.size(corpus) == 0) throw new UserError(corpus + ": empty");
+        try (var r = java.nio.file.Files.newBufferedReader(corpus, java.nio.charset.StandardCharsets.UTF_8)) {
+            char[] buf = new char[1 << 16];
+            while (r.read(buf) >= 0) {
+                // decoding the whole file is the check
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError(corpus + ": not UTF-8 text");
+        }
         PretrainConfig c = optimizer.applyTo(D).withPreset(preset).withCorpus(corpus).withTokenizer(tokenizer).withVocabSize(vocabSize).withTokens(tokens)
                 .withSeqLen(seqLen).withBatchSize(batch).withBiasUpdateSpeed(gamma).withBalanceAlpha(alpha).withMtpLayers(mtp).withMtpLambda(mtpLambda)
                 .withEvalEvery(evalEvery).withEvalBatches(evalBatches).withCheckpointEvery(checkpointEvery).withSeed(seed)

@@ -65,6 +65,7 @@ public final class Jsonl {
             int n = 0;
             while ((line = r.readLine()) != null) {
                 n++;
+                if (n == 1 && line.startsWith("\uFEFF")) line = line.substring(1); // a byte-order mark, as Windows editors write
                 if (line.isBlank()) continue;
                 JsonNode node;
                 try {
@@ -78,6 +79,8 @@ public final class Jsonl {
                     out.add(new Line(n, new Row(file, n, node), null));
                 }
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": not UTF-8 text (after line " + out.size() + " of its rows)");
         }
         return out;
     }

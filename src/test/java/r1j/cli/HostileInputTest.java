@@ -44,7 +44,9 @@ class HostileInputTest {
         Files.writeString(tmp.resolve("empty.jsonl"), "");
         Files.writeString(tmp.resolve("broken.jsonl"), "{\"prompt\": \"What is 2 + 3?\", \"answer\": \"5\"}\n{\"prompt\": \"What is\n");
         Files.writeString(tmp.resolve("types.jsonl"), "{\"prompt\": 42, \"answer\": [1, 2], \"chosen\": {}, \"rejected\": null, \"text\": 7, \"input_ids\": \"x\"}\n");
-        Files.writeString(tmp.resolve("binary.jsonl"), "\u0000\u0001\u00ff\ufffe garbage\n");
+        Files.write(tmp.resolve("binary.jsonl"), new byte[] {0, 1, (byte) 0xff, (byte) 0xfe, 'x', '\n'});
+        // A byte-order mark and CRLF line ends are read (the first row), and the broken second row named.
+        Files.writeString(tmp.resolve("bom-crlf-broken.jsonl"), "\uFEFF{\"prompt\": \"What is 2 + 3?\", \"completion\": \"5\", \"answer\": \"5\"}\r\n{\"prompt\":\r\n");
         noConfig = Files.createDirectories(tmp.resolve("no-config"));
         huge = Files.createDirectories(tmp.resolve("huge"));
         String cfg = Files.readString(model.resolve("config.json")).replaceFirst("\"hidden_size\"\\s*:\\s*\\d+", "\"hidden_size\" : 1000000000")
@@ -104,6 +106,7 @@ class HostileInputTest {
         add(out, "serve", "--model", "@model", "--max-batch", "0", "--port", "0");
         add(out, "data", "tasks", "--split", "train", "--n", "-5", "--out", "@out.jsonl");
         add(out, "reward", "--data", "@tasks", "--rewards", "accuracy,nonsense");
+        add(out, "reward", "--data", "@bom-crlf-broken.jsonl", "--rewards", "accuracy");
         add(out, "reward", "--data", "@tasks", "--rewards", "accuracy", "--weights", "NaN");
         return out.stream();
     }
@@ -150,6 +153,16 @@ class HostileInputTest {
         assertThat(code).as("%s\n%s", label, e).isIn(1, 2);
         assertThat(e).as(label).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("OutOfMemoryError");
         assertThat(lines.stream().filter(l -> l.startsWith("r1j: error") || l.startsWith("r1j: failed")).count()).as("%s\n%s", label, e).isEqualTo(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aByteOrderMarkAndCrlfLineEndsAreRead() throws Exception {
+        Path f = tmp.resolve("bom-crlf.jsonl");
+        Files.writeString(f, "\uFEFF{\"prompt\": \"What is 2 + 3?\", \"completion\": \"<answer> 5 </answer>\", \"answer\": \"5\"}\r\n"
+                + "{\"prompt\": \"What is 1 + 1?\", \"completion\": \"3\", \"answer\": \"2\"}\r\n");
+        List<r1j.data.Jsonl.Row> rows = r1j.data.Jsonl.read(f);
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).node().get("prompt").asText()).isEqualTo("What is 2 + 3?");
     }
 
     /** Standard output is not judged here (progress lines of a job that failed later). */
