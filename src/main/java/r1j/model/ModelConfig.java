@@ -155,7 +155,11 @@ public record ModelConfig(
         positive(p, "hidden_size", hidden_size);
         positive(p, "num_hidden_layers", num_hidden_layers);
         positive(p, "num_attention_heads", num_attention_heads);
-        if (rms_norm_eps <= 0) p.add("rms_norm_eps must be > 0, got " + rms_norm_eps);
+        // A tensor is one Java array: an absurd size is refused here, not met as an overflow or OutOfMemoryError later.
+        tensorFits(p, "vocab_size", vocab_size, "hidden_size", hidden_size);
+        tensorFits(p, "intermediate_size", intermediate_size, "hidden_size", hidden_size);
+        if (moe_intermediate_size != null) tensorFits(p, "moe_intermediate_size", moe_intermediate_size, "hidden_size", hidden_size);
+        if (!(rms_norm_eps > 0)) p.add("rms_norm_eps must be > 0, got " + rms_norm_eps);
         if (rope_theta <= 0) p.add("rope_theta must be > 0, got " + rope_theta);
         if (hidden_act != null && !hidden_act.equals("silu")) p.add("hidden_act '" + hidden_act + "' is not supported (silu)");
         if (isDeepseek()) deepseekProblems(p);
@@ -276,6 +280,12 @@ public record ModelConfig(
         }
         // YaRN: an explicit factor wins over max_position_embeddings / original_max_position_embeddings, as in current
         // transformers (Qwen's documented block sets factor 4 beside an unchanged max_position_embeddings).
+    }
+
+    private static void tensorFits(List<String> p, String a, long x, String b, long y) {
+        if (x > 0 && y > 0 && x * y > Integer.MAX_VALUE) {
+            p.add(a + " × " + b + " = " + x * y + " weights, more than one tensor holds (2^31 − 1)");
+        }
     }
 
     private static void positive(List<String> p, String key, int v) {

@@ -83,6 +83,7 @@ class HostileInputTest {
             add(out, "inspect", "--model", m);
             add(out, "export", "--model", m, "--gguf", "@out.gguf");
         }
+        add(out, "init", "--config", "@huge-config", "--out", "@out");
         add(out, "report", "@missing-run");
         add(out, "report", "@empty.jsonl");
         for (String[] o : new String[][] {{"--k", "0"}, {"--k", "-3"}, {"--temperature", "NaN"}, {"--temperature", "-1"},
@@ -130,6 +131,7 @@ class HostileInputTest {
                 case "@pairs" -> pairs.toString();
                 case "@no-config" -> noConfig.toString();
                 case "@huge" -> huge.toString();
+                case "@huge-config" -> huge.resolve("config.json").toString();
                 case "@out" -> run.toString();
                 case "@out.gguf" -> run + ".gguf";
                 case "@out.jsonl" -> run + ".jsonl";
