@@ -162,6 +162,16 @@ class ParsersFuzzTest {
         return "http://127.0.0.1:" + server.port();
     }
 
+    /**
+     * The server's generator holds the process-wide PackedWeights scope while it runs: left open, later tests in this
+     * JVM would read stale packed weights (it made OpsGradientTest's numeric gradients zero), so it is closed here.
+     */
+    @org.junit.jupiter.api.AfterAll
+    static synchronized void stopServer() {
+        if (server != null) server.close();
+        server = null;
+    }
+
     /** The request body of both completion endpoints: any reply is 200 or a 4xx with OpenAI's error object, never 5xx. */
     @FuzzTest(maxDuration = "10s")
     void serverRequestBody(byte @NotNull [] data) throws Exception {
