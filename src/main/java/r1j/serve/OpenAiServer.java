@@ -58,7 +58,12 @@ public final class OpenAiServer implements AutoCloseable {
         this.template = template;
         this.gc = gc;
         this.settings = settings;
+        if (settings.maxBatch() < 1) throw new IllegalArgumentException("--max-batch must be ≥ 1, got " + settings.maxBatch());
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be within 0–65535, got " + port);
         Generator generator = new Generator(model, tok, settings.maxBatch());
+        // Bind first: the decoder holds the process-wide PackedWeights scope while it runs, so it starts only once
+        // nothing can fail any more (a server that failed to start must leave no decoder behind).
+        http = HttpServer.create(new InetSocketAddress(host, port), 64);
         decoder = Thread.ofPlatform().name("r1j-decoder").daemon().start(() -> {
             try {
                 generator.serve(queue, stop);
@@ -66,7 +71,6 @@ public final class OpenAiServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         });
-        http = HttpServer.create(new InetSocketAddress(host, port), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/", this::handle);
         http.start();
