@@ -61,6 +61,14 @@ public final class Tokenizer {
                 merges.add(new String[] {s.substring(0, sp), s.substring(sp + 1)});
             }
         }
+        // Ids index arrays: an id far beyond the number of tokens (found by fuzzing: 2^30) would allocate gigabytes.
+        int limit = Math.max(2 * (vocab.size() + json.path("added_tokens").size()), vocab.size() + 4096);
+        for (var e : vocab.entrySet()) {
+            if (e.getValue() < 0 || e.getValue() >= limit) {
+                throw new IllegalArgumentException(where + ": token '" + e.getKey() + "' has id " + e.getValue() + ", outside 0–" + (limit - 1)
+                        + " for " + vocab.size() + " tokens");
+            }
+        }
         // As Hugging Face's BPE builder (MergeTokenOutOfVocabulary): a merge's parts and result are tokens of the vocabulary.
         for (String[] m : merges) {
             for (String t : new String[] {m[0], m[1], m[0] + m[1]}) {
@@ -72,6 +80,9 @@ public final class Tokenizer {
         bpe = new Bpe(vocab, merges, model.path("ignore_merges").asBoolean(false));
         added = new ArrayList<>();
         for (JsonNode a : json.path("added_tokens")) {
+            if (a.path("id").asInt(-1) < 0 || a.path("id").asInt() >= limit) {
+                throw new IllegalArgumentException(where + ": added token " + a.path("content") + " has id " + a.path("id") + ", outside 0–" + (limit - 1));
+            }
             AddedToken t = new AddedToken(a.path("id").asInt(), a.path("content").asText(), a.path("special").asBoolean(false),
                     a.path("lstrip").asBoolean(false), a.path("rstrip").asBoolean(false), a.path("normalized").asBoolean(false));
             added.add(t);
