@@ -307,6 +307,7 @@ public record ModelConfig(
         try {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = JSON.readValue(file.toFile(), LinkedHashMap.class);
+            if (m == null) throw new IllegalArgumentException("not a JSON object (the file says null)");
             c = fromMap(m);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException(file + ": " + e.getOriginalMessage()
