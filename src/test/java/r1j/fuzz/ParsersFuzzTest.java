@@ -31,7 +31,14 @@ class ParsersFuzzTest {
     private static Path scratch() {
         try {
             Path d = Files.createTempDirectory("r1j-fuzz");
-            d.toFile().deleteOnExit();
+            // deleteOnExit removes only empty folders; every fuzz JVM would leave its scratch files in /tmp.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    r1j.train.TrainingRun.deleteTree(d);
+                } catch (IOException e) {
+                    // best effort at exit
+                }
+            }));
             return d;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
