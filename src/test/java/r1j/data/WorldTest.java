@@ -70,6 +70,30 @@ class WorldTest {
     }
 
     @Test
+    void checksWriteEachOperationAsAFactThenTheLineItLeaves() {
+        assertThat(Documents.checkLines(WordProblems.parse("(4+6)-(9*(4-4))"), "en")).isEqualTo(
+                "(4 + 6) - (9 * (4 - 4)). 4 + 6 = 10, so 10 - (9 * (4 - 4)). 4 - 4 = 0, so 10 - (9 * 0). 9 * 0 = 0, so 10 - 0. 10 - 0 = 10");
+        assertThat(Documents.checkLines(WordProblems.parse("2+3*4"), "es")).isEqualTo("2 + 3 * 4. 3 * 4 = 12, así que 2 + 12. 2 + 12 = 14");
+    }
+
+    @Test
+    void carefulSolutionsSlipOnlyOnTheHardLevelsAndLessOftenThanCheckedAttempts() {
+        SplittableRandom r = new SplittableRandom(5);
+        int[] wrong = new int[6], n = new int[6];
+        for (Problem p : WORLD.tasks(Splits.Split.TRAIN, 3000, 7)) {
+            if (!p.category().equals("arith")) continue;
+            String doc = Documents.solution(Corpus.Style.CAREFUL, p, r);
+            n[p.difficulty()]++;
+            if (!doc.matches(".*(<answer> " + p.answer() + " </answer>|respuesta es " + p.answer() + "\\.|answer is " + p.answer() + "\\.)$")) wrong[p.difficulty()]++;
+        }
+        for (int level = 1; level <= 3; level++) assertThat(wrong[level]).as("level %d", level).isZero();
+        for (int level = 4; level <= 5; level++) {
+            assertThat(n[level]).isGreaterThan(100);
+            assertThat((double) wrong[level] / n[level]).as("level %d", level).isBetween(0.2, 0.4);
+        }
+    }
+
+    @Test
     void checkedSolutionsEndWithTheRightAnswerAndOftenCatchAMisreadOnHardLevels() {
         SplittableRandom r = new SplittableRandom(4);
         int caught = 0, n = 0;
@@ -77,7 +101,7 @@ class WorldTest {
             if (!p.category().equals("arith") || p.difficulty() < 4) continue;
             String doc = Documents.solution(Corpus.Style.CHECKED, p, r);
             assertThat(doc).containsPattern(p.language().equals("es") ? "Espera, déjame revisar: " : "Wait, let me check: ");
-            assertThat(doc).contains(String.join(" = ", p.expr().reductions()));
+            assertThat(doc).contains(Documents.checkLines(p.expr(), p.language()));
             assertThat(doc).containsPattern("(<answer> " + p.answer() + " </answer>|respuesta es " + p.answer() + "\\.|answer is " + p.answer() + "\\.)$");
             n++;
             if (doc.contains(", not ") || doc.contains(", no ")) caught++;
