@@ -47,6 +47,9 @@ public final class RmCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "1")
         long seed;
 
+        @Option(names = "--checkpoint-every", description = "Steps between checkpoints (default: the trainer's).")
+        Integer checkpointEvery;
+
         @Option(names = "--json", description = "The result as one JSON object on stdout.")
         boolean json;
 
@@ -55,9 +58,13 @@ public final class RmCommand implements Runnable {
             VectorSupport.logOnce();
             RewardModelTrainer.Config c = RewardModelTrainer.Config.defaults().withModel(model).withData(data).withName(name)
                     .withSegment(segment).withEpochs(epochs).withBatchPairs(batch).withLr(lr).withSeed(seed);
+            if (checkpointEvery != null) {
+                if (checkpointEvery < 1) throw new UserError("--checkpoint-every must be at least 1");
+                c = c.withCheckpointEvery(checkpointEvery);
+            }
             RewardModelTrainer.Result r = RewardModelTrainer.run(c, out, System.err);
             if (json) {
-                System.out.println(r1j.data.Jsonl.write(java.util.Map.of("name", name, "train_accuracy", r.trainAccuracy(),
+                System.out.println(r1j.data.Jsonl.write(r1j.data.Jsonl.object("name", name, "train_accuracy", r.trainAccuracy(),
                         "held_out_accuracy", r.heldOutAccuracy(), "held_out_pairs", r.heldOutPairs())));
             } else {
                 System.out.printf("held-out accuracy %.1f%% (%d pairs); model: %s%n", 100 * r.heldOutAccuracy(), r.heldOutPairs(), r.finalModel());

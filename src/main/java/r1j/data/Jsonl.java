@@ -90,6 +90,17 @@ public final class Jsonl {
         return JSON;
     }
 
+    /**
+     * A JSON object whose keys keep the order given (key, value, key, value, …). Map.of's order changes from one JVM to
+     * the next, which made files written from it differ between a run and its resume.
+     */
+    public static java.util.Map<String, Object> object(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("keys and values come in pairs");
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return m;
+    }
+
     public static String write(Object value) {
         try {
             return JSON.writeValueAsString(value);

@@ -245,7 +245,7 @@ public final class Pipeline {
         int epochs = Math.max(o.preset().rmEpochs(), (150 * 16 + count - 1) / Math.max(1, count));
         RewardModelTrainer.Result r = RewardModelTrainer.run(RewardModelTrainer.Config.defaults().withModel(backbone).withData(file)
                 .withName(name).withSegment(segment).withEpochs(epochs).withSeed(o.seed()), dir, log);
-        AtomicFiles.writeString(dir.resolve("accuracy.json"), Jsonl.write(Map.of("train_accuracy", r.trainAccuracy(),
+        AtomicFiles.writeString(dir.resolve("accuracy.json"), Jsonl.write(Jsonl.object("train_accuracy", r.trainAccuracy(),
                 "held_out_accuracy", r.heldOutAccuracy(), "held_out_pairs", r.heldOutPairs())) + "\n");
     }
 

@@ -75,7 +75,7 @@ public final class RewardModel implements Reward {
         Checkpoint.save(backbone, dir, DType.F32, Long.MAX_VALUE);
         tok.save(dir);
         SafeTensors.write(dir.resolve(FILE), Map.of(SCORE, new SafeTensors.Item(score.data, score.shape())), DType.F32, Map.of());
-        r1j.io.AtomicFiles.writeString(dir.resolve(INFO), r1j.data.Jsonl.write(Map.of("name", name, "segment", segment.name())) + "\n");
+        r1j.io.AtomicFiles.writeString(dir.resolve(INFO), r1j.data.Jsonl.write(r1j.data.Jsonl.object("name", name, "segment", segment.name())) + "\n");
     }
 
     /** Every tensor training updates: the backbone's and the head. */

@@ -153,6 +153,7 @@ public final class TrainingRun {
     /** Appends one row to metrics.jsonl. */
     public void metrics(Map<String, Object> row) throws IOException {
         append(METRICS, row);
+        if (row.get("step") instanceof Number n) KillPoint.reach(KillPoint.METRICS, n.longValue());
     }
 
     /** Appends one JSON row to a JSONL log of the run folder. */
@@ -180,6 +181,7 @@ public final class TrainingRun {
         Files.createDirectories(tmp);
         model.write(tmp);
         for (var e : extras.entrySet()) e.getValue().write(tmp.resolve(e.getKey()));
+        KillPoint.reach(KillPoint.CHECKPOINT_PARTIAL, step);
         Map<String, SafeTensors.Item> state = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
             state.put("m." + params.get(i).name(), new SafeTensors.Item(opt.firstMoments()[i], params.get(i).shape()));
@@ -189,6 +191,7 @@ public final class TrainingRun {
         AtomicFiles.writeString(tmp.resolve("trainer.json"), "{\"step\": " + step + ", \"threads\": " + Parallel.threads() + "}\n");
         deleteTree(dst);
         Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
+        KillPoint.reach(KillPoint.CHECKPOINT_UNLISTED, step);
         AtomicFiles.writeString(ckDir.resolve("latest.txt"), name + "\n");
         try (var s = Files.list(ckDir)) {
             List<Path> all = s.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().toList();
