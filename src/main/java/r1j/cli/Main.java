@@ -75,8 +75,7 @@ public final class Main implements Runnable {
                 c.getErr().println("r1j: error: " + ex.getMessage());
                 return 2;
             }
-            String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-            c.getErr().println("r1j: failed: " + msg + (debug ? "" : " (--debug shows the stack trace)"));
+            c.getErr().println("r1j: failed: " + r1j.io.IoErrors.describe(ex) + (debug ? "" : " (--debug shows the stack trace)"));
             return 1;
         });
         return cl.execute(args);

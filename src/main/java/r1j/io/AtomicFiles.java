@@ -38,6 +38,11 @@ public final class AtomicFiles {
                 ch.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // A full disk fails a write with "No space left on device" alone: say which file was not written.
+            throw new IOException(target + " not written: " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -158,7 +158,14 @@ public final class TrainingRun {
 
     /** Appends one JSON row to a JSONL log of the run folder. */
     public void append(String file, Map<String, Object> row) throws IOException {
-        Files.writeString(dir.resolve(file), JSON.writeValueAsString(row) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Path p = dir.resolve(file);
+        try {
+            Files.writeString(p, JSON.writeValueAsString(row) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(p + ": " + e.getMessage() + " (a resume drops the half-written row)", e);
+        }
     }
 
     /**
@@ -166,6 +173,23 @@ public final class TrainingRun {
      * (GRPO's reference), then the optimizer state of params.
      */
     public void checkpoint(long step, Folder model, Map<String, Folder> extras, List<Tensor> params, AdamW opt) throws IOException {
+        try {
+            writeCheckpoint(step, model, extras, params, opt);
+        } catch (IOException e) {
+            // A full or read-only disk: the checkpoints already complete are untouched (written aside, renamed into place);
+            // the partial one is removed to give its space back.
+            try {
+                deleteTree(dir.resolve("checkpoints").resolve(String.format(".tmp-step-%07d", step)));
+            } catch (IOException ignored) {
+                // a read-only disk keeps it; the next checkpoint of that step replaces it
+            }
+            Path last = latestCheckpoint();
+            throw new IOException(String.format("checkpoint step-%07d not written (%s); %s", step, r1j.io.IoErrors.describe(e),
+                    last != null ? "the last complete one, " + last + ", is kept and the same command resumes from it" : "no checkpoint yet"), e);
+        }
+    }
+
+    private void writeCheckpoint(long step, Folder model, Map<String, Folder> extras, List<Tensor> params, AdamW opt) throws IOException {
         for (Tensor p : params) {
             for (float x : p.data) {
                 if (!Float.isFinite(x)) {
