@@ -14,6 +14,7 @@ import r1j.data.Datasets;
 import r1j.io.Checkpoint;
 import r1j.tensor.VectorSupport;
 import r1j.tokenizer.Tokenizer;
+import r1j.train.JobFolder;
 
 /**
  * {@code r1j coldstart}: the cold-start dataset of DeepSeek-R1 §2.3.1 from its three sources, each written to its own
@@ -49,21 +50,25 @@ public final class ColdStartCommand implements Callable<Integer> {
     @Option(names = "--worked", defaultValue = "0", description = "Add N solutions the world writes from its correct steps "
             + "(the stand-in for hand-written examples; default none).")
     int worked;
-
-
-
-
     @Option(names = "--json", description = "One JSON object per source on stdout.")
     boolean json;
+
+    @Option(names = "--force", description = "Replace the output of another cold start in --out.")
+    boolean force;
 
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
+        // The same command resumes its sources (each file is read back when present); another cold start's folder is refused.
+        Map<String, Object> job = r1j.data.Jsonl.object("job", "coldstart", "base", JobSettings.path(base), "r1_zero", JobSettings.path(r1Zero),
+                "data", JobSettings.path(data), "problems", problems, "samples", samples, "shots", shots, "worked", worked);
+        job.putAll(sampling.settings());
         List<Datasets.Example> all = new ArrayList<>();
         for (Datasets.Example e : Datasets.read(data, false).examples()) if (e.answer() != null) all.add(e);
         int sources = r1Zero == null ? 2 : 3;
         if (all.size() < sources * problems) problems = all.size() / sources;
         if (problems < 1) throw new UserError(data + ": not enough prompt/answer rows");
+        JobFolder.claim(out, job, force, ColdStart.OUTPUTS, JobFolder.Unclaimed.REFUSE);
         var base = Checkpoint.loadFrozen(this.base);
         Tokenizer tok = Tokenizer.load(this.base);
         var z = r1Zero == null ? null : Checkpoint.loadFrozen(r1Zero);

@@ -48,12 +48,19 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--force", description = "Replace another distillation's output in --out.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
         List<Datasets.Example> ps = new ArrayList<>();
         for (Datasets.Example e : Datasets.read(data, false).examples()) if (e.answer() != null && ps.size() < problems) ps.add(e);
         if (ps.isEmpty()) throw new UserError(data + ": no prompt/answer rows");
+        // Its stages are skipped when DONE, so the same command resumes; another distillation's folder is refused.
+        r1j.train.JobFolder.claim(out, r1j.data.Jsonl.object("job", "distill", "teacher", JobSettings.path(teacher), "student",
+                JobSettings.path(student), "data", JobSettings.path(data), "problems", problems, "samples", samples, "epochs", epochs,
+                "lr", lr, "seed", seed), force, List.of("distill-data", "student-distilled"), r1j.train.JobFolder.Unclaimed.REFUSE);
         PipelinePreset p = D.withRejectionSamples(samples).withSft(D.sft().withEpochs(epochs)).withStudentLr(lr);
         Pipeline pipeline = new Pipeline(new Pipeline.Options(p, out, null, GrpoConfig.defaults(), seed, false), System.err);
         System.out.println(pipeline.distill(teacher, student, ps));

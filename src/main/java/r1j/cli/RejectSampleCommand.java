@@ -18,6 +18,7 @@ import r1j.rejection.Stage2Data;
 import r1j.tensor.VectorSupport;
 import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Tokenizer;
+import r1j.train.JobFolder;
 
 /**
  * {@code r1j reject-sample}: samples from a checkpoint, keeps what the rule checker (or a generative judge) and the
@@ -43,10 +44,6 @@ public final class RejectSampleCommand implements Callable<Integer> {
 
     @Option(names = {"-n", "--samples"}, defaultValue = "4")
     int samples;
-
-
-
-
     @Mixin
     SamplingOptions sampling = SamplingOptions.dataGeneration();
 
@@ -61,10 +58,11 @@ public final class RejectSampleCommand implements Callable<Integer> {
 
     @Option(names = "--general-share", defaultValue = "0.25", description = "Share of non-reasoning rows in sft.jsonl.")
     double generalShare;
-
-
     @Option(names = "--json", description = "The summary as one JSON object on stdout.")
     boolean json;
+
+    @Option(names = "--force", description = "Replace the output of another rejection sampling in --out.")
+    boolean force;
 
     @Override
     public Integer call() throws Exception {
@@ -73,6 +71,11 @@ public final class RejectSampleCommand implements Callable<Integer> {
         for (Datasets.Example e : Datasets.read(data, false).examples()) if (e.answer() != null) ps.add(e);
         if (problems != null) ps = ps.subList(0, Math.min(problems, ps.size()));
         if (ps.isEmpty()) throw new UserError(data + ": no prompt/answer rows");
+        Map<String, Object> job = r1j.data.Jsonl.object("job", "reject-sample", "model", JobSettings.path(model), "data", JobSettings.path(data),
+                "template", template, "problems", problems, "samples", samples, "keep", keep, "max_paragraph_chars", maxParagraph,
+                "judge", JobSettings.path(judge), "general_share", generalShare);
+        job.putAll(sampling.settings());
+        JobFolder.claim(out, job, force, Stage2Data.OUTPUTS, JobFolder.Unclaimed.REFUSE);
         Transformer m = Checkpoint.loadFrozen(model);
         Tokenizer tok = Tokenizer.load(model);
         Judge j = judge == null ? null : new Judge(Checkpoint.loadFrozen(judge), Tokenizer.load(judge));

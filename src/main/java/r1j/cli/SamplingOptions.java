@@ -1,5 +1,7 @@
 package r1j.cli;
 
+import java.util.Map;
+
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,5 +81,11 @@ public final class SamplingOptions {
             throw new UserError("--temperature ≥ 0, 0 < --top-p ≤ 1 and --max-new-tokens ≥ 1");
         }
         return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, maxNewTokens, stops, stopTokens);
+    }
+
+    /** These options as job settings (job.json of an output folder). */
+    Map<String, Object> settings() {
+        return r1j.data.Jsonl.object("temperature", temperature, "top_p", topP, "top_k", topK, "min_p", minP,
+                "repetition_penalty", repetitionPenalty, "max_new_tokens", maxNewTokens, "seed", seed);
     }
 }

@@ -54,6 +54,9 @@ public final class ColdStart {
 
     private ColdStart() {}
 
+    /** The files build writes (an output folder's to replace with --force). */
+    public static final List<String> OUTPUTS = List.of("fewshot.jsonl", "direct.jsonl", "r1zero.jsonl", "worked.jsonl", "coldstart.jsonl", "summary.json");
+
     /**
      * The whole cold-start job into folder out: each source's candidates in its own file (read back when present, so
      * an interrupted job resumes), distinct problems for each source, then coldstart.jsonl (filtered and merged) and

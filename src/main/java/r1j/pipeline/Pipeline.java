@@ -39,6 +39,7 @@ import r1j.train.RewardModelTrainer;
 import r1j.train.Pretrainer;
 import r1j.train.SftConfig;
 import r1j.train.SftTrainer;
+import r1j.train.JobFolder;
 
 /**
  * The DeepSeek-R1 recipe end to end (report §2), one folder per stage under the run folder:
@@ -84,8 +85,18 @@ public final class Pipeline {
         return dir;
     }
 
+    /**
+     * Claims the run folder for this pipeline (job.json: preset, seed, base): its stages are skipped when DONE, so a
+     * folder of another preset or seed would be mixed into, not continued. A folder from before job.json is adopted.
+     */
+    private void claim() throws IOException {
+        JobFolder.claim(o.out(), Jsonl.object("job", "pipeline", "preset", o.preset().name(), "seed", o.seed(),
+                "base", o.base() == null ? null : o.base().toAbsolutePath().normalize().toString()), false, List.of(), JobFolder.Unclaimed.ADOPT);
+    }
+
     /** Runs every stage and returns the evaluation table, one row per model stage. */
     public List<Map<String, Object>> run() throws IOException {
+        claim();
         PipelinePreset p = o.preset();
         long seed = o.seed();
         Path data = data();
@@ -146,6 +157,7 @@ public final class Pipeline {
      * evaluation of the base and of R1-Zero; returns their two rows.
      */
     public List<Map<String, Object>> runR1Zero() throws IOException {
+        claim();
         Path data = data(), base = base(), r1Zero = r1Zero(base, data);
         List<Map<String, Object>> table = List.of(evaluate(new ModelStage("base", base, Templates.R1_ZERO), data, null, null),
                 evaluate(new ModelStage("r1-zero", r1Zero, Templates.R1_ZERO), data, null, null));

@@ -28,6 +28,9 @@ public final class Stage2Data {
 
     private Stage2Data() {}
 
+    /** The files export writes (an output folder's to replace with --force). */
+    public static final java.util.List<String> OUTPUTS = java.util.List.of("kept.jsonl", "sft.jsonl", "summary.json");
+
     /**
      * Writes a rejection-sampling outcome into out: kept.jsonl, sft.jsonl (kept rows mixed with the world's general
      * questions of the train split at the share, and at least {@value #MIN_GENERAL} of them, so that a sampler that
