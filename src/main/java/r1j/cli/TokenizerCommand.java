@@ -37,9 +37,14 @@ public final class TokenizerCommand implements Runnable {
         @Option(names = "--out", required = true, description = "Folder for tokenizer.json and tokenizer_config.json.")
         Path out;
 
+        @Option(names = "--force", description = "Replace a tokenizer already in --out.")
+        boolean force;
+
         @Override
         public Integer call() throws IOException {
             if (!Files.isRegularFile(corpus)) throw new UserError(corpus + ": no such file");
+            // A model folder's tokenizer belongs to its weights: replacing it silently would break the model.
+            if (Files.exists(out.resolve("tokenizer.json")) && !force) throw new UserError(out + " already holds a tokenizer (--force replaces it)");
             Tokenizer t;
             try (Stream<String> lines = Files.lines(corpus, StandardCharsets.UTF_8)) {
                 List<String> docs = lines.toList();

@@ -84,6 +84,12 @@ class HostileInputTest {
             add(out, "export", "--model", m, "--gguf", "@out.gguf");
         }
         add(out, "init", "--config", "@huge-config", "--out", "@out");
+        // Output folders that belong to something else: a model's tokenizer, a folder no job of that kind wrote.
+        add(out, "tokenizer", "train", "--corpus", "@tasks", "--out", "@model");
+        add(out, "coldstart", "--base", "@model", "--data", "@tasks", "--out", "@huge", "--problems", "1", "--samples", "1");
+        add(out, "reject-sample", "--model", "@model", "--data", "@tasks", "--out", "@huge", "--problems", "1", "-n", "1");
+        add(out, "distill", "--teacher", "@model", "--student", "@model", "--data", "@tasks", "--out", "@huge", "--problems", "1");
+        add(out, "pipeline", "--preset", "nano", "--out", "@tasks");
         add(out, "report", "@missing-run");
         add(out, "report", "@empty.jsonl");
         for (String[] o : new String[][] {{"--k", "0"}, {"--k", "-3"}, {"--temperature", "NaN"}, {"--temperature", "-1"},
