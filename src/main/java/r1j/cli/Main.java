@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         subcommands = {VersionCommand.class, InitCommand.class, TokenizerCommand.class, GenerateCommand.class,
             LogprobsCommand.class, DataCommand.class, RewardCommand.class, PretrainCommand.class, EvalCommand.class,
             CheckBaseCommand.class, InspectCommand.class, MergeCommand.class, ExportCommand.class, GrpoCommand.class, R1ZeroCommand.class, ColdStartCommand.class, SftCommand.class, RejectSampleCommand.class, PipelineCommand.class, RmCommand.class, DistillCommand.class, ReportCommand.class, ChatCommand.class, ServeCommand.class,
-            BenchCommand.class,
+            BenchCommand.class, WorkerCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")

@@ -5,7 +5,7 @@ package r1j.generate;
  * special tokens, cut before a stop string), the log-probability of each token under the sampling distribution and
  * under the unmodified model (temperature 1, no truncation: what GRPO's ratio needs), and why it ended.
  */
-public record Completion(int[] tokens, String text, float[] sampleLogprobs, float[] modelLogprobs, Finish finish) {
+public record Completion(int[] tokens, String text, float[] sampleLogprobs, float[] modelLogprobs, Finish finish) implements java.io.Serializable {
     public enum Finish {
         /** a stop token or stop string */
         STOP,

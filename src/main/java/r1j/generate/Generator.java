@@ -24,7 +24,7 @@ import r1j.tokenizer.Tokenizer;
  */
 public final class Generator {
     /** A prompt (token ids after the shared prefix) and the seed of its samples. */
-    public record Request(int[] tokens, long seed) {}
+    public record Request(int[] tokens, long seed) implements java.io.Serializable {}
 
     /** Streaming: text as it is produced, per (request, sample). */
     public interface Listener {

@@ -8,7 +8,7 @@ import java.util.List;
  * negative ones), the length limit, and what ends a completion: stop strings and stop tokens.
  */
 public record SamplingParams(float temperature, float topP, int topK, float minP, float repetitionPenalty,
-                             int maxNewTokens, List<String> stopStrings, int[] stopTokens) {
+                             int maxNewTokens, List<String> stopStrings, int[] stopTokens) implements java.io.Serializable {
     public SamplingParams {
         if (!(temperature >= 0) || Float.isInfinite(temperature)) throw new IllegalArgumentException("temperature must be ≥ 0, got " + temperature);
         if (!(topP > 0) || topP > 1) throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);

@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code lora_dropout}, {@code target_modules} (module names matched as PEFT matches a list: the name itself or its
  * last dotted parts; "all-linear" for every projection) and {@code use_rslora} (scale α/√r instead of α/r).
  */
-public record LoraConfig(int r, double lora_alpha, double lora_dropout, List<String> target_modules, boolean use_rslora) {
+public record LoraConfig(int r, double lora_alpha, double lora_dropout, List<String> target_modules, boolean use_rslora) implements java.io.Serializable {
     public static final String FILE = "adapter_config.json";
 
     public LoraConfig {

@@ -45,6 +45,14 @@ public final class GrpoTrainer {
 
     /** Runs (or resumes) the job from c.model() on c.data(); stopAfter &gt; 0 stops this process after that many steps. */
     public static Result run(GrpoConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
+        return run(c, out, stopAfter, console, null);
+    }
+
+    /**
+     * The same with the rollouts sampled where rollouts says (null: in this JVM). The results do not depend on it:
+     * the cluster's workers return the completions this JVM would sample.
+     */
+    public static Result run(GrpoConfig c, Path out, long stopAfter, PrintStream console, Rollouts rollouts) throws IOException {
         if (c.model() == null || c.data() == null) throw new IllegalArgumentException("grpo: a starting model and prompt data are needed");
         TrainingRun run = TrainingRun.open(out, c, MAY_CHANGE, console);
         Path base = Path.of(c.model()), data = Path.of(c.data());
@@ -65,6 +73,7 @@ public final class GrpoTrainer {
         Transformer reference = c.lora() != null ? policy
                 : c.ref_refresh_every() > 0 ? Checkpoint.load(refDir, false) : Checkpoint.loadFrozen(refDir);
         Tokenizer tok = Tokenizer.load(from);
+        if (rollouts == null) rollouts = Rollouts.local(tok);
         AdamW opt = new AdamW(policy.trainable(), new AdamW.Config(0.9f, 0.99f, 1e-8f, c.weight_decay()));
         int step = (int) run.resume(latest, policy.trainable(), opt, SAMPLES);
         PromptFormat template = PromptFormat.resolve(c.template(), from);
@@ -79,7 +88,7 @@ public final class GrpoTrainer {
         int startStep = step;
         double lastReward = Double.NaN;
         while (step < c.steps() && (stopAfter <= 0 || step - startStep < stopAfter)) {
-            Map<String, Object> row = step(c, step, policy, reference, opt, tok, template, rewards, prefix, prompts, lr.at(step), run, guard);
+            Map<String, Object> row = step(c, step, policy, reference, opt, tok, template, rewards, prefix, prompts, lr.at(step), run, guard, rollouts);
             step++;
             lastReward = (double) row.get("reward_mean");
             run.metrics(row);
@@ -97,9 +106,9 @@ public final class GrpoTrainer {
     private static Map<String, Object> step(GrpoConfig c, int step, Transformer policy, Transformer reference, AdamW opt,
                                             Tokenizer tok, PromptFormat template, Rewards rewards, int[] prefix,
                                             List<Datasets.Example> prompts, float rate, TrainingRun run,
-                                            r1j.train.NumericGuard guard) throws IOException {
+                                            r1j.train.NumericGuard guard, Rollouts rollouts) throws IOException {
         long t0 = System.nanoTime();
-        RolloutBatch batch = RolloutBatch.collect(policy, tok, template, prefix, prompts, step, c);
+        RolloutBatch batch = RolloutBatch.collect(policy, tok, template, prefix, prompts, step, c, rollouts);
         long t1 = System.nanoTime();
         batch.score(rewards);
         batch.computeAdvantages(c.advantage_scale());
@@ -113,6 +122,7 @@ public final class GrpoTrainer {
         reference.resetExpertLoads();
         Map<String, Object> row = StepMetrics.row(step + 1, batch, u, rate, new long[] {t0, t1, t2, t3});
         if (u.skipped) row.put("skipped", true);
+        row.putAll(rollouts.lastCost());
         if (c.sample_every() > 0 && (step + 1) % c.sample_every() == 0) {
             for (Map<String, Object> s : StepMetrics.samples(step + 1, batch, 2)) run.append(SAMPLES, s);
         }

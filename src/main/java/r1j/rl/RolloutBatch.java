@@ -57,6 +57,12 @@ public final class RolloutBatch {
      */
     public static RolloutBatch collect(Transformer policy, Tokenizer tok, PromptFormat template, int[] prefix,
                                        List<Datasets.Example> prompts, int step, GrpoConfig c) {
+        return collect(policy, tok, template, prefix, prompts, step, c, Rollouts.local(tok));
+    }
+
+    /** The same, sampled where rollouts says (this JVM, or the cluster's workers). */
+    public static RolloutBatch collect(Transformer policy, Tokenizer tok, PromptFormat template, int[] prefix,
+                                       List<Datasets.Example> prompts, int step, GrpoConfig c, Rollouts rollouts) {
         List<Datasets.Example> chosen = new ArrayList<>();
         List<int[]> ids = new ArrayList<>();
         List<Generator.Request> reqs = new ArrayList<>();
@@ -68,10 +74,9 @@ public final class RolloutBatch {
             ids.add(p);
             reqs.add(new Generator.Request(p, Seeds.mix(c.seed(), step, i)));
         }
-        Generator gen = new Generator(policy, tok, c.prompts_per_step() * c.group_size());
         SamplingParams sp = new SamplingParams(c.temperature(), c.top_p(), 0, 0f, 1f, c.max_completion_tokens(), List.of(),
                 r1j.generate.GenerationConfig.stopTokensOf(policy, tok));
-        List<List<Completion>> comps = gen.generate(prefix, reqs, c.group_size(), sp, null);
+        List<List<Completion>> comps = rollouts.generate(policy, step, prefix, reqs, c.group_size(), sp);
         List<Group> groups = new ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) groups.add(new Group(chosen.get(i), ids.get(i), comps.get(i)));
         return new RolloutBatch(groups);

@@ -1,0 +1,24 @@
+package r1j.cluster;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import r1j.model.LoraConfig;
+import r1j.model.Transformer;
+import r1j.tokenizer.Tokenizer;
+import r1j.train.TrainingRun;
+
+/**
+ * The model a worker samples from, built as the trainer builds its policy: the base folder (a path every worker can
+ * read, as on a cluster's shared storage), and a LoRA adapter of that config when the run trains one. The weights
+ * training changes then come with each sync.
+ */
+public record ModelSpec(String base, LoraConfig lora, long seed) implements Serializable {
+    Transformer build() throws IOException {
+        return TrainingRun.trainee(Path.of(base), null, lora, seed);
+    }
+
+    Tokenizer tokenizer() throws IOException {
+        return Tokenizer.load(Path.of(base));
+    }
+}

@@ -1,0 +1,163 @@
+package r1j.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import r1j.cli.Main;
+
+/**
+ * GRPO with its rollouts on Hazelcast workers (issue 22), every JVM on loopback and started here: the same seed gives
+ * the same metrics and byte-identical final weights in one JVM and with 1, 2 and 3 workers; a worker killed in the
+ * middle of a rollout (SIGKILL, R1J_KILL_AT=rollout@2) has its shard redone elsewhere with the step's result unchanged;
+ * and a trainer killed between steps resumes with the cluster as it would alone.
+ */
+class ClusterGrpoTest {
+    @TempDir
+    static Path tmp;
+
+    static Path model, tasks;
+    static final List<Process> workers = new ArrayList<>();
+    static final String NAME = "r1j-test-" + ProcessHandle.current().pid();
+    static int firstPort;
+
+    @BeforeAll
+    static void fixtures() throws Exception {
+        Path tok = tmp.resolve("tokenizer");
+        r1j.bench.TokenizerBench.worldTokenizer().save(tok);
+        model = tmp.resolve("model");
+        assertThat(Main.run("init", "--preset", "nano", "--tokenizer", tok.toString(), "--out", model.toString())).isZero();
+        tasks = tmp.resolve("tasks.jsonl");
+        assertThat(Main.run("data", "tasks", "--split", "train", "--n", "40", "--out", tasks.toString())).isZero();
+    }
+
+    @AfterAll
+    static void stopWorkers() {
+        workers.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void theSameResultsWithOneTwoOrThreeWorkersAWorkerKilledMidRolloutAndATrainerRestart() throws Exception {
+        Path single = tmp.resolve("single");
+        assertThat(grpo(single, 0, null)).isZero();
+
+        startWorker(null);
+        assertThat(grpo(tmp.resolve("w1"), 1, null)).isZero();
+        startWorker(null);
+        assertThat(grpo(tmp.resolve("w2"), 2, null)).isZero();
+        startWorker(null);
+        assertThat(grpo(tmp.resolve("w3"), 3, null)).isZero();
+        for (String run : List.of("w1", "w2", "w3")) {
+            assertThat(metrics(tmp.resolve(run))).as(run).isEqualTo(metrics(single));
+            assertSameFinalWeights(single, tmp.resolve(run));
+            List<ObjectNode> rows = rawMetrics(tmp.resolve(run));
+            assertThat(rows).allSatisfy(r -> assertThat(r.get("workers").asInt()).isEqualTo(Integer.parseInt(run.substring(1))));
+            assertThat(rows).allSatisfy(r -> assertThat(r.get("sync_bytes").asLong()).isPositive());
+        }
+
+        // A fourth worker that kills itself when it is handed step 2's rollouts.
+        Process doomed = startWorker("rollout@2");
+        Path killed = tmp.resolve("worker-killed");
+        assertThat(grpo(killed, 4, null)).isZero();
+        assertThat(doomed.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(doomed.exitValue()).isEqualTo(137);
+        assertThat(Files.readString(tmp.resolve("worker-killed.log"))).contains("failed").contains("sending it to");
+        assertThat(rawMetrics(killed).stream().mapToInt(r -> r.get("rollouts_redone").asInt()).sum()).isPositive();
+        assertThat(metrics(killed)).isEqualTo(metrics(single));
+        assertSameFinalWeights(single, killed);
+
+        // The trainer killed after step 2's metrics, then the same command: it resumes with the cluster.
+        Path restarted = tmp.resolve("trainer-restarted");
+        assertThat(grpo(restarted, 3, "metrics@2")).isEqualTo(137);
+        assertThat(grpo(restarted, 3, null)).isZero();
+        assertThat(metrics(restarted)).isEqualTo(metrics(single));
+        assertSameFinalWeights(single, restarted);
+    }
+
+    /** A worker JVM on loopback, joined to the first; returns once it says it waits for rollouts. */
+    private static Process startWorker(String killAt) throws Exception {
+        int port = freePort();
+        List<String> cmd = java("worker", "--port", Integer.toString(port), "--interface", "127.0.0.1", "--cluster-name", NAME);
+        if (firstPort != 0) cmd.addAll(List.of("--join", "127.0.0.1:" + firstPort));
+        else firstPort = port;
+        Path log = tmp.resolve("worker-" + port + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("R1J_KILL_AT");
+        if (killAt != null) pb.environment().put("R1J_KILL_AT", killAt);
+        Process p = pb.start();
+        workers.add(p);
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!Files.readString(log).contains("waiting for rollouts")) {
+            assertThat(p.isAlive()).as("worker exited:%n%s", Files.readString(log)).isTrue();
+            assertThat(System.nanoTime()).as("worker start").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        return p;
+    }
+
+    /** The same GRPO job, in one JVM (workers 0) or on the cluster's workers; returns the exit code. */
+    private static int grpo(Path out, int workers, String killAt) throws Exception {
+        List<String> cmd = java("grpo", "--model", model.toString(), "--data", tasks.toString(), "--out", out.toString(), "--force",
+                "--steps", "4", "-G", "4", "--prompts-per-step", "4", "--max-completion-tokens", "8", "--checkpoint-every", "1",
+                "--seed", "5");
+        if (workers > 0) {
+            cmd.addAll(List.of("--cluster", "127.0.0.1:" + firstPort, "--cluster-workers", Integer.toString(workers), "--cluster-name", NAME,
+                    "--cluster-interface", "127.0.0.1", "--cluster-port", Integer.toString(freePort())));
+        }
+        Path log = tmp.resolve(out.getFileName() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().remove("R1J_KILL_AT");
+        if (killAt != null) pb.environment().put("R1J_KILL_AT", killAt);
+        Process p = pb.start();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("grpo finished").isTrue();
+        if (p.exitValue() != 0 && p.exitValue() != 137) throw new AssertionError("grpo exit " + p.exitValue() + ":\n" + Files.readString(log));
+        return p.exitValue();
+    }
+
+    private static List<String> java(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
+                "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), "r1j.cli.Main"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void assertSameFinalWeights(Path a, Path b) throws IOException {
+        try (Stream<Path> files = Files.list(a.resolve("final"))) {
+            for (Path f : files.toList()) {
+                assertThat(Files.mismatch(f, b.resolve("final").resolve(f.getFileName()))).as(b + ": " + f.getFileName()).isEqualTo(-1L);
+            }
+        }
+    }
+
+    private static List<ObjectNode> rawMetrics(Path run) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<ObjectNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) rows.add((ObjectNode) json.readTree(line));
+        return rows;
+    }
+
+    /** The rows without what measures time, speed or the cluster (workers, weight sync, redone shards). */
+    private static List<ObjectNode> metrics(Path run) throws IOException {
+        List<ObjectNode> rows = rawMetrics(run);
+        for (ObjectNode r : rows) r.properties().removeIf(e -> e.getKey().matches(".*tokens_per_s|time_.*|seconds|workers|sync_.*|rollouts_redone"));
+        return rows;
+    }
+}
