@@ -86,6 +86,28 @@ class ClusterGrpoTest {
         assertSameFinalWeights(single, restarted);
     }
 
+    /** The single-machine path does not need the engine: without Hazelcast on the class path GRPO runs, --cluster says why not. */
+    @Test
+    void withoutHazelcastOnTheClassPathGrpoRunsAloneAndClusterIsRefusedInOneLine() throws Exception {
+        String cp = String.join(java.io.File.pathSeparator, Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.contains("hazelcast")).toList());
+        assertThat(cp).isNotEqualTo(System.getProperty("java.class.path"));
+        List<String> base = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules", "jdk.incubator.vector",
+                "-cp", cp, "r1j.cli.Main", "grpo", "--model", model.toString(), "--data", tasks.toString(), "--force", "--steps", "1", "-G", "2",
+                "--prompts-per-step", "1", "--max-completion-tokens", "4");
+        List<String> alone = new ArrayList<>(base);
+        alone.addAll(List.of("--out", tmp.resolve("alone").toString()));
+        Process a = new ProcessBuilder(alone).redirectErrorStream(true).start();
+        String aOut = new String(a.getInputStream().readAllBytes());
+        assertThat(a.waitFor()).as(aOut).isZero();
+        List<String> clustered = new ArrayList<>(base);
+        clustered.addAll(List.of("--out", tmp.resolve("no-engine").toString(), "--cluster", "127.0.0.1:1"));
+        Process c = new ProcessBuilder(clustered).redirectErrorStream(true).start();
+        String cOut = new String(c.getInputStream().readAllBytes());
+        assertThat(c.waitFor()).as(cOut).isEqualTo(2);
+        assertThat(cOut).contains("r1j: error: --cluster needs Hazelcast on the class path").doesNotContain("\tat ");
+    }
+
     /** A worker JVM on loopback, joined to the first; returns once it says it waits for rollouts. */
     private static Process startWorker(String killAt) throws Exception {
         int port = freePort();
