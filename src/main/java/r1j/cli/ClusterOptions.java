@@ -29,6 +29,17 @@ public final class ClusterOptions {
         return !cluster.isEmpty();
     }
 
+    /** The cluster's workers as the sampler of spec's model, or null without --cluster (sampling stays in this JVM). */
+    r1j.generate.Rollouts connect(r1j.cluster.ModelSpec spec, r1j.tokenizer.Tokenizer tok) throws InterruptedException {
+        check();
+        if (!enabled()) return null;
+        try {
+            return r1j.cluster.ClusterRollouts.connect(name, cluster, bindInterface, port, minWorkers, timeoutSeconds, spec, tok, System.err);
+        } catch (NoClassDefFoundError e) {
+            throw new UserError("--cluster needs Hazelcast on the class path (./r1j adds target/cluster-lib for it): " + e.getMessage());
+        }
+    }
+
     void check() {
         if (minWorkers < 1) throw new UserError("--cluster-workers must be at least 1");
         if (port < 0 || port > 65535) throw new UserError("--cluster-port must be a port number, not " + port);

@@ -51,6 +51,9 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace another distillation's output in --out.")
     boolean force;
 
+    @picocli.CommandLine.Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
@@ -63,6 +66,8 @@ public final class DistillCommand implements Callable<Integer> {
                 "lr", lr, "seed", seed), force, List.of("distill-data", "student-distilled"), r1j.train.JobFolder.Unclaimed.REFUSE);
         PipelinePreset p = D.withRejectionSamples(samples).withSft(D.sft().withEpochs(epochs)).withStudentLr(lr);
         Pipeline pipeline = new Pipeline(new Pipeline.Options(p, out, null, GrpoConfig.defaults(), seed, false), System.err);
+        cluster.check();
+        if (cluster.enabled()) pipeline.sampleOn((m, tok) -> cluster.connect(r1j.cluster.ModelSpec.sampler(JobSettings.path(m)), tok));
         System.out.println(pipeline.distill(teacher, student, ps));
         return 0;
     }

@@ -58,6 +58,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--save-samples", description = "Write every sample with its judgement to this JSONL file.")
     Path saveSamples;
 
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
@@ -72,7 +75,11 @@ public final class EvalCommand implements Callable<Integer> {
         if (limit != null) ex = ex.subList(0, Math.min(limit, ex.size()));
         Evaluator.Options o = new Evaluator.Options(PromptFormat.resolve(template, model), k, sampling.temperature, sampling.topP, sampling.maxNewTokens, !noGreedy, 64, sampling.seed);
         long t0 = System.nanoTime();
-        List<Evaluator.ProblemResult> rs = Evaluator.run(m, tok, ex, o);
+        if (cluster.enabled() && adapter != null) throw new UserError("--cluster samples from model folders: merge the adapter first (r1j merge)");
+        List<Evaluator.ProblemResult> rs;
+        try (r1j.generate.Rollouts workers = cluster.connect(r1j.cluster.ModelSpec.sampler(JobSettings.path(model)), tok)) {
+            rs = Evaluator.run(m, tok, ex, o, workers);
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         if (saveSamples != null) {
             try (PrintStream ps = new PrintStream(Files.newOutputStream(saveSamples), false, StandardCharsets.UTF_8)) {

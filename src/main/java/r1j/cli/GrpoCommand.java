@@ -46,22 +46,11 @@ public final class GrpoCommand implements Callable<Integer> {
             r1j.eval.BaseGate.require(g, model, false);
         }
         r1j.rl.GrpoConfig c = options.config().withModel(model).withData(data).withLora(lora.config()).withGradientCheckpointing(lora.gradientCheckpointing);
-        cluster.check();
-        try (r1j.rl.Rollouts rollouts = cluster.enabled() ? connect(c) : null) {
+        try (r1j.generate.Rollouts rollouts = cluster.connect(r1j.cluster.ModelSpec.policy(JobSettings.path(model), c.lora(), c.seed()),
+                r1j.tokenizer.Tokenizer.load(model))) {
             GrpoTrainer.Result r = GrpoTrainer.run(c, out, stopAfter, System.err, rollouts);
             if (r.finalModel() != null) System.out.println(r.finalModel());
         }
         return 0;
-    }
-
-    /** The cluster's workers as GRPO's sampler (their model: the base at --model, the adapter when training LoRA). */
-    private r1j.rl.Rollouts connect(r1j.rl.GrpoConfig c) throws Exception {
-        try {
-            return r1j.cluster.ClusterRollouts.connect(cluster.name, cluster.cluster, cluster.bindInterface, cluster.port, cluster.minWorkers,
-                    cluster.timeoutSeconds, new r1j.cluster.ModelSpec(JobSettings.path(model), c.lora(), c.seed()),
-                    r1j.tokenizer.Tokenizer.load(model), System.err);
-        } catch (NoClassDefFoundError e) {
-            throw new UserError("--cluster needs Hazelcast on the class path (./r1j adds target/cluster-lib for it): " + e.getMessage());
-        }
     }
 }

@@ -64,6 +64,9 @@ public final class RejectSampleCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace the output of another rejection sampling in --out.")
     boolean force;
 
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
@@ -82,7 +85,10 @@ public final class RejectSampleCommand implements Callable<Integer> {
         RejectionSampler.Options o = new RejectionSampler.Options(PromptFormat.resolve(template, model), samples, sampling.temperature, sampling.topP, sampling.maxNewTokens,
                 keep, maxParagraph, sampling.seed);
         long t0 = System.nanoTime();
-        RejectionSampler.Outcome r = RejectionSampler.run(m, tok, ps, o, j);
+        RejectionSampler.Outcome r;
+        try (r1j.generate.Rollouts workers = cluster.connect(r1j.cluster.ModelSpec.sampler(JobSettings.path(model)), tok)) {
+            r = RejectionSampler.run(m, tok, ps, o, j, workers);
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> summary = Stage2Data.export(out, r, generalShare, sampling.seed);
         if (json) {

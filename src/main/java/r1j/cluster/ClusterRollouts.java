@@ -15,7 +15,7 @@ import r1j.generate.Completion;
 import r1j.generate.Generator;
 import r1j.generate.SamplingParams;
 import r1j.model.Transformer;
-import r1j.rl.Rollouts;
+import r1j.generate.Rollouts;
 
 /**
  * GRPO's rollouts on a Hazelcast cluster's worker members (docs/cluster.md). Each step: the weights training changed

@@ -50,6 +50,12 @@ public final class Evaluator {
     private Evaluator() {}
 
     public static List<ProblemResult> run(Transformer model, Tokenizer tok, List<Datasets.Example> problems, Options o) {
+        return run(model, tok, problems, o, null);
+    }
+
+    /** The same with the samples drawn where rollouts says (null: this JVM); each request's seed makes them the same. */
+    public static List<ProblemResult> run(Transformer model, Tokenizer tok, List<Datasets.Example> problems, Options o,
+                                          r1j.generate.Rollouts rollouts) {
         int[] prefix = tok.encode(o.template().constantPrefix(), false);
         List<Generator.Request> reqs = new ArrayList<>();
         for (int i = 0; i < problems.size(); i++) {
@@ -58,8 +64,10 @@ public final class Evaluator {
         int[] stop = r1j.generate.GenerationConfig.stopTokensOf(model, tok);
         Generator g = new Generator(model, tok, o.maxBatch());
         SamplingParams sp = new SamplingParams(o.temperature(), o.topP(), 0, 0f, 1f, o.maxNewTokens(), List.of(), stop);
-        List<List<Completion>> sampled = g.generate(prefix, reqs, o.k(), sp, null);
-        List<List<Completion>> greedy = o.greedy() ? g.generate(prefix, reqs, 1, SamplingParams.greedy(o.maxNewTokens(), stop), null) : null;
+        SamplingParams gp = SamplingParams.greedy(o.maxNewTokens(), stop);
+        List<List<Completion>> sampled = rollouts != null ? rollouts.generate(model, 0, prefix, reqs, o.k(), sp) : g.generate(prefix, reqs, o.k(), sp, null);
+        List<List<Completion>> greedy = !o.greedy() ? null
+                : rollouts != null ? rollouts.generate(model, 0, prefix, reqs, 1, gp) : g.generate(prefix, reqs, 1, gp, null);
         List<ProblemResult> out = new ArrayList<>();
         for (int i = 0; i < problems.size(); i++) {
             Datasets.Example p = problems.get(i);

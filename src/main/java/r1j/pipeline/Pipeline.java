@@ -58,6 +58,18 @@ public final class Pipeline {
 
     private final Options o;
     private final PrintStream log;
+    private Sampler sampler;
+
+    /** Where rejection sampling (SFT 2's and the distillation's data) draws its samples: workers of a cluster. */
+    public interface Sampler {
+        r1j.generate.Rollouts forModel(Path model, Tokenizer tok) throws IOException, InterruptedException;
+    }
+
+    /** Draws rejection sampling's samples with sampler (by default in this JVM); the data are the same. */
+    public Pipeline sampleOn(Sampler s) {
+        this.sampler = s;
+        return this;
+    }
 
     public Pipeline(Options o, PrintStream log) {
         this.o = o;
@@ -237,7 +249,14 @@ public final class Pipeline {
     private void rejectionSample(Path model, List<Datasets.Example> prompts, String name, long seed) throws IOException {
         RejectionSampler.Options ro = new RejectionSampler.Options(Templates.CHAT, o.preset().rejectionSamples(), 0.8f, 0.95f,
                 o.preset().maxCompletionTokens() + 32, 1, 400, seed);
-        RejectionSampler.Outcome r = RejectionSampler.run(Checkpoint.loadFrozen(model), Tokenizer.load(model), prompts, ro, null);
+        Tokenizer tok = Tokenizer.load(model);
+        RejectionSampler.Outcome r;
+        try (r1j.generate.Rollouts workers = sampler == null ? null : sampler.forModel(model, tok)) {
+            r = RejectionSampler.run(Checkpoint.loadFrozen(model), tok, prompts, ro, null, workers);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while connecting to the cluster", e);
+        }
         log.println("[" + name + "] " + Jsonl.write(Stage2Data.export(o.out().resolve(name), r, 0.25, seed)));
     }
 

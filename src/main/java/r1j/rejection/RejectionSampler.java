@@ -55,8 +55,14 @@ public final class RejectionSampler {
     private RejectionSampler() {}
 
     public static Outcome run(Transformer model, Tokenizer tok, List<Datasets.Example> prompts, Options o, Judge judge) {
+        return run(model, tok, prompts, o, judge, null);
+    }
+
+    /** The same with the samples drawn where rollouts says (null: this JVM). */
+    public static Outcome run(Transformer model, Tokenizer tok, List<Datasets.Example> prompts, Options o, Judge judge,
+                              r1j.generate.Rollouts rollouts) {
         List<Evaluator.ProblemResult> rs = Evaluator.run(model, tok, prompts,
-                new Evaluator.Options(o.template(), o.samples(), o.temperature(), o.topP(), o.maxNewTokens(), false, 64, o.seed()));
+                new Evaluator.Options(o.template(), o.samples(), o.temperature(), o.topP(), o.maxNewTokens(), false, 64, o.seed()), rollouts);
         // Rule checks first; what needs the judge is collected and judged in one batch.
         String[][] reasons = new String[rs.size()][];
         List<int[]> pending = new ArrayList<>();

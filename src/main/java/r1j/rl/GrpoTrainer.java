@@ -10,6 +10,7 @@ import java.util.Set;
 import r1j.data.Datasets;
 import r1j.io.Checkpoint;
 import r1j.io.DType;
+import r1j.generate.Rollouts;
 import r1j.model.Transformer;
 import r1j.reward.Rewards;
 import r1j.tensor.AdamW;

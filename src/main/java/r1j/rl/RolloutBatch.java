@@ -10,6 +10,7 @@ import r1j.data.Datasets;
 import r1j.generate.Completion;
 import r1j.generate.Generator;
 import r1j.generate.SamplingParams;
+import r1j.generate.Rollouts;
 import r1j.model.Transformer;
 import r1j.reward.Rewards;
 import r1j.reward.Sample;

@@ -20,7 +20,8 @@ import r1j.cli.Main;
 
 /**
  * GRPO with its rollouts on Hazelcast workers (issue 22), every JVM on loopback and started here: the same seed gives
- * the same metrics and byte-identical final weights in one JVM and with 1, 2 and 3 workers; a worker killed in the
+ * the same metrics and byte-identical final weights in one JVM and with 1, 2 and 3 workers; evaluation and rejection
+ * sampling on the workers write the same files as alone; a worker killed in the
  * middle of a rollout (SIGKILL, R1J_KILL_AT=rollout@2) has its shard redone elsewhere with the step's result unchanged;
  * and a trainer killed between steps resumes with the cluster as it would alone.
  */
@@ -65,6 +66,20 @@ class ClusterGrpoTest {
             List<ObjectNode> rows = rawMetrics(tmp.resolve(run));
             assertThat(rows).allSatisfy(r -> assertThat(r.get("workers").asInt()).isEqualTo(Integer.parseInt(run.substring(1))));
             assertThat(rows).allSatisfy(r -> assertThat(r.get("sync_bytes").asLong()).isPositive());
+        }
+
+        // Evaluation and rejection sampling (the distillation's data) on the three workers: the same samples as alone.
+        List<String> eval = List.of("eval", "--model", model.toString(), "--data", tasks.toString(), "--k", "3", "--max-new-tokens", "8",
+                "--limit", "12", "--json");
+        assertThat(run(eval, "--save-samples", tmp.resolve("eval-alone.jsonl").toString())).isZero();
+        assertThat(run(eval, "--save-samples", tmp.resolve("eval-cluster.jsonl").toString(), "@cluster")).isZero();
+        assertThat(Files.readAllLines(tmp.resolve("eval-cluster.jsonl"))).isEqualTo(Files.readAllLines(tmp.resolve("eval-alone.jsonl")));
+        List<String> reject = List.of("reject-sample", "--model", model.toString(), "--data", tasks.toString(), "--problems", "12", "-n", "3",
+                "--max-new-tokens", "8", "--temperature", "1.5");
+        assertThat(run(reject, "--out", tmp.resolve("reject-alone").toString())).isZero();
+        assertThat(run(reject, "--out", tmp.resolve("reject-cluster").toString(), "@cluster")).isZero();
+        for (String f : List.of("kept.jsonl", "sft.jsonl", "summary.json")) {
+            assertThat(Files.mismatch(tmp.resolve("reject-alone").resolve(f), tmp.resolve("reject-cluster").resolve(f))).as(f).isEqualTo(-1L);
         }
 
         // A fourth worker that kills itself when it is handed step 2's rollouts.
@@ -145,6 +160,24 @@ class ClusterGrpoTest {
         Process p = pb.start();
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("grpo finished").isTrue();
         if (p.exitValue() != 0 && p.exitValue() != 137) throw new AssertionError("grpo exit " + p.exitValue() + ":\n" + Files.readString(log));
+        return p.exitValue();
+    }
+
+    /** Runs a command in its own JVM; "@cluster" among args stands for the options that join the test's cluster. */
+    private static int run(List<String> command, String... more) throws Exception {
+        List<String> args = new ArrayList<>(command);
+        for (String a : more) {
+            if (a.equals("@cluster")) {
+                args.addAll(List.of("--cluster", "127.0.0.1:" + firstPort, "--cluster-name", NAME, "--cluster-interface", "127.0.0.1",
+                        "--cluster-port", Integer.toString(freePort())));
+            } else {
+                args.add(a);
+            }
+        }
+        Process p = new ProcessBuilder(java(args.toArray(String[]::new))).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        if (p.exitValue() != 0) throw new AssertionError(String.join(" ", args) + ": exit " + p.exitValue() + "\n" + out);
         return p.exitValue();
     }
 

@@ -1,15 +1,12 @@
-package r1j.rl;
+package r1j.generate;
 
 import java.util.List;
 import java.util.Map;
-import r1j.generate.Completion;
-import r1j.generate.Generator;
-import r1j.generate.SamplingParams;
 import r1j.model.Transformer;
 import r1j.tokenizer.Tokenizer;
 
 /**
- * Where a GRPO step's rollouts are sampled: in the trainer's JVM ({@link #local}), or spread over worker JVMs
+ * Where samples are drawn — GRPO's rollouts, an evaluation's or rejection sampling's samples: in this JVM ({@link #local}), or on worker JVMs
  * (r1j.cluster). Every request carries its own seed and a row's result does not depend on its batch, so the
  * completions are the same wherever they are sampled.
  */
