@@ -20,7 +20,7 @@ import r1j.tensor.VectorSupport;
 
 /** {@code r1j bench …}: speed figures, each as a ratio against a peer measured in the same run where one exists. */
 @Command(name = "bench", description = "Measure kernel and training speed.",
-        subcommands = {BenchCommand.Matmul.class, BenchCommand.Train.class, BenchCommand.Balance.class,
+        subcommands = {BenchCommand.Cluster.class, BenchCommand.Matmul.class, BenchCommand.Train.class, BenchCommand.Balance.class,
             BenchCommand.TokenizerSpeed.class, BenchCommand.Generate.class, BenchCommand.Grpo.class, BenchCommand.Serve.class,
             BenchCommand.Reward.class})
 public final class BenchCommand implements Runnable {
@@ -372,6 +372,53 @@ public final class BenchCommand implements Runnable {
                 row.put("seconds_per_step", round3(res.secondsPerStep()));
                 row.put("rollout_tokens_per_s", round3(res.rolloutTokensPerSecond()));
                 row.put("update_tokens_per_s", round3(res.updateTokensPerSecond()));
+                out.print(row);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "cluster", description = "GRPO step time with the rollouts in this JVM and on 1, 2, 4 local Hazelcast workers.")
+    static final class Cluster implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON object per configuration on stdout.")
+        boolean json;
+
+        @Option(names = "--model", required = true, description = "The policy's model folder.")
+        java.nio.file.Path model;
+
+        @Option(names = "--workers", split = ",", defaultValue = "1,2,4")
+        List<Integer> workers;
+
+        @Option(names = "--steps", defaultValue = "5")
+        int steps;
+
+        @Option(names = "--prompts", defaultValue = "16")
+        int prompts;
+
+        @Option(names = {"-G", "--group-size"}, defaultValue = "8")
+        int group;
+
+        @Option(names = "--max-completion-tokens", defaultValue = "48")
+        int maxTokens;
+
+        @Override
+        public Integer call() throws Exception {
+            VectorSupport.logOnce();
+            if (steps < 2) throw new UserError("--steps must be at least 2 (the first step is not timed)");
+            for (int w : workers) if (w < 1) throw new UserError("--workers: counts must be at least 1");
+            ResultRows out = new ResultRows(json, col("workers", "workers", "%d"), col("seconds_per_step", "s/step", "%.3f"),
+                    col("vs_alone", "× alone", "%.2f"), col("rollout_seconds", "rollout s", "%.3f"), col("sync_seconds", "sync s", "%.4f"),
+                    col("sync_bytes", "sync bytes", "%,d"));
+            List<r1j.bench.ClusterBench.Result> rs = r1j.bench.ClusterBench.run(model, workers, steps, prompts, group, maxTokens, System.err);
+            double alone = rs.get(0).secondsPerStep();
+            for (r1j.bench.ClusterBench.Result r : rs) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("workers", r.workers());
+                row.put("seconds_per_step", round3(r.secondsPerStep()));
+                row.put("vs_alone", round3(r.secondsPerStep() / alone));
+                row.put("rollout_seconds", round3(r.rolloutSeconds()));
+                row.put("sync_seconds", Math.round(r.syncSeconds() * 1e5) / 1e5);
+                row.put("sync_bytes", r.syncBytes());
                 out.print(row);
             }
             return 0;

@@ -1,8 +1,7 @@
 package r1j.cluster;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import r1j.model.Transformer;
 import r1j.tensor.Tensor;
@@ -13,21 +12,20 @@ import r1j.tensor.Tensor;
  */
 record Weights(String[] names, float[][] values) implements Serializable {
     static Weights of(Transformer policy) {
-        List<Tensor> ts = changing(policy);
-        String[] names = new String[ts.size()];
-        float[][] values = new float[ts.size()][];
-        for (int i = 0; i < names.length; i++) {
-            names[i] = ts.get(i).name();
-            values[i] = ts.get(i).data;
-        }
+        Map<String, Tensor> ts = changing(policy);
+        String[] names = ts.keySet().toArray(String[]::new);
+        float[][] values = new float[names.length][];
+        for (int i = 0; i < names.length; i++) values[i] = ts.get(names[i]).data;
         return new Weights(names, values);
     }
 
-    static List<Tensor> changing(Transformer policy) {
-        List<Tensor> out = new ArrayList<>(policy.trainable());
+    /** By checkpoint name (a LoRA run's adapter by its PEFT name): what AdamW and the balancing rule change. */
+    static Map<String, Tensor> changing(Transformer policy) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : policy.tensors().entrySet()) {
-            if (e.getKey().endsWith("e_score_correction_bias") && !out.contains(e.getValue())) out.add(e.getValue());
+            if (e.getValue().requiresGrad() || e.getKey().endsWith("e_score_correction_bias")) out.put(e.getKey(), e.getValue());
         }
+        if (policy.lora() != null) out.putAll(policy.lora().tensors());
         return out;
     }
 
@@ -39,8 +37,7 @@ record Weights(String[] names, float[][] values) implements Serializable {
 
     /** Copies these values into the same-named tensors of policy. */
     void into(Transformer policy) {
-        Map<String, Tensor> byName = new java.util.HashMap<>();
-        for (Tensor t : changing(policy)) byName.put(t.name(), t);
+        Map<String, Tensor> byName = changing(policy);
         for (int i = 0; i < names.length; i++) {
             Tensor t = byName.get(names[i]);
             if (t == null || t.data.length != values[i].length) {
