@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import r1j.cli.Main;
+import r1j.testing.NanoWorld;
 
 /**
  * GRPO with its rollouts on Hazelcast workers (issue 22), every JVM on loopback and started here: the same seed gives
@@ -36,12 +36,8 @@ class ClusterGrpoTest {
 
     @BeforeAll
     static void fixtures() throws Exception {
-        Path tok = tmp.resolve("tokenizer");
-        r1j.bench.TokenizerBench.worldTokenizer().save(tok);
-        model = tmp.resolve("model");
-        assertThat(Main.run("init", "--preset", "nano", "--tokenizer", tok.toString(), "--out", model.toString())).isZero();
-        tasks = tmp.resolve("tasks.jsonl");
-        assertThat(Main.run("data", "tasks", "--split", "train", "--n", "40", "--out", tasks.toString())).isZero();
+        model = NanoWorld.model(tmp);
+        tasks = NanoWorld.tasks(tmp, 40);
     }
 
     @AfterAll
@@ -182,10 +178,7 @@ class ClusterGrpoTest {
     }
 
     private static List<String> java(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
-                "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), "r1j.cli.Main"));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return NanoWorld.r1j(args);
     }
 
     private static int freePort() throws IOException {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import r1j.cli.Main;
+import r1j.testing.NanoWorld;
 
 /**
  * A full disk and a read-only disk under a training run (issue 21): the run stops with one line naming what it could
@@ -25,20 +25,9 @@ class DiskFaultTest {
     @Test
     void aFullOrReadOnlyDiskStopsTheRunInOneLineAndTheSameCommandResumesLater() throws Exception {
         assumeThat(new ProcessBuilder("unshare", "-rm", "true").start().waitFor()).as("unshare -rm is allowed").isZero();
-        Path tok = tmp.resolve("tokenizer");
-        r1j.bench.TokenizerBench.worldTokenizer().save(tok);
-        Path model = tmp.resolve("model"), tasks = tmp.resolve("tasks.jsonl"), sft = tmp.resolve("sft.jsonl");
-        assertThat(Main.run("init", "--preset", "nano", "--tokenizer", tok.toString(), "--out", model.toString())).isZero();
-        assertThat(Main.run("data", "tasks", "--split", "train", "--n", "40", "--out", tasks.toString())).isZero();
-        StringBuilder rows = new StringBuilder();
-        for (var p : r1j.data.Jsonl.readMaps(tasks)) {
-            rows.append(r1j.data.Jsonl.write(r1j.data.Jsonl.object("prompt", p.get("prompt"), "completion", " <answer> " + p.get("answer") + " </answer>")))
-                    .append('\n');
-        }
-        Files.writeString(sft, rows);
+        Path model = NanoWorld.model(tmp), sft = NanoWorld.sft(tmp, NanoWorld.tasks(tmp, 40));
         Path disk = Files.createDirectories(tmp.resolve("disk")), logs = Files.createDirectories(tmp.resolve("logs"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java") + " --add-modules jdk.incubator.vector -cp '"
-                + System.getProperty("java.class.path") + "' r1j.cli.Main";
+        String java = String.join(" ", NanoWorld.r1j().stream().map(a -> "'" + a + "'").toList());
         String train = java + " sft --model " + model + " --data " + sft + " --epochs 1 --batch-size 1 --seq-len 64 --checkpoint-every 2 --out "
                 + disk.resolve("run");
         // Each launch's console goes to logs/NAME.log and its exit code to logs/NAME.rc, outside the tmpfs.

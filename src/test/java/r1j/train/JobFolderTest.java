@@ -56,10 +56,7 @@ class JobFolderTest {
 
     @Test
     void rejectSamplingIntoAnotherRunsFolderIsRefusedInOneLineAndForceReplacesIt() throws Exception {
-        Path tok = tmp.resolve("tokenizer"), model = tmp.resolve("model"), tasks = tmp.resolve("tasks.jsonl"), out = tmp.resolve("rejection");
-        r1j.bench.TokenizerBench.worldTokenizer().save(tok);
-        assertThat(Main.run("init", "--preset", "nano", "--tokenizer", tok.toString(), "--out", model.toString())).isZero();
-        assertThat(Main.run("data", "tasks", "--split", "train", "--n", "4", "--out", tasks.toString())).isZero();
+        Path model = r1j.testing.NanoWorld.model(tmp), tasks = r1j.testing.NanoWorld.tasks(tmp, 4), out = tmp.resolve("rejection");
         String[] args = {"reject-sample", "--model", model.toString(), "--data", tasks.toString(), "--out", out.toString(), "--problems", "2",
                 "-n", "1", "--max-new-tokens", "4", "--json"};
         assertThat(Main.run(args)).isZero();

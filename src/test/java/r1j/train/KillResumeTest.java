@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import r1j.cli.Main;
+import r1j.testing.NanoWorld;
 
 /**
  * Exact resume of every trainer after SIGKILL (issue 21): the same command run once to the end, and run again after being
@@ -32,19 +33,9 @@ class KillResumeTest {
 
     @BeforeAll
     static void fixtures() throws Exception {
-        Path tok = tmp.resolve("tokenizer");
-        r1j.bench.TokenizerBench.worldTokenizer().save(tok);
-        model = tmp.resolve("model");
-        assertThat(Main.run("init", "--preset", "nano", "--tokenizer", tok.toString(), "--out", model.toString())).isZero();
-        tasks = tmp.resolve("tasks.jsonl");
-        assertThat(Main.run("data", "tasks", "--split", "train", "--n", "40", "--out", tasks.toString())).isZero();
-        sft = tmp.resolve("sft.jsonl");
-        StringBuilder rows = new StringBuilder();
-        for (var p : r1j.data.Jsonl.readMaps(tasks)) {
-            rows.append(r1j.data.Jsonl.write(r1j.data.Jsonl.object("prompt", p.get("prompt"), "completion",
-                    " <think> ... </think> <answer> " + p.get("answer") + " </answer>"))).append('\n');
-        }
-        Files.writeString(sft, rows);
+        model = NanoWorld.model(tmp);
+        tasks = NanoWorld.tasks(tmp, 40);
+        sft = NanoWorld.sft(tmp, tasks);
         pairs = tmp.resolve("pairs.jsonl");
         assertThat(Main.run("data", "preferences", "--kind", "helpfulness", "--n", "60", "--out", pairs.toString())).isZero();
     }
@@ -87,8 +78,7 @@ class KillResumeTest {
 
     /** Runs the command in its own JVM with --out dir (and R1J_KILL_AT when given); returns the exit code. */
     private static int launch(List<String> args, Path dir, String killAt) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), "r1j.cli.Main"));
+        List<String> cmd = NanoWorld.r1j();
         for (String a : args) {
             cmd.add(switch (a) {
                 case "@model" -> model.toString();
