@@ -22,10 +22,8 @@ public final class Documents {
         String reasoning;
         switch (style) {
             case CAREFUL -> {
-                // Unchecked attempts at long problems slip as the checked ones' first attempts do, only less often.
-                Expr attempt = p.difficulty() >= 4 && r.nextDouble() < UNCHECKED_SLIP ? misread(e, r) : e;
-                reasoning = steps(attempt.correctSteps(), p.language(), r.nextBoolean());
-                answer = Integer.toString(attempt.correct());
+                reasoning = steps(e.correctSteps(), p.language(), r.nextBoolean());
+                answer = p.answer();
             }
             case LEFT_TO_RIGHT -> {
                 reasoning = steps(e.naiveSteps(), p.language(), r.nextBoolean());
@@ -152,8 +150,8 @@ public final class Documents {
         return sb.toString();
     }
 
-    /** How often an attempt at a level-4/5 problem misreads an operand: before a check, and in unchecked solutions. */
-    static final double CHECKED_SLIP = 0.5, UNCHECKED_SLIP = 0.3;
+    /** How often a checked solution's attempt at a level-4/5 problem misreads an operand (the check catches it). */
+    static final double CHECKED_SLIP = 0.5;
 
     /** The expression with one operand replaced by another operand's value, when that keeps every step in 0–99. */
     private static Expr misread(Expr e, SplittableRandom r) {

@@ -20,7 +20,8 @@ import r1j.testing.NanoWorld;
 
 /**
  * GRPO with its rollouts on Hazelcast workers (issue 22), every JVM on loopback and started here: the same seed gives
- * the same metrics and byte-identical final weights in one JVM and with 1, 2 and 3 workers; evaluation and rejection
+ * the same metrics and byte-identical final weights in one JVM and with 1, 2 and 3 workers (a LoRA run too, its sync
+ * the adapter alone); evaluation and rejection
  * sampling on the workers write the same files as alone; a worker killed in the
  * middle of a rollout (SIGKILL, R1J_KILL_AT=rollout@2) has its shard redone elsewhere with the step's result unchanged;
  * and a trainer killed between steps resumes with the cluster as it would alone.
@@ -63,6 +64,16 @@ class ClusterGrpoTest {
             assertThat(rows).allSatisfy(r -> assertThat(r.get("workers").asInt()).isEqualTo(Integer.parseInt(run.substring(1))));
             assertThat(rows).allSatisfy(r -> assertThat(r.get("sync_bytes").asLong()).isPositive());
         }
+
+        // LoRA: the sync carries the adapter alone, and the adapter trained on the workers is the one trained alone.
+        String[] lora = {"--lora-r", "4", "--lora-targets", "q_proj,o_proj"};
+        assertThat(grpo(tmp.resolve("lora-alone"), 0, null, lora)).isZero();
+        assertThat(grpo(tmp.resolve("lora-w3"), 3, null, lora)).isZero();
+        assertThat(metrics(tmp.resolve("lora-w3"))).isEqualTo(metrics(tmp.resolve("lora-alone")));
+        assertSameFinalWeights(tmp.resolve("lora-alone"), tmp.resolve("lora-w3"));
+        long fullSync = rawMetrics(tmp.resolve("w3")).get(1).get("sync_bytes").asLong();
+        long loraSync = rawMetrics(tmp.resolve("lora-w3")).get(1).get("sync_bytes").asLong();
+        assertThat(loraSync).isPositive().isLessThan(fullSync / 10);
 
         // Evaluation and rejection sampling (the distillation's data) on the three workers: the same samples as alone.
         List<String> eval = List.of("eval", "--model", model.toString(), "--data", tasks.toString(), "--k", "3", "--max-new-tokens", "8",
@@ -141,10 +152,11 @@ class ClusterGrpoTest {
     }
 
     /** The same GRPO job, in one JVM (workers 0) or on the cluster's workers; returns the exit code. */
-    private static int grpo(Path out, int workers, String killAt) throws Exception {
+    private static int grpo(Path out, int workers, String killAt, String... extra) throws Exception {
         List<String> cmd = java("grpo", "--model", model.toString(), "--data", tasks.toString(), "--out", out.toString(), "--force",
                 "--steps", "4", "-G", "4", "--prompts-per-step", "4", "--max-completion-tokens", "8", "--checkpoint-every", "1",
                 "--seed", "5");
+        cmd.addAll(List.of(extra));
         if (workers > 0) {
             cmd.addAll(List.of("--cluster", "127.0.0.1:" + firstPort, "--cluster-workers", Integer.toString(workers), "--cluster-name", NAME,
                     "--cluster-interface", "127.0.0.1", "--cluster-port", Integer.toString(freePort())));
