@@ -14,7 +14,7 @@ import r1j.tensor.VectorSupport;
 import r1j.tokenizer.Tokenizer;
 
 /** {@code r1j check-base}: docs/world.md's readiness gate for reinforcement learning, pass or fail with the numbers. */
-@Command(name = "check-base", description = "Single-step accuracy ≥ 90 % and sampled pass@8 ≥ 85 % on the test split.")
+@Command(name = "check-base", description = "Single-step accuracy ≥ 90 %% and sampled pass@8 ≥ 85 %% on the test split.")
 public final class CheckBaseCommand implements Callable<Integer> {
     @Option(names = "--model", required = true)
     Path model;
