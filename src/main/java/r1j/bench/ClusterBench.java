@@ -13,10 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import r1j.cluster.ClusterRollouts;
 import r1j.cluster.ModelSpec;
-import r1j.data.Jsonl;
-import r1j.data.Problem;
-import r1j.data.Splits;
-import r1j.data.World;
 import r1j.generate.Rollouts;
 import r1j.rl.GrpoConfig;
 import r1j.rl.GrpoTrainer;
@@ -40,10 +36,7 @@ public final class ClusterBench {
         Path dir = Files.createTempDirectory("r1j-bench-cluster");
         List<Result> out = new ArrayList<>();
         try {
-            Path data = dir.resolve("tasks.jsonl");
-            List<java.util.Map<String, Object>> rows = new ArrayList<>();
-            for (Problem p : new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 256, 1)) rows.add(p.row());
-            Jsonl.writeAll(data, rows);
+            Path data = GrpoBench.worldTasks(dir, 256);
             GrpoConfig c = GrpoConfig.defaults().withModel(model).withData(data).withTemplate("r1-zero").withRewards("accuracy,format")
                     .withRewardWeights("1,0.1").withSteps(steps).withPromptsPerStep(prompts).withGroupSize(group)
                     .withMaxCompletionTokens(maxTokens).withCheckpointEvery(1_000_000).withSampleEvery(0);

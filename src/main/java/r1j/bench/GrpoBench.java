@@ -30,13 +30,19 @@ public final class GrpoBench {
 
     private GrpoBench() {}
 
+    /** n train-split world problems as prompt/answer JSONL in dir: the prompts a GRPO benchmark trains on. */
+    static Path worldTasks(Path dir, int n) throws IOException {
+        Path data = dir.resolve("tasks.jsonl");
+        List<java.util.Map<String, Object>> rows = new ArrayList<>();
+        for (Problem p : new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, n, 1)) rows.add(p.row());
+        Jsonl.writeAll(data, rows);
+        return data;
+    }
+
     public static Result run(Path model, LoraConfig lora, int steps, int prompts, int group, int maxTokens) throws IOException {
         Path dir = Files.createTempDirectory("r1j-bench-grpo");
         try {
-            Path data = dir.resolve("tasks.jsonl");
-            List<java.util.Map<String, Object>> rows = new ArrayList<>();
-            for (Problem p : new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 64, 1)) rows.add(p.row());
-            Jsonl.writeAll(data, rows);
+            Path data = worldTasks(dir, 64);
             GrpoConfig c = GrpoConfig.defaults().withModel(model).withData(data).withTemplate("plain").withRewards("accuracy")
                     .withSteps(steps).withPromptsPerStep(prompts).withGroupSize(group).withMaxCompletionTokens(maxTokens)
                     .withMicroBatch(prompts * group).withCheckpointEvery(1_000_000).withSampleEvery(0).withLora(lora);
