@@ -123,35 +123,14 @@ public final class Documents {
      */
     private static String checked(Expr e, String language, int level, SplittableRandom r) {
         boolean es = "es".equals(language);
-        Expr attempt = r.nextDouble() < (level >= 4 ? CHECKED_SLIP : 0.2) ? misread(e, r) : e;
+        Expr attempt = r.nextDouble() < (level >= 4 ? 0.5 : 0.2) ? misread(e, r) : e;
         int first = attempt.correct(), right = e.correct();
-        String check = checkLines(e, language);
+        String check = String.join(" = ", e.reductions());
         String verdict = first == right ? (es ? "Sí, es " + right : "Yes, it is " + right)
                 : (es ? "Entonces es " + right + ", no " + first : "So it is " + right + ", not " + first);
         return steps(attempt.correctSteps(), language, r.nextBoolean()) + (es ? ". Espera, déjame revisar: " : ". Wait, let me check: ")
                 + check + ". " + verdict;
     }
-
-    /**
-     * The check's text: the expression in digits, then each operation as a fact and the line it leaves — "(4 + 6) - (9 *
-     * (4 - 4)). 4 + 6 = 10, so 10 - (9 * (4 - 4)). 4 - 4 = 0, so 10 - (9 * 0). 9 * 0 = 0, so 10 - 0. 10 - 0 = 10". Every
-     * operand is copied from the line just before and every result from the fact just before, so the check needs no
-     * long-range reading; written as bare rewrites ("= 10 - (9 * 0) = …") the base computed inside the copies and its
-     * checks were wrong more often than unchecked attempts (docs/results.md, the seed study).
-     */
-    static String checkLines(Expr e, String language) {
-        String so = "es".equals(language) ? ", así que " : ", so ";
-        StringBuilder sb = new StringBuilder(e.reductions().get(0));
-        List<Expr.Reduction> rs = e.reductionSteps();
-        for (int i = 0; i < rs.size(); i++) {
-            sb.append(". ").append(rs.get(i).step().render());
-            if (i < rs.size() - 1) sb.append(so).append(rs.get(i).line());
-        }
-        return sb.toString();
-    }
-
-    /** How often a checked solution's attempt at a level-4/5 problem misreads an operand (the check catches it). */
-    static final double CHECKED_SLIP = 0.5;
 
     /** The expression with one operand replaced by another operand's value, when that keeps every step in 0–99. */
     private static Expr misread(Expr e, SplittableRandom r) {
