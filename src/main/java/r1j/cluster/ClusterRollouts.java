@@ -25,6 +25,9 @@ import r1j.generate.Rollouts;
  * counted twice, and since every request carries its seed the step's result is the one a single JVM computes.
  */
 public final class ClusterRollouts implements Rollouts {
+    /** Failures of one shard after which the trainer samples it itself. */
+    static final int MAX_TRIES = 3;
+
     private final HazelcastInstance hz;
     private final IExecutorService executor;
     private final ModelSpec spec;
@@ -86,6 +89,7 @@ public final class ClusterRollouts implements Rollouts {
             on.add(null);
         }
         int redone = 0;
+        int[] failures = new int[shards];
         for (int s = 0; s < shards; s++) submit(s, shards, requests, prefix, group, p, version, v, workers.isEmpty() ? null : workers.get(s), pending, on);
         for (int s = 0; s < shards; s++) {
             while (results.get(s) == null) {
@@ -96,15 +100,18 @@ public final class ClusterRollouts implements Rollouts {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for rollouts", e);
                 } catch (ExecutionException e) {
-                    // The worker died, left, or lacked the weights: the shard goes to another live worker (synced first).
+                    // The worker died, left, or lacked the weights: the shard goes to another live worker (synced first),
+                    // the next one at each failure; after MAX_TRIES failures (a worker that cannot load the model, say)
+                    // it is sampled here, so a step never waits forever.
                     redone++;
+                    failures[s]++;
                     Member failed = on.get(s);
                     synced.remove(failed.getUuid());
                     List<Member> live = workers(hz);
                     live.removeIf(m -> m.getUuid().equals(failed.getUuid()) && !(rootCause(e) instanceof WorkerState.StaleWeights));
+                    Member next = live.isEmpty() || failures[s] >= MAX_TRIES ? null : live.get((s + failures[s]) % live.size());
                     log.printf("rollout shard %d/%d on %s failed (%s); %s%n", s + 1, shards, failed.getAddress(), rootCause(e),
-                            live.isEmpty() ? "sampling it here" : "sending it to " + live.get(s % live.size()).getAddress());
-                    Member next = live.isEmpty() ? null : live.get(s % live.size());
+                            next == null ? "sampling it here" : "sending it to " + next.getAddress());
                     if (next != null) bytes += sync(List.of(next), v, w);
                     submit(s, shards, requests, prefix, group, p, version, v, next, pending, on);
                 }
