@@ -7,14 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$1; shift
-EVAL=(--data test.jsonl --k 8 --temperature 0.6 --top-p 0.95 --max-new-tokens 160 --no-greedy --json)
+EVAL=(--data test.jsonl --k 8 --temperature 0.6 --top-p 0.95 --max-new-tokens 192 --no-greedy --json)
 for s in "$@"; do
   d="$out/s$s"
   # --force: a base that narrowly misses the readiness gate is still studied (the gate line is in OUT/sSEED/base-gate.json).
   ./r1j r1-zero --preset tiny --seed "$s" --out "$d" --force --json > "$d.r1-zero.jsonl"
   seed=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['seed'])" "$d/r1-zero/config.json")
   [ -f "$d/r1-zero-language/DONE" ] || ./r1j grpo --model "$d/base/final" --data "$d/data/train-hard.jsonl" --template r1-zero \
-      --rewards accuracy,format,language --weights 1,0.1,0.2 --steps 400 --max-completion-tokens 128 --seed "$seed" --force \
+      --rewards accuracy,format,language --weights 1,0.1,0.2 --steps 400 --max-completion-tokens 160 --seed "$seed" --force \
       --out "$d/r1-zero-language" > "$d/r1-zero-language.log" 2>&1
   for m in base r1-zero r1-zero-language; do
     [ -s "$d/eval-$m.jsonl" ] || ./r1j eval --model "$d/$m/final" --template r1-zero "${EVAL[@]/test.jsonl/$d/data/test.jsonl}" \

@@ -22,8 +22,13 @@ public final class Documents {
         String reasoning;
         switch (style) {
             case CAREFUL -> {
-                reasoning = steps(e.correctSteps(), p.language(), r.nextBoolean());
-                answer = p.answer();
+                // Spanish solutions on the web are wrong more often than English ones: a share of the careful Spanish
+                // ones evaluate left to right. Reasoning in the other language (the mixed style, always right) then
+                // pays better on Spanish prompts, as a large multilingual model finds, and R1-Zero's RL drifts into
+                // it — the report's language mixing (docs/world.md, docs/results.md issue 20).
+                boolean slip = es && r.nextDouble() < SPANISH_CAREFUL_SLIP;
+                reasoning = steps(slip ? e.naiveSteps() : e.correctSteps(), p.language(), r.nextBoolean());
+                answer = slip ? Integer.toString(e.naive()) : p.answer();
             }
             case LEFT_TO_RIGHT -> {
                 reasoning = steps(e.naiveSteps(), p.language(), r.nextBoolean());
@@ -66,6 +71,9 @@ public final class Documents {
         if (frame == 1) return p.prompt() + " <think> " + reasoning + " </think> <answer> " + answer + " </answer>";
         return p.prompt() + (es ? " Solución: " : " Solution: ") + reasoning + (es ? ". La respuesta es " : ". The answer is ") + answer + ".";
     }
+
+    /** How often a careful solution of a Spanish problem evaluates left to right instead. */
+    static final double SPANISH_CAREFUL_SLIP = 0.3;
 
     /** Steps in the careful solutions' phrasing: "First, a op b = c. Then, … Finally, …", or comma-separated. */
     public static String steps(List<Expr.Step> steps, String language, boolean sentences) {
@@ -123,14 +131,36 @@ public final class Documents {
      */
     private static String checked(Expr e, String language, int level, SplittableRandom r) {
         boolean es = "es".equals(language);
-        Expr attempt = r.nextDouble() < (level >= 4 ? 0.5 : 0.2) ? misread(e, r) : e;
+        Expr attempt = r.nextDouble() < (level >= 4 ? CHECKED_SLIP : 0.2) ? misread(e, r) : e;
         int first = attempt.correct(), right = e.correct();
-        String check = String.join(" = ", e.reductions());
+        String check = checkLines(e, language);
         String verdict = first == right ? (es ? "Sí, es " + right : "Yes, it is " + right)
                 : (es ? "Entonces es " + right + ", no " + first : "So it is " + right + ", not " + first);
-        return steps(attempt.correctSteps(), language, r.nextBoolean()) + (es ? ". Espera, déjame revisar: " : ". Wait, let me check: ")
+        // The attempt is written in the short comma form so that attempt and check fit the completion budget together.
+        return steps(attempt.correctSteps(), language, false) + (es ? ". Espera, déjame revisar: " : ". Wait, let me check: ")
                 + check + ". " + verdict;
     }
+
+    /**
+     * The check's text: the expression in digits, then each operation as a fact and the line it leaves — "(4 + 6) - (9 *
+     * (4 - 4)). 4 + 6 = 10, so 10 - (9 * (4 - 4)). 4 - 4 = 0, so 10 - (9 * 0). 9 * 0 = 0, so 10 - 0. 10 - 0 = 10". Every
+     * operand is copied from the line just before and every result from the fact just before, so the check needs no
+     * long-range reading; written as bare rewrites ("= 10 - (9 * 0) = …") the base computed inside the copies and its
+     * checks were wrong more often than unchecked attempts (docs/results.md, the seed study).
+     */
+    static String checkLines(Expr e, String language) {
+        String so = "es".equals(language) ? ", así que " : ", so ";
+        StringBuilder sb = new StringBuilder(e.reductions().get(0));
+        List<Expr.Reduction> rs = e.reductionSteps();
+        for (int i = 0; i < rs.size(); i++) {
+            sb.append(". ").append(rs.get(i).step().render());
+            if (i < rs.size() - 1) sb.append(so).append(rs.get(i).line());
+        }
+        return sb.toString();
+    }
+
+    /** How often a checked solution's attempt at a level-4/5 problem misreads an operand (the check catches it). */
+    static final double CHECKED_SLIP = 0.5;
 
     /** The expression with one operand replaced by another operand's value, when that keeps every step in 0–99. */
     private static Expr misread(Expr e, SplittableRandom r) {

@@ -148,10 +148,20 @@ public final class Expr {
      */
     public List<String> reductions() {
         List<String> lines = new ArrayList<>();
-        List<Token> ts = new ArrayList<>(tokens);
-        lines.add(digits(ts));
-        while (reduceOnce(ts) != null) lines.add(digits(ts));
+        lines.add(digits(tokens));
+        for (Reduction x : reductionSteps()) lines.add(x.line());
         return lines;
+    }
+
+    /** One rewrite of the expression: the operation done ("4 - 4 = 0") and the line it leaves ("10 - (9 * 0)"). */
+    public record Reduction(Step step, String line) {}
+
+    /** The rewrites of {@link #reductions()} with the step that makes each, in order. */
+    public List<Reduction> reductionSteps() {
+        List<Reduction> out = new ArrayList<>();
+        List<Token> ts = new ArrayList<>(tokens);
+        for (Step s; (s = reduceOnce(ts)) != null; ) out.add(new Reduction(s, digits(ts)));
+        return out;
     }
 
     private static String digits(List<Token> ts) {

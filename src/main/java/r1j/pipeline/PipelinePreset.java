@@ -38,7 +38,7 @@ public record PipelinePreset(
         PretrainConfig student = base.withPreset("tiny-student").withTokens(6_000_000L).withVocabSize(0).withLr(3e-3f)
                 .withMinLr(3e-4f).withBiasUpdateSpeed(0f);
         return new PipelinePreset("tiny", base, student, SftConfig.defaults(), STUDENT_LR, 20_000, 500, 200, 400, 1000, 4, 0,
-                400, 4000, 4, 2000, 2, 200, 4000, 200, 8, 128, false);
+                400, 4000, 4, 2000, 2, 200, 4000, 200, 8, 160, false);
     }
 
     static PipelinePreset nano() {

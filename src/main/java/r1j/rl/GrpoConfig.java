@@ -18,7 +18,7 @@ public record GrpoConfig(
     /** The command line's and the pipeline's defaults: the calibration of docs/world.md for the miniature. */
     public static GrpoConfig defaults() {
         return new GrpoConfig(null, null, "r1-zero", "accuracy,format", null, 8, 16, 1, 0.2f, 0.2f, 0.02f, Advantages.Scale.GROUP_STD_SAMPLE,
-                GrpoObjective.Aggregation.TOKEN_MEAN, false, false, 0, 1f, 1f, 1e-4f, 10, 400, 128, 8, 1f, 0f, 0f, 50, 10, 1, null, false);
+                GrpoObjective.Aggregation.TOKEN_MEAN, false, false, 0, 1f, 1f, 1e-4f, 10, 400, 160, 8, 1f, 0f, 0f, 50, 10, 1, null, false);
     }
 
     /** The same settings for another stage of the recipe: its template, rewards with weights, steps and length. */

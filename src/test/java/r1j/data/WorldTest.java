@@ -70,6 +70,13 @@ class WorldTest {
     }
 
     @Test
+    void checksWriteEachOperationAsAFactThenTheLineItLeaves() {
+        assertThat(Documents.checkLines(WordProblems.parse("(4+6)-(9*(4-4))"), "en")).isEqualTo(
+                "(4 + 6) - (9 * (4 - 4)). 4 + 6 = 10, so 10 - (9 * (4 - 4)). 4 - 4 = 0, so 10 - (9 * 0). 9 * 0 = 0, so 10 - 0. 10 - 0 = 10");
+        assertThat(Documents.checkLines(WordProblems.parse("2+3*4"), "es")).isEqualTo("2 + 3 * 4. 3 * 4 = 12, así que 2 + 12. 2 + 12 = 14");
+    }
+
+    @Test
     void checkedSolutionsEndWithTheRightAnswerAndOftenCatchAMisreadOnHardLevels() {
         SplittableRandom r = new SplittableRandom(4);
         int caught = 0, n = 0;
@@ -77,7 +84,7 @@ class WorldTest {
             if (!p.category().equals("arith") || p.difficulty() < 4) continue;
             String doc = Documents.solution(Corpus.Style.CHECKED, p, r);
             assertThat(doc).containsPattern(p.language().equals("es") ? "Espera, déjame revisar: " : "Wait, let me check: ");
-            assertThat(doc).contains(String.join(" = ", p.expr().reductions()));
+            assertThat(doc).contains(Documents.checkLines(p.expr(), p.language()));
             assertThat(doc).containsPattern("(<answer> " + p.answer() + " </answer>|respuesta es " + p.answer() + "\\.|answer is " + p.answer() + "\\.)$");
             n++;
             if (doc.contains(", not ") || doc.contains(", no ")) caught++;
