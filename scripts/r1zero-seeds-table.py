@@ -35,12 +35,20 @@ def curve(path, key, first=20, last=20):
     return sum(vals[:first]) / len(vals[:first]), sum(vals[-last:]) / len(vals[-last:])
 
 
+def window(path, key, lo, hi):
+    """Mean of a metric over GRPO steps lo..hi (level-5 metrics are logged only on steps that drew level-5 prompts)."""
+    vals = [r[key] for r in map(json.loads, open(path)) if key in r and lo <= r["step"] <= hi]
+    return round(sum(vals) / len(vals), 4) if vals else float("nan")
+
+
 def seed_row(d):
     b, z, zl = (slices(os.path.join(d, f"eval-{m}.jsonl")) for m in ("base", "r1-zero", "r1-zero-language"))
     chk, unchk, n_chk, n5 = level5_checking(os.path.join(d, "eval-r1-zero-samples.jsonl"))
     bchk, bunchk, _, _ = level5_checking(os.path.join(d, "eval-base-samples.jsonl"))
     refl0, refl1 = curve(os.path.join(d, "r1-zero", "metrics.jsonl"), "reflection")
     len0, len1 = curve(os.path.join(d, "r1-zero", "metrics.jsonl"), "length_mean")
+    m = os.path.join(d, "r1-zero", "metrics.jsonl")
+    steps = max(r["step"] for r in map(json.loads, open(m)) if "step" in r)
     return {
         "seed": os.path.basename(d)[1:],
         "base_language_es": b["language=es"]["language"], "base_pass@1": b["all"]["pass@1"],
@@ -54,6 +62,13 @@ def seed_row(d):
         "r1zero_level5_acc_checked": round(chk, 4), "r1zero_level5_acc_unchecked": round(unchk, 4),
         "train_reflection_first20": round(refl0, 4), "train_reflection_last20": round(refl1, 4),
         "train_length_first20": round(len0, 2), "train_length_last20": round(len1, 2),
+        # The aha over R1-Zero's GRPO steps, on level 5: the first 40 steps against the last 100.
+        "train_level5_reflection_steps1-40": window(m, "level5_reflection", 1, 40),
+        "train_level5_reflection_last100": window(m, "level5_reflection", steps - 99, steps),
+        "train_level5_length_steps1-40": window(m, "level5_length", 1, 40),
+        "train_level5_length_last100": window(m, "level5_length", steps - 99, steps),
+        "train_level5_acc_checked_all": window(m, "level5_accuracy_checked", 1, steps),
+        "train_level5_acc_unchecked_all": window(m, "level5_accuracy_unchecked", 1, steps),
     }
 
 

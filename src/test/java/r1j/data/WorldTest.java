@@ -94,6 +94,36 @@ class WorldTest {
     }
 
     @Test
+    void carefulSpanishSolutionsAreWrongOnAShareOfTrapsAndEnglishOnesNever() {
+        SplittableRandom r = new SplittableRandom(5);
+        int[] traps = new int[2], wrong = new int[2];
+        for (Problem p : WORLD.tasks(Splits.Split.TRAIN, 3000, 7)) {
+            if (!p.category().equals("arith") || !p.expr().isTrap()) continue;
+            int es = p.language().equals("es") ? 1 : 0;
+            String doc = Documents.solution(Corpus.Style.CAREFUL, p, r);
+            traps[es]++;
+            if (!doc.matches(".*(<answer> " + p.answer() + " </answer>|respuesta es " + p.answer() + "\\.|answer is " + p.answer() + "\\.)$")) {
+                wrong[es]++;
+                assertThat(doc).contains(Integer.toString(p.expr().naive()));
+            }
+        }
+        assertThat(traps[0]).isGreaterThan(300);
+        assertThat(traps[1]).isGreaterThan(300);
+        assertThat(wrong[0]).isZero();
+        assertThat((double) wrong[1] / traps[1]).isCloseTo(Documents.SPANISH_CAREFUL_SLIP, org.assertj.core.data.Offset.offset(0.06));
+    }
+
+    @Test
+    void composedSafetyRequestsHoldOutTwentyOddRequestsOfBothKinds() {
+        long test = GeneralProblems.SAFETY_ITEMS.stream().filter(s -> Splits.of("safety", s.canonical()) == Splits.Split.TEST).count();
+        long harmless = GeneralProblems.SAFETY_ITEMS.stream()
+                .filter(s -> !s.harmful() && Splits.of("safety", s.canonical()) == Splits.Split.TEST).count();
+        assertThat(GeneralProblems.SAFETY_ITEMS).hasSize(240);
+        assertThat(test).isBetween(16L, 32L);
+        assertThat(harmless).isBetween(8L, test - 8);
+    }
+
+    @Test
     void splitsNeverShareAProblemAndTrapsAreAtLeastFortyPercent() {
         List<Problem> train = WORLD.tasks(Splits.Split.TRAIN, 4000, 1);
         List<Problem> test = WORLD.tasks(Splits.Split.TEST, 2000, 1);
