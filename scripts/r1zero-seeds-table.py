@@ -49,6 +49,10 @@ def seed_row(d):
     len0, len1 = curve(os.path.join(d, "r1-zero", "metrics.jsonl"), "length_mean")
     m = os.path.join(d, "r1-zero", "metrics.jsonl")
     steps = max(r["step"] for r in map(json.loads, open(m)) if "step" in r)
+    cold = {r["source"]: r for r in json.load(open(os.path.join(d, "cs", "summary.json")))} \
+        if os.path.exists(os.path.join(d, "cs", "summary.json")) else {}
+    sft1 = slices(os.path.join(d, "eval-cs-sft1.jsonl")) if os.path.exists(os.path.join(d, "eval-cs-sft1.jsonl")) else None
+    nan = float("nan")
     return {
         "seed": os.path.basename(d)[1:],
         "base_language_es": b["language=es"]["language"], "base_pass@1": b["all"]["pass@1"],
@@ -69,6 +73,12 @@ def seed_row(d):
         "train_level5_length_last100": window(m, "level5_length", steps - 99, steps),
         "train_level5_acc_checked_all": window(m, "level5_accuracy_checked", 1, steps),
         "train_level5_acc_unchecked_all": window(m, "level5_accuracy_unchecked", 1, steps),
+        # The cold start from this base and R1-Zero: kept rows per source; SFT 1 on them.
+        **{f"coldstart_kept_{k}": cold.get(k, {}).get("kept", nan) for k in ("fewshot", "direct", "r1zero", "all")},
+        "coldstart_fewshot_verifying": cold.get("fewshot", {}).get("kept_with_verification", nan),
+        "sft1_clean": sft1["all"].get("clean") if sft1 else nan,
+        "sft1_language_es": sft1["language=es"]["language"] if sft1 else nan,
+        "sft1_pass@1": sft1["all"]["pass@1"] if sft1 else nan,
     }
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 20's seed study: for each seed, the whole R1-Zero chain (world data → base → GRPO with accuracy + format,
 # `r1j r1-zero`), the same GRPO from the same base with the language-consistency reward added (same data, steps and
-# seed), and the pipeline's evaluation of the three models with every sample saved.
-#   scripts/r1zero-seeds.sh OUT SEED [SEED…]      e.g. scripts/r1zero-seeds.sh runs/seeds 1 2 3   (~36 min per seed)
+# seed), and the pipeline's evaluation of the three models with every sample saved; then the pipeline's cold start from
+# that base and R1-Zero (per-source counts in OUT/sSEED/cs/summary.json), SFT 1 on it, and SFT 1's evaluation.
+#   scripts/r1zero-seeds.sh OUT SEED [SEED…]      e.g. scripts/r1zero-seeds.sh runs/seeds 1 2 3   (~50 min per seed alone)
 # A seed folder that already has a finished base (e.g. runs/p5 for seed 1) can be linked in as OUT/sSEED first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +21,11 @@ for s in "$@"; do
     [ -s "$d/eval-$m.jsonl" ] || ./r1j eval --model "$d/$m/final" --template r1-zero "${EVAL[@]/test.jsonl/$d/data/test.jsonl}" \
         --seed "$s" --save-samples "$d/eval-$m-samples.jsonl" > "$d/eval-$m.jsonl"
   done
+  # The cold start as the pipeline's stage makes it (1,000 problems per source, 4 samples at 0.8), then SFT 1 on it.
+  [ -s "$d/cs/summary.json" ] || ./r1j coldstart --base "$d/base/final" --r1-zero "$d/r1-zero/final" --data "$d/data/train.jsonl" \
+      --out "$d/cs" --problems 1000 --samples 4 --temperature 0.8 --max-new-tokens 192 --seed "$s" --force --json > "$d/cs.jsonl"
+  [ -f "$d/cs-sft1/final/config.json" ] || ./r1j sft --model "$d/base/final" --data "$d/cs/coldstart.jsonl" --out "$d/cs-sft1" \
+      --seed "$s" > "$d/cs-sft1.log" 2>&1
+  [ -s "$d/eval-cs-sft1.jsonl" ] || ./r1j eval --model "$d/cs-sft1/final" --template chat "${EVAL[@]/test.jsonl/$d/data/test.jsonl}" \
+      --seed "$s" --save-samples "$d/eval-cs-sft1-samples.jsonl" > "$d/eval-cs-sft1.jsonl"
 done
