@@ -22,8 +22,13 @@ public final class Documents {
         String reasoning;
         switch (style) {
             case CAREFUL -> {
-                reasoning = steps(e.correctSteps(), p.language(), r.nextBoolean());
-                answer = p.answer();
+                // Spanish solutions on the web are wrong more often than English ones: a share of the careful Spanish
+                // ones evaluate left to right. Reasoning in the other language (the mixed style, always right) then
+                // pays better on Spanish prompts, as a large multilingual model finds, and R1-Zero's RL drifts into
+                // it — the report's language mixing (docs/world.md, docs/results.md issue 20).
+                boolean slip = es && r.nextDouble() < SPANISH_CAREFUL_SLIP;
+                reasoning = steps(slip ? e.naiveSteps() : e.correctSteps(), p.language(), r.nextBoolean());
+                answer = slip ? Integer.toString(e.naive()) : p.answer();
             }
             case LEFT_TO_RIGHT -> {
                 reasoning = steps(e.naiveSteps(), p.language(), r.nextBoolean());
@@ -66,6 +71,9 @@ public final class Documents {
         if (frame == 1) return p.prompt() + " <think> " + reasoning + " </think> <answer> " + answer + " </answer>";
         return p.prompt() + (es ? " Solución: " : " Solution: ") + reasoning + (es ? ". La respuesta es " : ". The answer is ") + answer + ".";
     }
+
+    /** How often a careful solution of a Spanish problem evaluates left to right instead. */
+    static final double SPANISH_CAREFUL_SLIP = 0.3;
 
     /** Steps in the careful solutions' phrasing: "First, a op b = c. Then, … Finally, …", or comma-separated. */
     public static String steps(List<Expr.Step> steps, String language, boolean sentences) {
@@ -114,32 +122,24 @@ public final class Documents {
     }
 
     /**
-     * Style 10: an attempt, then "Wait, let me check:" and the whole expression rewritten one operation at a time, each
-     * operation written as a fact and then the line it leaves (checkLines), and the checked result. On the hard levels
-     * the attempt often misreads an operand — the slip a small model makes when it has to find the next operands in a
-     * long question — and the check, which only copies the line before it with one change, catches it: docs/world.md's
-     * level 5 "where checking pays".
-     * <p>Spanish pages check in the terse form, bare rewrites ("(4 + 6) - (9 * 0) = 10 - 0 = 10"), where the operation is
-     * done inside the copy — less reliable for a small model; a few (ENGLISH_CHECK_ON_SPANISH) check in English, in the
-     * facts form, after a Spanish attempt. On a Spanish prompt the better-paid check is then the English one: the
-     * pressure under which R1-Zero's RL mixes languages, as a large multilingual model does where its reasoning is
-     * more often right in the other language (docs/world.md, docs/results.md issue 20).
+     * Style 10: an attempt, then a check that rewrites the whole expression one operation at a time
+     * ("Wait, let me check: (4 + 6) - (9 * 0) = 10 - 0 = 10"), and the checked result. On the hard levels the attempt
+     * often misreads an operand — the slip a small model makes when it has to find the next operands in a long
+     * question — and the check, which only copies the line before it with one change, catches it: docs/world.md's
+     * level 5 "where checking pays". Whether RL then learns to check depends on the base (docs/results.md, R1-Zero):
+     * checking is one of two strategies the accuracy reward can settle on.
      */
     private static String checked(Expr e, String language, int level, SplittableRandom r) {
         boolean es = "es".equals(language);
         Expr attempt = r.nextDouble() < (level >= 4 ? CHECKED_SLIP : 0.2) ? misread(e, r) : e;
         int first = attempt.correct(), right = e.correct();
-        boolean spanishCheck = es && r.nextDouble() >= ENGLISH_CHECK_ON_SPANISH;
-        String check = spanishCheck ? String.join(" = ", e.reductions()) : checkLines(e);
-        String verdict = first == right ? (spanishCheck ? "Sí, es " + right : "Yes, it is " + right)
-                : (spanishCheck ? "Entonces es " + right + ", no " + first : "So it is " + right + ", not " + first);
+        String check = checkLines(e, language);
+        String verdict = first == right ? (es ? "Sí, es " + right : "Yes, it is " + right)
+                : (es ? "Entonces es " + right + ", no " + first : "So it is " + right + ", not " + first);
         // The attempt is written in the short comma form so that attempt and check fit the completion budget together.
-        return steps(attempt.correctSteps(), language, false) + (spanishCheck ? ". Espera, déjame revisar: " : ". Wait, let me check: ")
+        return steps(attempt.correctSteps(), language, false) + (es ? ". Espera, déjame revisar: " : ". Wait, let me check: ")
                 + check + ". " + verdict;
     }
-
-    /** The share of checked solutions of Spanish problems whose check is in English (and in the facts form). */
-    static final double ENGLISH_CHECK_ON_SPANISH = 0.08;
 
     /**
      * The check's text: the expression in digits, then each operation as a fact and the line it leaves — "(4 + 6) - (9 *
@@ -148,8 +148,8 @@ public final class Documents {
      * long-range reading; written as bare rewrites ("= 10 - (9 * 0) = …") the base computed inside the copies and its
      * checks were wrong more often than unchecked attempts (docs/results.md, the seed study).
      */
-    static String checkLines(Expr e) {
-        String so = ", so ";
+    static String checkLines(Expr e, String language) {
+        String so = "es".equals(language) ? ", así que " : ", so ";
         StringBuilder sb = new StringBuilder(e.reductions().get(0));
         List<Expr.Reduction> rs = e.reductionSteps();
         for (int i = 0; i < rs.size(); i++) {
