@@ -42,7 +42,11 @@ def window(path, key, lo, hi):
 
 
 def seed_row(d):
-    b, z, zl = (slices(os.path.join(d, f"eval-{m}.jsonl")) for m in ("base", "r1-zero", "r1-zero-language"))
+    b, z = (slices(os.path.join(d, f"eval-{m}.jsonl")) for m in ("base", "r1-zero"))
+    nan = float("nan")
+    # The language-reward run is left out where R1-Zero does not mix languages (nothing for the reward to fix).
+    zpath = os.path.join(d, "eval-r1-zero-language.jsonl")
+    zl = slices(zpath) if os.path.exists(zpath) else {"language=es": {"language": nan}, "all": {"pass@1": nan}}
     chk, unchk, n_chk, n5 = level5_checking(os.path.join(d, "eval-r1-zero-samples.jsonl"))
     bchk, bunchk, _, _ = level5_checking(os.path.join(d, "eval-base-samples.jsonl"))
     refl0, refl1 = curve(os.path.join(d, "r1-zero", "metrics.jsonl"), "reflection")
@@ -52,7 +56,6 @@ def seed_row(d):
     cold = {r["source"]: r for r in json.load(open(os.path.join(d, "cs", "summary.json")))} \
         if os.path.exists(os.path.join(d, "cs", "summary.json")) else {}
     sft1 = slices(os.path.join(d, "eval-cs-sft1.jsonl")) if os.path.exists(os.path.join(d, "eval-cs-sft1.jsonl")) else None
-    nan = float("nan")
     return {
         "seed": os.path.basename(d)[1:],
         "base_language_es": b["language=es"]["language"], "base_pass@1": b["all"]["pass@1"],
@@ -85,7 +88,7 @@ def seed_row(d):
 def main():
     out, as_json = sys.argv[1], "--json" in sys.argv
     rows = [seed_row(d) for d in sorted(glob.glob(os.path.join(out, "s*"))) if os.path.isdir(d)
-            and os.path.exists(os.path.join(d, "eval-r1-zero-language.jsonl"))]
+            and os.path.exists(os.path.join(d, "eval-r1-zero.jsonl"))]
     keys = [k for k in rows[0] if k != "seed"]
     summary = {"seed": "mean"}
     spread = {"seed": "sd"}
