@@ -38,8 +38,7 @@ public final class Html {
                 .append("text-align:left;vertical-align:top}th{background:#f7f7f7}.ok{color:#15803d}.bad{color:#b91c1c}")
                 .append("pre{white-space:pre-wrap;margin:0;max-width:760px}.legend span{margin-right:14px}</style></head><body>");
         b.append("<h1>r1j report</h1>");
-        List<String> labels = new ArrayList<>();
-        for (Path r : runs) labels.add(r.getFileName() == null ? r.toString() : r.getFileName().toString());
+        List<String> labels = labels(runs);
         b.append("<div class=\"legend\">");
         for (int i = 0; i < runs.size(); i++) {
             b.append("<span style=\"color:").append(Svg.color(i)).append("\">■ ").append(escape(labels.get(i))).append("</span>");
@@ -107,6 +106,23 @@ public final class Html {
     }
 
     /** The last value of every metric, one column per run. */
+    /**
+     * A run's label is its folder's name, or its last two path elements where names repeat (the same stage of several
+     * seeds: s1/r1-zero, s2/r1-zero).
+     */
+    static List<String> labels(List<Path> runs) {
+        List<String> names = new ArrayList<>();
+        for (Path r : runs) names.add(r.getFileName() == null ? r.toString() : r.getFileName().toString());
+        if (new LinkedHashSet<>(names).size() == names.size()) return names;
+        List<String> out = new ArrayList<>();
+        for (Path r : runs) {
+            Path a = r.toAbsolutePath().normalize();
+            out.add(a.getParent() == null || a.getParent().getFileName() == null ? a.toString()
+                    : a.getParent().getFileName() + "/" + a.getFileName());
+        }
+        return out;
+    }
+
     private static String comparison(Set<String> keys, List<Map<String, List<double[]>>> metrics, List<String> labels) {
         StringBuilder b = new StringBuilder("<h2>Comparison (last value)</h2><table><tr><th>metric</th>");
         for (String l : labels) b.append("<th>").append(escape(l)).append("</th>");

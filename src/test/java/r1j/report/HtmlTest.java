@@ -17,6 +17,12 @@ class HtmlTest {
     Path tmp;
 
     @Test
+    void runsOfTheSameNameAreLabelledWithTheirParentFolder() {
+        assertThat(Html.labels(List.of(Path.of("/x/s1/r1-zero"), Path.of("/x/s2/r1-zero")))).containsExactly("s1/r1-zero", "s2/r1-zero");
+        assertThat(Html.labels(List.of(Path.of("/x/s1/base"), Path.of("/x/s1/r1-zero")))).containsExactly("base", "r1-zero");
+    }
+
+    @Test
     void plottedPointsAreTheFilesValues() throws Exception {
         Path run = tmp.resolve("run-a");
         Files.createDirectories(run);
