@@ -17,7 +17,7 @@ class GrpoConfigTest {
         assertThat(d.prompts_per_step()).isEqualTo(16);
         assertThat(d.beta()).isEqualTo(0.02f);
         assertThat(d.lr()).isEqualTo(1e-4f);
-        assertThat(d.max_completion_tokens()).isEqualTo(128);
+        assertThat(d.max_completion_tokens()).isEqualTo(160);
         assertThat(d.aggregation()).isEqualTo(GrpoObjective.Aggregation.TOKEN_MEAN);
     }
 
