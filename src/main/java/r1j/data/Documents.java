@@ -49,24 +49,16 @@ public final class Documents {
                 answer = Integer.toString(r.nextInt(100));
             }
             case MIXED_LANGUAGE -> {
-                // On the hard levels mixed-language pages check too (Checked below), and are always right.
-                if (p.difficulty() >= 4) {
-                    Checked c = checked(e, p.language(), p.difficulty(), true, r);
-                    reasoning = c.reasoning();
-                    answer = c.answer();
-                } else {
-                    reasoning = mixedSteps(e.correctSteps(), r);
-                    answer = p.answer();
-                }
+                reasoning = mixedSteps(e.correctSteps(), r);
+                answer = p.answer();
             }
             case SELF_CORRECTION -> {
                 reasoning = selfCorrection(e, p.language(), r);
                 answer = p.answer();
             }
             case CHECKED -> {
-                Checked c = checked(e, p.language(), p.difficulty(), false, r);
-                reasoning = c.reasoning();
-                answer = c.answer();
+                reasoning = checked(e, p.language(), p.difficulty(), r);
+                answer = p.answer();
             }
             case MESSY -> {
                 reasoning = messy(e.correctSteps(), p.language(), r);
@@ -129,36 +121,25 @@ public final class Documents {
         return wrongStart + ". " + why + " " + steps(correct, language, r.nextBoolean());
     }
 
-    /** A solution's reasoning and the answer it ends with. */
-    private record Checked(String reasoning, String answer) {}
-
     /**
-     * Style 10: an attempt, then "Wait, let me check:" and the whole expression rewritten one operation at a time as
-     * facts and the lines they leave (checkLines), and the checked result. On the hard levels the attempt often misreads
-     * an operand — the slip a small model makes when it has to find the next operands in a long question — and the
-     * check, which only copies the line before it with one change, catches it: docs/world.md's level 5 "where checking
-     * pays". Mixed-language pages (mixed) write attempt and check switching languages, and are always right; Spanish
-     * pages' checks miss a misread SPANISH_CHECK_MISS of the time, re-reading the attempt's own expression. On a Spanish
-     * prompt the mixed check is then the better-paid one: reasoning more often right in the other language, the
-     * pressure under which R1-Zero's RL drifts into mixing languages (docs/world.md, docs/results.md issue 20).
+     * Style 10: an attempt, then a check that rewrites the whole expression one operation at a time
+     * ("Wait, let me check: (4 + 6) - (9 * 0) = 10 - 0 = 10"), and the checked result. On the hard levels the attempt
+     * often misreads an operand — the slip a small model makes when it has to find the next operands in a long
+     * question — and the check, which only copies the line before it with one change, catches it: docs/world.md's
+     * level 5 "where checking pays". Whether RL then learns to check depends on the base (docs/results.md, R1-Zero):
+     * checking is one of two strategies the accuracy reward can settle on.
      */
-    private static Checked checked(Expr e, String language, int level, boolean mixed, SplittableRandom r) {
+    private static String checked(Expr e, String language, int level, SplittableRandom r) {
         boolean es = "es".equals(language);
         Expr attempt = r.nextDouble() < (level >= 4 ? CHECKED_SLIP : 0.2) ? misread(e, r) : e;
-        boolean missed = es && !mixed && attempt != e && r.nextDouble() < SPANISH_CHECK_MISS;
-        Expr checkedExpr = missed ? attempt : e;
-        int first = attempt.correct(), right = checkedExpr.correct();
-        boolean esCheck = mixed ? r.nextBoolean() : es, esVerdict = mixed ? r.nextBoolean() : es;
-        String verdict = first == right ? (esVerdict ? "Sí, es " + right : "Yes, it is " + right)
-                : (esVerdict ? "Entonces es " + right + ", no " + first : "So it is " + right + ", not " + first);
+        int first = attempt.correct(), right = e.correct();
+        String check = checkLines(e, language);
+        String verdict = first == right ? (es ? "Sí, es " + right : "Yes, it is " + right)
+                : (es ? "Entonces es " + right + ", no " + first : "So it is " + right + ", not " + first);
         // The attempt is written in the short comma form so that attempt and check fit the completion budget together.
-        String attemptText = mixed ? mixedSteps(attempt.correctSteps(), r) : steps(attempt.correctSteps(), language, false);
-        return new Checked(attemptText + (esCheck ? ". Espera, déjame revisar: " : ". Wait, let me check: ")
-                + checkLines(checkedExpr, language, mixed ? r : null) + ". " + verdict, Integer.toString(right));
+        return steps(attempt.correctSteps(), language, false) + (es ? ". Espera, déjame revisar: " : ". Wait, let me check: ")
+                + check + ". " + verdict;
     }
-
-    /** How often a Spanish page's check misses a misread attempt (it re-reads the attempt's expression). */
-    static final double SPANISH_CHECK_MISS = 0.25;
 
     /**
      * The check's text: the expression in digits, then each operation as a fact and the line it leaves — "(4 + 6) - (9 *
@@ -168,17 +149,12 @@ public final class Documents {
      * checks were wrong more often than unchecked attempts (docs/results.md, the seed study).
      */
     static String checkLines(Expr e, String language) {
-        return checkLines(e, language, null);
-    }
-
-    /** The check's text with each line's connective in a language drawn from mixWith (mixed pages), or in the language. */
-    private static String checkLines(Expr e, String language, SplittableRandom mixWith) {
+        String so = "es".equals(language) ? ", así que " : ", so ";
         StringBuilder sb = new StringBuilder(e.reductions().get(0));
         List<Expr.Reduction> rs = e.reductionSteps();
         for (int i = 0; i < rs.size(); i++) {
-            boolean es = mixWith != null ? mixWith.nextBoolean() : "es".equals(language);
             sb.append(". ").append(rs.get(i).step().render());
-            if (i < rs.size() - 1) sb.append(es ? ", así que " : ", so ").append(rs.get(i).line());
+            if (i < rs.size() - 1) sb.append(so).append(rs.get(i).line());
         }
         return sb.toString();
     }

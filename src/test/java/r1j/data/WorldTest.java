@@ -77,51 +77,20 @@ class WorldTest {
     }
 
     @Test
-    void checkedSolutionsCatchAMisreadOnHardLevelsExceptSomeSpanishChecks() {
+    void checkedSolutionsEndWithTheRightAnswerAndOftenCatchAMisreadOnHardLevels() {
         SplittableRandom r = new SplittableRandom(4);
-        int caught = 0, n = 0, missed = 0, spanish = 0;
-        for (Problem p : WORLD.tasks(Splits.Split.TRAIN, 1600, 6)) {
+        int caught = 0, n = 0;
+        for (Problem p : WORLD.tasks(Splits.Split.TRAIN, 400, 6)) {
             if (!p.category().equals("arith") || p.difficulty() < 4) continue;
-            boolean es = p.language().equals("es");
             String doc = Documents.solution(Corpus.Style.CHECKED, p, r);
-            assertThat(doc).containsPattern(es ? "Espera, déjame revisar: " : "Wait, let me check: ");
+            assertThat(doc).containsPattern(p.language().equals("es") ? "Espera, déjame revisar: " : "Wait, let me check: ");
+            assertThat(doc).contains(Documents.checkLines(p.expr(), p.language()));
+            assertThat(doc).containsPattern("(<answer> " + p.answer() + " </answer>|respuesta es " + p.answer() + "\\.|answer is " + p.answer() + "\\.)$");
             n++;
-            spanish += es ? 1 : 0;
             if (doc.contains(", not ") || doc.contains(", no ")) caught++;
-            if (endsWith(doc, p.answer())) {
-                assertThat(doc).contains(Documents.checkLines(p.expr(), p.language()));
-            } else {
-                // A Spanish check that re-read the misread attempt and confirmed it.
-                assertThat(es).isTrue();
-                assertThat(doc).contains("Sí, es ").doesNotContain(", no ").doesNotContain(Documents.checkLines(p.expr(), "es"));
-                missed++;
-            }
         }
-        assertThat(n).isGreaterThan(200);
+        assertThat(n).isGreaterThan(50);
         assertThat((double) caught / n).isBetween(0.3, 0.6);
-        // About half the Spanish attempts misread, and a quarter of those checks miss it.
-        assertThat((double) missed / spanish).isCloseTo(0.5 * Documents.SPANISH_CHECK_MISS, org.assertj.core.data.Offset.offset(0.06));
-    }
-
-    @Test
-    void mixedLanguageSolutionsOfHardLevelsCheckInBothLanguagesAndAreRight() {
-        SplittableRandom r = new SplittableRandom(9);
-        int n = 0, both = 0;
-        for (Problem p : WORLD.tasks(Splits.Split.TRAIN, 1600, 3)) {
-            if (!p.category().equals("arith") || p.difficulty() < 4) continue;
-            String doc = Documents.solution(Corpus.Style.MIXED_LANGUAGE, p, r);
-            assertThat(doc).containsPattern("(Espera, déjame revisar|Wait, let me check): ");
-            assertThat(endsWith(doc, p.answer())).as(doc).isTrue();
-            n++;
-            if (doc.contains("así que") && doc.contains(", so ")) both++;
-        }
-        assertThat(n).isGreaterThan(200);
-        assertThat(both).isGreaterThan(n / 2);
-    }
-
-    private static boolean endsWith(String doc, String answer) {
-        return java.util.regex.Pattern.compile("(<answer> " + answer + " </answer>|respuesta es " + answer + "\\.|answer is " + answer + "\\.)$")
-                .matcher(doc).find();
     }
 
     @Test
