@@ -23,9 +23,9 @@ public final class Documents {
         switch (style) {
             case CAREFUL -> {
                 // Spanish solutions on the web are wrong more often than English ones: a share of the careful Spanish
-                // ones evaluate left to right. Reasoning in the other language (the mixed style, always right) then
-                // pays better on Spanish prompts, as a large multilingual model finds, and R1-Zero's RL drifts into
-                // it — the report's language mixing (docs/world.md, docs/results.md issue 20).
+                // ones evaluate left to right, so that reasoning in the other language (the mixed style, always right)
+                // pays better on Spanish prompts. Measured: once checking is R1-Zero's strategy this does not make it
+                // mix languages (docs/results.md, experiments C–E); the calibration for mixing is still open.
                 boolean slip = es && r.nextDouble() < SPANISH_CAREFUL_SLIP;
                 reasoning = steps(slip ? e.naiveSteps() : e.correctSteps(), p.language(), r.nextBoolean());
                 answer = slip ? Integer.toString(e.naive()) : p.answer();
@@ -122,12 +122,12 @@ public final class Documents {
     }
 
     /**
-     * Style 10: an attempt, then a check that rewrites the whole expression one operation at a time
-     * ("Wait, let me check: (4 + 6) - (9 * 0) = 10 - 0 = 10"), and the checked result. On the hard levels the attempt
-     * often misreads an operand — the slip a small model makes when it has to find the next operands in a long
-     * question — and the check, which only copies the line before it with one change, catches it: docs/world.md's
-     * level 5 "where checking pays". Whether RL then learns to check depends on the base (docs/results.md, R1-Zero):
-     * checking is one of two strategies the accuracy reward can settle on.
+     * Style 10: an attempt in the short comma form, then "Wait, let me check:" and the whole expression rewritten one
+     * operation at a time as facts and the lines they leave (checkLines), and the checked result. On the hard levels the
+     * attempt often misreads an operand — the slip a small model makes when it has to find the next operands in a long
+     * question — and the check, which only copies the line before it with one change, catches it: docs/world.md's level
+     * 5 "where checking pays". In this form checking is the better-paid strategy at the base, and R1-Zero's RL makes
+     * nearly every level-5 reply check itself (docs/results.md, experiment C).
      */
     private static String checked(Expr e, String language, int level, SplittableRandom r) {
         boolean es = "es".equals(language);
