@@ -110,11 +110,24 @@ public final class Corpus {
             case GENERAL -> Documents.general(world, r);
             case FACTS -> Documents.facts(r);
             default -> {
-                Problem p = trainProblem(world, r);
+                Problem p = problem(style, world, r);
                 yield Documents.solution(style, p, r);
             }
         };
     }
+
+    /**
+     * The train-split problem a document of the style solves. Checking is an English habit of the web
+     * (Documents.checked): a Spanish problem gets a checked solution SPANISH_CHECKED_RATE as often as an English one.
+     */
+    static Problem problem(Style style, World world, SplittableRandom r) {
+        Problem p = trainProblem(world, r);
+        while (style == Style.CHECKED && "es".equals(p.language()) && r.nextDouble() >= SPANISH_CHECKED_RATE) p = trainProblem(world, r);
+        return p;
+    }
+
+    /** How often a Spanish problem gets a checked solution, relative to an English one. */
+    static final double SPANISH_CHECKED_RATE = 0.2;
 
     private static Problem trainProblem(World world, SplittableRandom r) {
         while (true) {

@@ -57,8 +57,9 @@ public final class Documents {
                 answer = p.answer();
             }
             case CHECKED -> {
-                reasoning = checked(e, p.language(), p.difficulty(), r);
-                answer = p.answer();
+                Checked c = checked(e, p.language(), p.difficulty(), r);
+                reasoning = c.reasoning();
+                answer = c.answer();
             }
             case MESSY -> {
                 reasoning = messy(e.correctSteps(), p.language(), r);
@@ -121,6 +122,9 @@ public final class Documents {
         return wrongStart + ". " + why + " " + steps(correct, language, r.nextBoolean());
     }
 
+    /** A solution's reasoning and the answer it ends with. */
+    private record Checked(String reasoning, String answer) {}
+
     /**
      * Style 10: an attempt in the short comma form, then "Wait, let me check:" and the whole expression rewritten one
      * operation at a time as facts and the lines they leave (checkLines), and the checked result. On the hard levels the
@@ -128,18 +132,33 @@ public final class Documents {
      * question — and the check, which only copies the line before it with one change, catches it: docs/world.md's level
      * 5 "where checking pays". In this form checking is the better-paid strategy at the base, and R1-Zero's RL makes
      * nearly every level-5 reply check itself (docs/results.md, experiment C).
+     *
+     * <p>Checking is an English habit of the web (docs/world.md): Spanish problems are checked less often (Corpus,
+     * SPANISH_CHECKED_RATE), half of those checks are written in English after the Spanish attempt, and the Spanish ones
+     * miss SPANISH_CHECK_MISS of the misreads, re-reading the attempt's own expression. So on a Spanish prompt the
+     * better-paid reasoning is in the other language, as a large multilingual model finds: R1-Zero's RL, which makes
+     * checking the strategy, mixes languages, and the language-consistency reward pulls it back to the Spanish check at a
+     * small cost in accuracy (R1 report §2.3.2; docs/results.md, issue 20).
      */
-    private static String checked(Expr e, String language, int level, SplittableRandom r) {
+    private static Checked checked(Expr e, String language, int level, SplittableRandom r) {
         boolean es = "es".equals(language);
         Expr attempt = r.nextDouble() < (level >= 4 ? CHECKED_SLIP : 0.2) ? misread(e, r) : e;
-        int first = attempt.correct(), right = e.correct();
-        String check = checkLines(e, language);
-        String verdict = first == right ? (es ? "Sí, es " + right : "Yes, it is " + right)
-                : (es ? "Entonces es " + right + ", no " + first : "So it is " + right + ", not " + first);
+        boolean esCheck = es && r.nextDouble() >= SPANISH_CHECK_IN_ENGLISH;
+        Expr checkedExpr = esCheck && attempt != e && r.nextDouble() < SPANISH_CHECK_MISS ? attempt : e;
+        int first = attempt.correct(), right = checkedExpr.correct();
+        String verdict = first == right ? (esCheck ? "Sí, es " + right : "Yes, it is " + right)
+                : (esCheck ? "Entonces es " + right + ", no " + first : "So it is " + right + ", not " + first);
         // The attempt is written in the short comma form so that attempt and check fit the completion budget together.
-        return steps(attempt.correctSteps(), language, false) + (es ? ". Espera, déjame revisar: " : ". Wait, let me check: ")
-                + check + ". " + verdict;
+        String reasoning = steps(attempt.correctSteps(), language, false) + (esCheck ? ". Espera, déjame revisar: " : ". Wait, let me check: ")
+                + checkLines(checkedExpr, esCheck ? "es" : "en") + ". " + verdict;
+        return new Checked(reasoning, Integer.toString(right));
     }
+
+    /** The share of a Spanish problem's checks written in English. */
+    static final double SPANISH_CHECK_IN_ENGLISH = 0.5;
+
+    /** How often a Spanish check misses the attempt's misread (it re-reads the attempt's expression instead). */
+    static final double SPANISH_CHECK_MISS = 0.25;
 
     /**
      * The check's text: the expression in digits, then each operation as a fact and the line it leaves — "(4 + 6) - (9 *
