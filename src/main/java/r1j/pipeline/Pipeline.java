@@ -144,7 +144,7 @@ public final class Pipeline {
         Path rlAll = stage("rl-all", () -> grpo(o.grpo().forStage("chat", rewards, "1,0.1,0.2,0.1,0.3", p.rlAllSteps(), p.maxCompletionTokens())
                 .withLr(o.grpo().lr() / 2),
                 sft2, data.resolve("train-all.jsonl"), "rl-all")).resolve("final");
-        // Distillation (§2.4): the final model writes SFT data for a dense student a quarter its size; the control is
+        // Distillation (§2.4): the final model writes SFT data for a dense student half its active size; the control is
         // the same student trained by R1-Zero-style RL alone.
         int distillFrom = Math.min(train.size() - 1, 3 * perSource + p.rejectionProblems());
         Path studentBase = stage("student-base", () -> pretrainStudent(base)).resolve("final");

@@ -34,7 +34,7 @@ public record PipelinePreset(
 
     static PipelinePreset tiny() {
         PretrainConfig base = PretrainConfig.defaults();
-        // The student's own base: the teacher's corpus and tokenizer, a quarter of the size, no router (dense).
+        // The student's own base: the teacher's corpus and tokenizer, half the active size, no router (dense).
         PretrainConfig student = base.withPreset("tiny-student").withTokens(6_000_000L).withVocabSize(0).withLr(3e-3f)
                 .withMinLr(3e-4f).withBiasUpdateSpeed(0f);
         return new PipelinePreset("tiny", base, student, SftConfig.defaults(), STUDENT_LR, 20_000, 500, 200, 400, 1000, 4, 0,
