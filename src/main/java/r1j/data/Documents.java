@@ -25,7 +25,7 @@ public final class Documents {
                 // Spanish solutions on the web are wrong more often than English ones: a share of the careful Spanish
                 // ones evaluate left to right, so that reasoning in the other language (the mixed style, always right)
                 // pays better on Spanish prompts. Measured: once checking is R1-Zero's strategy this does not make it
-                // mix languages (docs/results.md, experiments C–E); the calibration for mixing is still open.
+                // mix languages (docs/results.md, experiments C–E); in F it mixes through the checks written in English.
                 boolean slip = es && r.nextDouble() < SPANISH_CAREFUL_SLIP;
                 reasoning = steps(slip ? e.naiveSteps() : e.correctSteps(), p.language(), r.nextBoolean());
                 answer = slip ? Integer.toString(e.naive()) : p.answer();
