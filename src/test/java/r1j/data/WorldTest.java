@@ -111,7 +111,7 @@ class WorldTest {
     }
 
     @Test
-    void spanishProblemsAreCheckedAFifthAsOftenAsEnglishOnes() {
+    void spanishProblemsAreCheckedLessOftenThanEnglishOnesAtTheSetRate() {
         SplittableRandom r = new SplittableRandom(9);
         int checkedEs = 0, carefulEs = 0, n = 20000;
         for (int i = 0; i < n; i++) if (Corpus.problem(Corpus.Style.CHECKED, WORLD, r).language().equals("es")) checkedEs++;
