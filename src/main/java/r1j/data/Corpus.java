@@ -47,7 +47,7 @@ public final class Corpus {
         m.put(Style.SELF_CORRECTION, 0.08);
         m.put(Style.MESSY, 0.03);
         m.put(Style.GENERAL, 0.10);
-        m.put(Style.FACTS, 0.15);
+        m.put(Style.FACTS, 0.21);
         m.put(Style.CHECKED, 0.15);
         return m;
     }

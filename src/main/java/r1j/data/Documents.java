@@ -137,8 +137,8 @@ public final class Documents {
      * SPANISH_CHECKED_RATE), half of those checks are written in English after the Spanish attempt, and the Spanish ones
      * miss SPANISH_CHECK_MISS of the misreads, re-reading the attempt's own expression. So on a Spanish prompt the
      * better-paid reasoning is in the other language, as a large multilingual model finds: R1-Zero's RL, which makes
-     * checking the strategy, mixes languages, and the language-consistency reward pulls it back to the Spanish check at a
-     * small cost in accuracy (R1 report §2.3.2; docs/results.md, issue 20).
+     * checking the strategy, mixes languages, and the language-consistency reward keeps the reasoning in Spanish (Spanish
+     * checks and Spanish self-corrections, style 6) at a small cost in accuracy (R1 report §2.3.2; docs/results.md, issue 20).
      */
     private static Checked checked(Expr e, String language, int level, SplittableRandom r) {
         boolean es = "es".equals(language);
