@@ -39,7 +39,7 @@ public final class Corpus {
      */
     public static Map<Style, Double> defaultMix() {
         Map<Style, Double> m = new EnumMap<>(Style.class);
-        m.put(Style.CAREFUL, 0.10);
+        m.put(Style.CAREFUL, 0.05);
         m.put(Style.LEFT_TO_RIGHT, 0.26);
         m.put(Style.BARE, 0.04);
         m.put(Style.GIBBERISH, 0.03);
@@ -48,7 +48,7 @@ public final class Corpus {
         m.put(Style.MESSY, 0.03);
         m.put(Style.GENERAL, 0.10);
         m.put(Style.FACTS, 0.21);
-        m.put(Style.CHECKED, 0.15);
+        m.put(Style.CHECKED, 0.20);
         return m;
     }
 
