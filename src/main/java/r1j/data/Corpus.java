@@ -42,7 +42,7 @@ public final class Corpus {
     public static Map<Style, Double> defaultMix() {
         Map<Style, Double> m = new EnumMap<>(Style.class);
         m.put(Style.CAREFUL, 0.05);
-        m.put(Style.LEFT_TO_RIGHT, 0.26);
+        m.put(Style.LEFT_TO_RIGHT, 0.30);
         m.put(Style.BARE, 0.04);
         m.put(Style.GIBBERISH, 0.03);
         m.put(Style.MIXED_LANGUAGE, 0.06);
@@ -129,7 +129,7 @@ public final class Corpus {
     }
 
     /** How often a Spanish problem gets a checked solution, relative to an English one. */
-    static final double SPANISH_CHECKED_RATE = 0.15;
+    static final double SPANISH_CHECKED_RATE = 0.10;
 
     private static Problem trainProblem(World world, SplittableRandom r) {
         while (true) {
