@@ -134,7 +134,7 @@ public final class Documents {
      * nearly every level-5 reply check itself (docs/results.md, experiment C).
      *
      * <p>Checking is an English habit of the web (docs/world.md): Spanish problems are checked less often (Corpus,
-     * SPANISH_CHECKED_RATE), half of those checks are written in English after the Spanish attempt, and the Spanish ones
+     * SPANISH_CHECKED_RATE), a fifth of those checks are written in English after the Spanish attempt, and the Spanish ones
      * miss SPANISH_CHECK_MISS of the misreads, re-reading the attempt's own expression. So on a Spanish prompt the
      * better-paid reasoning is in the other language, as a large multilingual model finds: R1-Zero's RL, which makes
      * checking the strategy, mixes languages, and the language-consistency reward keeps the reasoning in Spanish (Spanish
@@ -155,7 +155,7 @@ public final class Documents {
     }
 
     /** The share of a Spanish problem's checks written in English. */
-    static final double SPANISH_CHECK_IN_ENGLISH = 0.5;
+    static final double SPANISH_CHECK_IN_ENGLISH = 0.2;
 
     /** How often a Spanish check misses the attempt's misread (it re-reads the attempt's expression instead). */
     static final double SPANISH_CHECK_MISS = 0.25;
