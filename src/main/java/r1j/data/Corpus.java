@@ -37,7 +37,7 @@ public final class Corpus {
      * within reach: with more careful solutions the base leaves RL too little to gain, with fewer R1-Zero does not
      * reach level 5 (docs/results.md, how the default mix was found). Checked solutions outnumber careful ones four to
      * one so that checking takes over level 5 under RL before the one-pass attempt improves, and facts are a fifth so
-     * that the base still knows its single steps (docs/results.md, experiments G and H).
+     * that the base still knows its single steps (docs/results.md, experiments G–K).
      */
     public static Map<Style, Double> defaultMix() {
         Map<Style, Double> m = new EnumMap<>(Style.class);
