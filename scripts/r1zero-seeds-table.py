@@ -74,6 +74,9 @@ def seed_row(d):
         "train_level5_reflection_last100": window(m, "level5_reflection", steps - 99, steps),
         "train_level5_length_steps1-40": window(m, "level5_length", 1, 40),
         "train_level5_length_last100": window(m, "level5_length", steps - 99, steps),
+        # The same in 20-step windows at the start, a fifth of the way in and the end (results.md's G–K table).
+        **{f"train_level5_{k}_steps{lo}-{hi}": window(m, f"level5_{k}", lo, hi)
+           for k in ("reflection", "length") for lo, hi in ((1, 20), (61, 80), (steps - 19, steps))},
         "train_level5_acc_checked_all": window(m, "level5_accuracy_checked", 1, steps),
         "train_level5_acc_unchecked_all": window(m, "level5_accuracy_unchecked", 1, steps),
         # The cold start from this base and R1-Zero: kept rows per source; SFT 1 on them.
