@@ -299,8 +299,8 @@ public final class BenchCommand implements Runnable {
             try {
                 if (url == null) {
                     VectorSupport.logOnce();
-                    server = r1j.serve.OpenAiServer.of(model, null, new r1j.serve.OpenAiServer.Settings(id, key, 0, false, maxBatch),
-                            "127.0.0.1", 0);
+                    server = r1j.serve.OpenAiServer.of(model, Map.of(), r1j.serve.ServeSettings.builder().port(0).modelId(id)
+                            .apiKey(key).maxBatch(maxBatch).build());
                     base = "http://127.0.0.1:" + server.port() + "/v1";
                 }
                 r1j.bench.ServeBench.Result r = r1j.bench.ServeBench.run(base, id, key, requests, concurrency, maxTokens, check);

@@ -55,7 +55,7 @@ public record GenerationConfig(List<Integer> eosTokenIds, Boolean doSample, Doub
      * Every token that ends a completion: the tokenizer's eos, config.json's eos (one or a list, as Llama 3 gives)
      * and these. Instruct models end a turn with a token other than the base's eos (Qwen's &lt;|im_end|&gt;).
      */
-    public int[] stopTokens(Transformer model, Tokenizer tok) {
+    public int[] stopTokens(r1j.model.LanguageModel model, Tokenizer tok) {
         Set<Integer> ids = new LinkedHashSet<>();
         if (tok.eosId() != null) ids.add(tok.eosId());
         ids.addAll(model.config().eosTokenIds());

@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import r1j.model.KvCache;
-import r1j.model.Transformer;
+import r1j.model.LanguageModel;
+import r1j.tensor.LowRank;
 import r1j.tensor.PackedWeights;
 import r1j.tensor.Parallel;
 import r1j.tensor.Tensor;
@@ -21,6 +22,10 @@ import r1j.tokenizer.Tokenizer;
  * samples. Each sample draws from its own generator, seeded from the request's seed and the sample's index, and the
  * model computes every row independently of the others ({@link r1j.tensor.Gemm}), so a seeded sample is the same
  * whatever batch it decodes in.
+ *
+ * <p>Streamed text is held back while it could still be the start of a stop string or of an incomplete UTF-8
+ * character, so the concatenated deltas always equal the final text. Continuous batching for a server is
+ * {@link ServingLoop}.
  */
 public final class Generator {
     /** A prompt (token ids after the shared prefix) and the seed of its samples. */
@@ -31,20 +36,31 @@ public final class Generator {
         void onText(int request, int sample, String delta);
     }
 
-    private final Transformer model;
+    private final LanguageModel model;
     private final Tokenizer tokenizer;
     private final int maxBatch;
 
     /** tokenizer may be null when only token ids are wanted (no text, no stop strings). */
-    public Generator(Transformer model, Tokenizer tokenizer, int maxBatch) {
+    public Generator(LanguageModel model, Tokenizer tokenizer, int maxBatch) {
         if (maxBatch < 1) throw new IllegalArgumentException("max batch must be ≥ 1");
         this.model = model;
         this.tokenizer = tokenizer;
         this.maxBatch = maxBatch;
     }
 
-    private final class Seq {
+    int maxBatch() {
+        return maxBatch;
+    }
+
+    LanguageModel model() {
+        return model;
+    }
+
+    /** One sample being decoded. */
+    final class Seq {
         final int request, sample;
+        /** The served adapter slot its rows are routed to ({@link LowRank#BASE}: none), when adapters are routed. */
+        final int adapter;
         final KvCache cache;
         final SplittableRandom rng;
         final int[] seen;
@@ -55,16 +71,21 @@ public final class Generator {
         float[] logits;
         int logitsOff;
         String text = "";
+        /** The text given to the listener so far: a prefix of text. */
+        String emitted = "";
         Completion.Finish finish;
         /** This sequence's sampling and streaming (requests decoded together may differ in both). */
         final SamplingParams p;
         final Listener listener;
 
-        Seq(int request, int sample, KvCache cache, long seed, int[] context, SamplingParams p, Listener listener) {
+        Seq(Prompt q, int sample, KvCache cache, int[] context) {
+            SamplingParams p = q.p();
+            long seed = q.seed();
             int maxNew = p.maxNewTokens();
             this.p = p;
-            this.listener = listener;
-            this.request = request;
+            this.listener = q.listener();
+            this.request = q.request();
+            this.adapter = q.adapter();
             this.sample = sample;
             this.cache = cache;
             this.rng = new SplittableRandom(r1j.tensor.Seeds.mix(seed, sample));
@@ -115,32 +136,41 @@ public final class Generator {
                 admit.add(next++);
             }
             List<Prompt> prompts = new ArrayList<>();
-            for (int r : admit) prompts.add(new Prompt(r, requests.get(r).tokens(), requests.get(r).seed(), samples, p, listener));
-            if (!prompts.isEmpty()) prefill(prompts, sharedPrefix, prefix, prefixLogits, active);
+            for (int r : admit) prompts.add(new Prompt(r, requests.get(r).tokens(), requests.get(r).seed(), samples, p, listener, LowRank.BASE));
+            if (!prompts.isEmpty()) active.addAll(prefill(prompts, sharedPrefix, prefix, prefixLogits, false));
             List<Seq> running = new ArrayList<>();
             for (Seq s : decodeStep(active, vocab)) results[s.request][s.sample] = s.completion();
             for (Seq s : active) if (s.finish == null) running.add(s);
             active = running;
-            advance(active, vocab);
+            advance(active, false);
         }
         List<List<Completion>> out = new ArrayList<>();
         for (Completion[] r : results) out.add(List.of(r));
         return out;
     }
 
-    /** A prompt to decode: its id for the caller, tokens after the shared prefix, seed, samples, sampling, streaming. */
-    private record Prompt(int request, int[] tokens, long seed, int samples, SamplingParams p, Listener listener) {}
+    /**
+     * A prompt to decode: its id for the caller, tokens after the shared prefix, seed, samples, sampling, streaming,
+     * and the adapter slot its rows are routed to.
+     */
+    record Prompt(int request, int[] tokens, long seed, int samples, SamplingParams p, Listener listener, int adapter) {}
 
-    /** Runs the admitted prompts after the shared prefix, batched, and forks each prompt's cache for its samples. */
-    private void prefill(List<Prompt> prompts, int[] sharedPrefix, KvCache prefix, float[] prefixLogits, List<Seq> active) {
+    /**
+     * Runs the prompts after the shared prefix, batched, and forks each prompt's cache for its samples: the new
+     * sequences, ready to sample. With routed, each prompt's rows go through its own adapter slot.
+     */
+    List<Seq> prefill(List<Prompt> prompts, int[] sharedPrefix, KvCache prefix, float[] prefixLogits, boolean routed) {
         int vocab = model.config().vocab_size();
         KvCache[] caches = new KvCache[prompts.size()];
         int[][] toks = new int[prompts.size()][];
+        int[] adapters = routed ? new int[prompts.size()] : null;
         for (int i = 0; i < caches.length; i++) {
             caches[i] = prefix.fork();
             toks[i] = prompts.get(i).tokens();
+            if (routed) adapters[i] = prompts.get(i).adapter();
         }
-        float[] lg = extend(caches, toks);
+        float[] lg = extend(caches, toks, adapters);
+        List<Seq> added = new ArrayList<>();
         int row = 0;
         for (int i = 0; i < caches.length; i++) {
             Prompt q = prompts.get(i);
@@ -152,91 +182,13 @@ public final class Generator {
             System.arraycopy(toks[i], 0, context, sharedPrefix.length, toks[i].length);
             for (int s = 0; s < q.samples(); s++) {
                 KvCache c = s == q.samples() - 1 ? caches[i] : caches[i].fork();
-                Seq seq = new Seq(q.request(), s, c, q.seed(), context, q.p(), q.listener());
+                Seq seq = new Seq(q, s, c, context);
                 seq.logits = logits;
                 seq.logitsOff = off;
-                active.add(seq);
+                added.add(seq);
             }
         }
-    }
-
-    /**
-     * A request that joins decoding while it runs (continuous batching, as a server needs): its prompt, seed and
-     * samples, its own sampling, where its text streams (may be null), and what receives its completions.
-     */
-    public record Admission(int[] tokens, long seed, int samples, SamplingParams params, Listener listener,
-                            java.util.function.Consumer<List<Completion>> done) {}
-
-    /**
-     * Decodes admissions as they arrive, until the queue holds {@code stop} while nothing is decoding: before every
-     * step, waiting admissions join as long as their samples fit in the batch (when idle, it waits for one), and each
-     * finished request's completions go to its callback at once. A listener that throws (a client gone) ends that
-     * request alone: its sequences are dropped and its callback is not called.
-     */
-    public void serve(java.util.concurrent.BlockingQueue<Admission> queue, Admission stop) throws InterruptedException {
-        int vocab = model.config().vocab_size();
-        KvCache empty = model.newCache(1);
-        List<Seq> active = new ArrayList<>();
-        java.util.Map<Integer, Admission> byId = new java.util.HashMap<>();
-        java.util.Map<Integer, Completion[]> results = new java.util.HashMap<>();
-        int nextId = 0;
-        try (var packed = PackedWeights.open()) {
-            while (true) {
-                List<Prompt> prompts = new ArrayList<>();
-                int slots = active.size();
-                if (active.isEmpty()) {
-                    // Idle: wait for work (put back, the first request is admitted below like any other).
-                    Admission first = queue.take();
-                    if (first == stop) return;
-                    admit(first, nextId++, byId, results, prompts);
-                    slots += first.samples();
-                }
-                // Waiting requests join while their samples fit (a stop waits until nothing decodes).
-                for (Admission head; (head = queue.peek()) != null && head != stop && slots + head.samples() <= maxBatch; ) {
-                    queue.poll();
-                    admit(head, nextId++, byId, results, prompts);
-                    slots += head.samples();
-                }
-                if (!prompts.isEmpty()) prefill(prompts, new int[0], empty, null, active);
-                List<Seq> finished = new ArrayList<>();
-                java.util.Set<Integer> gone = new java.util.HashSet<>();
-                for (Seq s : active) {
-                    if (gone.contains(s.request)) continue;
-                    try {
-                        step(s, vocab);
-                    } catch (RuntimeException listenerFailed) {
-                        // Its client is gone: the request's sequences are dropped, the others decode on.
-                        if (s.listener == null) throw listenerFailed;
-                        gone.add(s.request);
-                        continue;
-                    }
-                    if (s.finish != null) finished.add(s);
-                }
-                active.removeIf(s -> gone.contains(s.request));
-                for (int g : gone) {
-                    byId.remove(g);
-                    results.remove(g);
-                }
-                for (Seq s : finished) {
-                    Completion[] r = results.get(s.request);
-                    if (r == null) continue;
-                    r[s.sample] = s.completion();
-                    if (java.util.Arrays.stream(r).allMatch(java.util.Objects::nonNull)) {
-                        byId.remove(s.request).done().accept(List.of(r));
-                        results.remove(s.request);
-                    }
-                }
-                active.removeIf(s -> s.finish != null);
-                advance(active, vocab);
-            }
-        }
-    }
-
-    private static void admit(Admission a, int id, java.util.Map<Integer, Admission> byId, java.util.Map<Integer, Completion[]> results,
-                              List<Prompt> prompts) {
-        byId.put(id, a);
-        results.put(id, new Completion[a.samples()]);
-        prompts.add(new Prompt(id, a.tokens(), a.seed(), a.samples(), a.params(), a.listener()));
+        return added;
     }
 
     /** Samples one token for every active sequence; returns those that finished. */
@@ -256,16 +208,19 @@ public final class Generator {
         return done;
     }
 
-    /** Feeds every active sequence its last token, batched, so each has its next logits. */
-    private void advance(List<Seq> active, int vocab) {
+    /** Feeds every active sequence its last token, batched, so each has its next logits (through its own adapter when routed). */
+    void advance(List<Seq> active, boolean routed) {
         if (active.isEmpty()) return;
+        int vocab = model.config().vocab_size();
         KvCache[] caches = new KvCache[active.size()];
         int[][] toks = new int[active.size()][];
+        int[] adapters = routed ? new int[active.size()] : null;
         for (int i = 0; i < caches.length; i++) {
             caches[i] = active.get(i).cache;
             toks[i] = new int[] {active.get(i).out[active.get(i).n - 1]};
+            if (routed) adapters[i] = active.get(i).adapter;
         }
-        float[] lg = extend(caches, toks);
+        float[] lg = extend(caches, toks, adapters);
         for (int i = 0; i < caches.length; i++) {
             active.get(i).logits = lg;
             active.get(i).logitsOff = i * vocab;
@@ -276,26 +231,38 @@ public final class Generator {
      * Runs model.extend with the sequences split into one contiguous group per thread, each group a whole forward
      * pass on its own core. A decoding step is a hundred small ops on a few dozen rows; splitting every op across
      * threads would pay a hand-off per op, splitting the sequences pays one per step. Rows do not depend on each
-     * other, so the logits are the same bits either way. Returns the logits rows in sequence order.
+     * other, so the logits are the same bits either way. With adapters (one slot per sequence), each sequence's rows
+     * go through its own ({@link LowRank#routed}). Returns the logits rows in sequence order.
      */
-    private float[] extend(KvCache[] caches, int[][] toks) {
+    private float[] extend(KvCache[] caches, int[][] toks, int[] adapters) {
         int groups = Parallel.chunks(caches.length, 8);
-        if (groups <= 1) return model.extend(caches, toks).data;
+        if (groups <= 1) return extendGroup(caches, toks, adapters, 0, caches.length);
         int vocab = model.config().vocab_size();
         int[] rowStart = new int[caches.length + 1];
         for (int i = 0; i < caches.length; i++) rowStart[i + 1] = rowStart[i] + toks[i].length;
         float[] out = new float[rowStart[caches.length] * vocab];
         Parallel.split(caches.length, groups, (c, lo, hi) -> {
-            float[] part = model.extend(java.util.Arrays.copyOfRange(caches, lo, hi), java.util.Arrays.copyOfRange(toks, lo, hi)).data;
+            float[] part = extendGroup(caches, toks, adapters, lo, hi);
             System.arraycopy(part, 0, out, rowStart[lo] * vocab, (rowStart[hi] - rowStart[lo]) * vocab);
         });
         return out;
     }
 
-    /** Samples one token for s and decides whether s is finished. */
-    private void step(Seq s, int vocab) {
+    /** The logits of sequences [lo, hi), their rows routed to their adapters when adapters is not null. */
+    private float[] extendGroup(KvCache[] caches, int[][] toks, int[] adapters, int lo, int hi) {
+        KvCache[] c = lo == 0 && hi == caches.length ? caches : Arrays.copyOfRange(caches, lo, hi);
+        int[][] t = lo == 0 && hi == toks.length ? toks : Arrays.copyOfRange(toks, lo, hi);
+        if (adapters == null) return model.extend(c, t).data;
+        int rows = 0;
+        for (int[] x : t) rows += x.length;
+        int[] route = new int[rows];
+        for (int i = lo, r = 0; i < hi; i++) for (int j = 0; j < toks[i].length; j++) route[r++] = adapters[i];
+        return LowRank.routed(route, () -> model.extend(c, t).data);
+    }
+
+    /** Samples one token for s, decides whether s is finished, and streams what of its text is settled. */
+    void step(Seq s, int vocab) {
         SamplingParams p = s.p;
-        Listener listener = s.listener;
         Sampler.Pick pick = Sampler.pick(s.logits, s.logitsOff, vocab, p, s.seen, s.seenCount, s.rng);
         s.out[s.n] = pick.token();
         s.sampleLp[s.n] = pick.sampleLogprob();
@@ -304,7 +271,9 @@ public final class Generator {
         s.seen[s.seenCount++] = pick.token();
         s.logits = null;
         if (p.isStopToken(pick.token())) {
+            // The text stays that of the tokens before the stop token.
             s.finish = Completion.Finish.STOP;
+            stream(s, s.text, s.text.length());
             return;
         }
         if (tokenizer == null) {
@@ -320,14 +289,17 @@ public final class Generator {
                 s.finish = Completion.Finish.STOP;
             }
         }
-        if (listener != null && text.length() > s.text.length() && !text.endsWith("\uFFFD") && text.startsWith(s.text)) {
-            listener.onText(s.request, s.sample, text.substring(s.text.length()));
-        }
+        if (s.finish == null && s.n >= p.maxNewTokens()) s.finish = Completion.Finish.LENGTH;
+        // An unfinished text ending in an incomplete UTF-8 character keeps the last whole one.
         if (!text.endsWith("\uFFFD") || s.finish != null) s.text = text;
-        if (s.finish == null && s.n >= p.maxNewTokens()) {
-            s.finish = Completion.Finish.LENGTH;
-            s.text = text;
-        }
+        stream(s, text, s.finish != null ? text.length() : StreamHoldback.settled(text, p.stopStrings()));
     }
 
+    /** Gives the listener text[emitted, settled): what it has not had yet of the part that can no longer change. */
+    private static void stream(Seq s, String text, int settled) {
+        if (s.listener == null || settled <= s.emitted.length() || !text.startsWith(s.emitted)) return;
+        String delta = text.substring(s.emitted.length(), settled);
+        s.emitted = text.substring(0, settled);
+        s.listener.onText(s.request, s.sample, delta);
+    }
 }

@@ -72,6 +72,23 @@ public final class Lora {
 
     /** An adapter folder (adapter_config.json + adapter_model.safetensors), attached to the model. */
     public static Lora load(Path dir, Transformer model) throws IOException {
+        Lora l = read(dir, model);
+        l.attach(model);
+        return l;
+    }
+
+    /**
+     * An adapter folder attached in the given slot of the model's weights, beside others: one of several adapters a
+     * server routes each request to ({@link LowRank#routed}); the model's own adapter ({@link Transformer#lora()}) is
+     * left as it is.
+     */
+    public static Lora loadServed(Path dir, Transformer model, int slot) throws IOException {
+        Lora l = read(dir, model);
+        l.attachWeights(model, slot);
+        return l;
+    }
+
+    private static Lora read(Path dir, Transformer model) throws IOException {
         LoraConfig c = LoraConfig.read(dir);
         Map<String, Tensor> t = new LinkedHashMap<>();
         try (SafeTensors st = SafeTensors.open(dir.resolve(WEIGHTS))) {
@@ -94,9 +111,7 @@ public final class Lora {
                 if (!t.containsKey(n)) throw new IllegalArgumentException(dir.resolve(WEIGHTS) + ": tensor '" + n + "' adapts no weight of this model");
             }
         }
-        Lora l = new Lora(c, t);
-        l.attach(model);
-        return l;
+        return new Lora(c, t);
     }
 
     /** Whether a weight is adapted; MLA's kv_b_proj is refused (the absorbed decoder reads it directly). */
@@ -110,14 +125,18 @@ public final class Lora {
     }
 
     private void attach(Transformer model) {
+        attachWeights(model, 0);
+        model.attach(this);
+    }
+
+    private void attachWeights(Transformer model, int slot) {
         long id = 0;
         for (var e : model.tensors().entrySet()) {
             String name = e.getKey();
             Tensor a = tensors.get(peftName(name, "lora_A"));
             if (a == null) continue;
-            e.getValue().attach(new LowRank(a, tensors.get(peftName(name, "lora_B")), config.scale(), (float) config.lora_dropout(), id++));
+            e.getValue().attach(slot, new LowRank(a, tensors.get(peftName(name, "lora_B")), config.scale(), (float) config.lora_dropout(), id++));
         }
-        model.attach(this);
     }
 
     /** A and B of every adapted weight: what the optimizer trains. */

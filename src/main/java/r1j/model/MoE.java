@@ -84,7 +84,9 @@ final class MoE {
                     slot[filled++] = s;
                 }
             }
-            outs.add(routed[e].forward(Rows.gather(u, rowsOfE)));
+            Mlp expert = routed[e];
+            // Served adapters follow each row into its experts.
+            outs.add(r1j.tensor.LowRank.forRows(rowsOfE, () -> expert.forward(Rows.gather(u, rowsOfE))));
         }
         Tensor weights = Rows.gather(w.reshape(n * topk, 1), slot);
         Tensor y = Rows.scatterAdd(Rows.scale(Rows.concatRows(outs), weights), target, n);

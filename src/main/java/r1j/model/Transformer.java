@@ -25,7 +25,7 @@ import r1j.tensor.Tensor;
  * <p>The parameters are a plain map whose keys are exactly the Hugging Face names ({@link ParameterShapes}), so
  * a checkpoint loads and saves without translation.
  */
-public final class Transformer {
+public final class Transformer implements LanguageModel {
     private final ModelConfig cfg;
     private final Map<String, Tensor> params;
     private final List<Block> blocks = new ArrayList<>();
@@ -220,7 +220,7 @@ public final class Transformer {
     static final int HEAD_CHUNK_FLOATS = 1 << 22;
 
     private boolean chunkHead(int rows) {
-        return (long) rows * cfg.vocab_size() > HEAD_LOGITS_LIMIT && head.adapter() == null;
+        return (long) rows * cfg.vocab_size() > HEAD_LOGITS_LIMIT && !head.hasAdapters();
     }
 
     /** The final normed hidden states [batch·seq, hidden]: what the LM head reads, and a reward model's score head. */
@@ -378,6 +378,7 @@ public final class Transformer {
     // ---- inference with a cache ------------------------------------------------------------------------------
 
     /** An empty cache for one sequence: MLA's latent + rope key, or GQA's K and V, for every main layer. */
+    @Override
     public KvCache newCache(int capacity) {
         AttentionLayer a = blocks.get(0).attn();
         return new KvCache(blocks.size(), a.cacheWidthA(), a.cacheWidthB(), capacity);
@@ -388,6 +389,7 @@ public final class Transformer {
      * returns logits [Σ new tokens, vocab] in the order given. Linear layers see all rows at once; attention
      * reads each sequence's own cache (MLA in the absorbed form). No graph is recorded.
      */
+    @Override
     public Tensor extend(KvCache[] caches, int[][] tokens) {
         int total = 0;
         for (int[] t : tokens) total += t.length;
@@ -412,8 +414,10 @@ public final class Transformer {
                 Tensor m = RMSNorm.apply(x, b.postNorm(), eps);
                 x = Elementwise.add(x, b.moe() == null ? b.mlp().forward(m) : b.moe().forward(m, 1, m.rows(), 0f).y());
             }
+            Tensor lg = logits(x);
+            // Committed last: a step that failed anywhere leaves the caches as they were.
             for (int s = 0; s < caches.length; s++) caches[s].advance(tokens[s].length);
-            return logits(x);
+            return lg;
         }
     }
 }

@@ -1,104 +1,162 @@
 package r1j.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import r1j.generate.Completion;
 import r1j.generate.GenerationConfig;
 import r1j.generate.Generator;
 import r1j.generate.SamplingParams;
+import r1j.generate.ServingLoop;
+import r1j.model.LanguageModel;
+import r1j.model.Lora;
 import r1j.model.Transformer;
+import r1j.tensor.LowRank;
 import r1j.tokenizer.ChatTemplate;
+import r1j.tokenizer.InertText;
 import r1j.tokenizer.Tokenizer;
 
 /**
- * An OpenAI-compatible HTTP server for one model, as llama.cpp's server and vLLM offer one: /v1/chat/completions
- * (with the model's chat template; streamed as server-sent events ending in "data: [DONE]"), /v1/completions,
- * /v1/models and /health. A reasoning model's think block comes back in reasoning_content (and reasoning, the newer
- * name) and its answer in content, as DeepSeek's API gives them. Errors have OpenAI's body: {"error": {message,
- * type, param, code}}; a wrong key is 401, an unknown model 404, bad input 400.
+ * An OpenAI-compatible HTTP server for one base model and any number of LoRA adapters over it, as llama.cpp's and
+ * vLLM's servers offer one: /v1/chat/completions (with the model's chat template; streamed as server-sent events
+ * ending in "data: [DONE]"), /v1/completions, /v1/models and /v1/models/{id}, /health and /metrics. A reasoning
+ * model's think block comes back in reasoning_content (and reasoning, the newer name) and its answer in content, as
+ * DeepSeek's API gives them. Errors have OpenAI's body: {"error": {message, type, param, code}}.
  *
- * <p>Requests are batched continuously: one generator thread decodes every running request together and admits
- * new ones at each step while the batch has room ({@link Generator#serve}); each has its own sampling settings. A
- * client that goes away frees its place at the next token.
+ * <p>Requests are batched continuously ({@link ServingLoop}): one decoder thread steps every running request
+ * together, requests for different adapters included (each row through its own adapter), and admits waiting ones
+ * at each step. No request can stop it for the others:
+ * <ul>
+ *   <li>input is bounded before it costs anything: the body by its declared size (413), prompt text in characters
+ *       before tokenizing and in tokens after, every number range-checked ({@link CompletionRequest});</li>
+ *   <li>a failure inside a step fails only the requests it touches, with a 500 naming the cause (logged with its
+ *       stack trace), and /health turns 503 while the model cannot generate;</li>
+ *   <li>streams are written by their own connection's thread from a bounded buffer ({@link StreamBuffer}): a client
+ *       that stops reading is cancelled when its buffer fills and dropped when a write blocks past the write timeout
+ *       ({@link HttpTransport}); a client that closes its connection, streaming or not, frees its slot at the next
+ *       token;</li>
+ *   <li>the API key is compared in constant time; a browser's cross-origin request is refused unless its origin is
+ *       allowed (--cors-origin); message text never becomes control tokens ({@link InertText}).</li>
+ * </ul>
  */
 public final class OpenAiServer implements AutoCloseable {
-    /** What a server serves and how: the model's id, the key clients must send (null: none), the context limit. */
-    public record Settings(String modelId, String apiKey, int maxContext, boolean rawReasoning, int maxBatch) {}
+    /** What a server serves: the base model, its tokenizer, chat template and generation defaults, and the names of the
+     * adapters attached to the model's weights in slots 0, 1, … ({@link Lora#loadServed}). */
+    public record Served(LanguageModel model, Tokenizer tokenizer, ChatTemplate template, GenerationConfig generation,
+                         List<String> adapters) {
+        public Served {
+            adapters = List.copyOf(adapters);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final System.Logger LOG = System.getLogger("r1j.serve");
+    /** How long /health waits for its probe of the model. */
+    private static final long PROBE_SECONDS = 30;
 
-    private final Transformer model;
-    private final Tokenizer tok;
-    private final ChatTemplate template;
-    private final GenerationConfig gc;
-    private final Settings settings;
-    private final java.util.concurrent.BlockingQueue<Generator.Admission> queue = new java.util.concurrent.LinkedBlockingQueue<>();
-    private final Generator.Admission stop = new Generator.Admission(new int[0], 0, 1, SamplingParams.greedy(1), null, c -> { });
+    private final Served served;
+    private final ServeSettings settings;
+    private final CompletionRequest.Limits limits;
+    private final int[] stopTokens;
+    private final byte[] keyDigest;
+    private final ServingLoop loop;
     private final Thread decoder;
-    private final HttpServer http;
+    private final HttpTransport http;
     private final long created = System.currentTimeMillis() / 1000;
+    /** The last failure inside the model, until a generation succeeds again; null while healthy. */
+    private volatile Throwable lastFailure;
 
-    public OpenAiServer(Transformer model, Tokenizer tok, ChatTemplate template, GenerationConfig gc, Settings settings,
-                        String host, int port) throws IOException {
-        this.model = model;
-        this.tok = tok;
-        this.template = template;
-        this.gc = gc;
+    private OpenAiServer(Served served, ServeSettings settings, LongSupplier clock) throws IOException {
+        this.served = served;
         this.settings = settings;
-        if (settings.maxBatch() < 1) throw new IllegalArgumentException("--max-batch must be ≥ 1, got " + settings.maxBatch());
-        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be within 0–65535, got " + port);
-        Generator generator = new Generator(model, tok, settings.maxBatch());
+        int context = settings.maxContext();
+        this.limits = new CompletionRequest.Limits(settings.promptCharLimit(context), settings.maxBatch(), context);
+        this.stopTokens = served.generation().stopTokens(served.model(), served.tokenizer());
+        this.keyDigest = settings.apiKey() == null ? null : sha256(settings.apiKey());
+        List<String> names = new ArrayList<>(List.of(settings.modelId()));
+        for (String a : served.adapters()) {
+            if (a.isBlank() || names.contains(a)) throw new IllegalArgumentException("adapter name '" + a + "' is empty or taken (names must be unique)");
+            names.add(a);
+        }
+        loop = new ServingLoop(new Generator(served.model(), served.tokenizer(), settings.maxBatch()), !served.adapters().isEmpty());
+        HttpTransport.Limits hl = new HttpTransport.Limits(64 * 1024, settings.maxBodyBytes(), settings.maxConnections(),
+                settings.readTimeout().toNanos(), settings.writeTimeout().toNanos(), settings.idleTimeout().toNanos());
         // Bind first: the decoder holds the process-wide PackedWeights scope while it runs, so it starts only once
         // nothing can fail any more (a server that failed to start must leave no decoder behind).
-        http = HttpServer.create(new InetSocketAddress(host, port), 64);
+        http = new HttpTransport(new InetSocketAddress(settings.host(), settings.port()), hl, this::handle, OpenAiServer::errorBody, clock);
         decoder = Thread.ofPlatform().name("r1j-decoder").daemon().start(() -> {
             try {
-                generator.serve(queue, stop);
+                loop.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "the decoder stopped", t);
             }
         });
-        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        http.createContext("/", this::handle);
-        http.start();
+    }
+
+    /** Starts a server; a maxContext of 0 in settings means the model's max_position_embeddings. */
+    public static OpenAiServer start(Served served, ServeSettings settings) throws IOException {
+        return start(served, settings, System::nanoTime);
+    }
+
+    /** As {@link #start(Served, ServeSettings)}, with the clock its timeouts are read off (a test's own). */
+    static OpenAiServer start(Served served, ServeSettings settings, LongSupplier clock) throws IOException {
+        if (served.template() == null) throw new IllegalArgumentException("the served model needs a chat template");
+        ServeSettings s = settings.maxContext() > 0 ? settings : settings.withMaxContext(served.model().config().max_position_embeddings());
+        return new OpenAiServer(served, s, clock);
     }
 
     /**
-     * A server for a model folder (frozen, 16-bit weights staying 16-bit) with an optional LoRA adapter, its tokenizer,
-     * chat template and generation config; a maxContext of 0 in settings means the model's max_position_embeddings.
+     * A server for a model folder (frozen, 16-bit weights staying 16-bit) with LoRA adapters by name (in the order
+     * given), its tokenizer, chat template and generation config.
      */
-    public static OpenAiServer of(java.nio.file.Path dir, java.nio.file.Path adapter, Settings settings, String host, int port)
-            throws IOException {
-        Transformer m = r1j.io.Checkpoint.loadFrozen(dir, adapter);
+    public static OpenAiServer of(Path dir, Map<String, Path> adapters, ServeSettings settings) throws IOException {
+        Transformer m = r1j.io.Checkpoint.loadFrozen(dir);
+        int slot = 0;
+        for (var a : adapters.entrySet()) Lora.loadServed(a.getValue(), m, slot++);
         ChatTemplate template = ChatTemplate.load(dir);
         if (template == null) throw new IllegalArgumentException(dir + ": no chat_template in tokenizer_config.json or chat_template.jinja");
-        Settings s = settings.maxContext() > 0 ? settings : new Settings(settings.modelId(), settings.apiKey(),
-                m.config().max_position_embeddings(), settings.rawReasoning(), settings.maxBatch());
-        return new OpenAiServer(m, Tokenizer.load(dir), template, GenerationConfig.read(dir), s, host, port);
+        return start(new Served(m, Tokenizer.load(dir), template, GenerationConfig.read(dir), List.copyOf(adapters.keySet())), settings);
     }
 
     /** The port it listens on (useful with port 0). */
     public int port() {
-        return http.getAddress().getPort();
+        return http.port();
+    }
+
+    /** What the decoder and the transport have done (what /metrics shows). */
+    public record Stats(ServingLoop.Stats decoder, HttpTransport.Stats http) {}
+
+    public Stats stats() {
+        return new Stats(loop.stats(), http.stats());
+    }
+
+    /** Drops connections past their deadlines now (the transport does this a few times per timeout). */
+    void reap() {
+        http.reap();
     }
 
     @Override
     public void close() {
-        http.stop(0);
-        queue.add(stop);
+        http.close();
+        loop.close();
         try {
             decoder.join(10_000);
         } catch (InterruptedException e) {
@@ -106,206 +164,269 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath(), method = ex.getRequestMethod();
-            try {
-                if (path.equals("/health")) {
-                    send(ex, 200, JSON.createObjectNode().put("status", "ok"));
-                    return;
-                }
-                authorise(ex);
-                switch (method + " " + path) {
-                    case "GET /v1/models" -> send(ex, 200, models());
-                    case "POST /v1/chat/completions" -> complete(ex, body(ex), true);
-                    case "POST /v1/completions" -> complete(ex, body(ex), false);
-                    default -> throw new ApiError(404, "invalid_request_error", null, "unknown_url",
-                            "Unknown request URL: " + method + " " + path);
-                }
-            } catch (ApiError e) {
-                ObjectNode err = JSON.createObjectNode();
-                ObjectNode o = err.putObject("error");
-                o.put("message", e.getMessage());
-                o.put("type", e.type);
-                if (e.param == null) o.putNull("param");
-                else o.put("param", e.param);
-                if (e.code == null) o.putNull("code");
-                else o.put("code", e.code);
-                if (!ex.getResponseHeaders().containsKey("Content-Type")) send(ex, e.status, err);
-            } catch (RuntimeException e) {
-                ObjectNode err = JSON.createObjectNode();
-                err.putObject("error").put("message", "internal error: " + e.getMessage()).put("type", "server_error");
-                if (!ex.getResponseHeaders().containsKey("Content-Type")) send(ex, 500, err);
-            }
+    // ---- routing ------------------------------------------------------------------------------------------------
+
+    /** Answers one request; every refusal in OpenAI's error shape, every unexpected failure a logged 500. */
+    void handle(Exchange ex) throws IOException {
+        try {
+            route(ex);
+        } catch (ApiError e) {
+            if (!ex.responded()) ex.respond(e.status, "application/json", errorBody(e));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "internal error answering " + ex.method() + " " + ex.path(), e);
+            if (!ex.responded()) ex.respond(500, "application/json", errorBody(500, "internal error: " + e));
         }
     }
 
-    private void authorise(HttpExchange ex) {
-        if (settings.apiKey() == null) return;
-        String h = ex.getRequestHeaders().getFirst("Authorization");
-        if (h == null || !h.equals("Bearer " + settings.apiKey())) {
+    private void route(Exchange ex) throws IOException {
+        String path = ex.path(), method = ex.method();
+        if (!allowedOrigin(ex)) return;
+        if (method.equals("OPTIONS")) {
+            ex.respond(204, null, new byte[0]);
+            return;
+        }
+        if (path.equals("/health")) {
+            only(method, "GET");
+            health(ex);
+            return;
+        }
+        if (path.equals("/metrics")) {
+            only(method, "GET");
+            ex.respond(200, "text/plain; version=0.0.4", metrics().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        authorise(ex);
+        if (path.equals("/v1/models")) {
+            only(method, "GET");
+            ObjectNode root = JSON.createObjectNode().put("object", "list");
+            ArrayNode data = root.putArray("data");
+            for (int slot = LowRank.BASE; slot < served.adapters().size(); slot++) data.add(model(slot));
+            send(ex, 200, root);
+        } else if (path.startsWith("/v1/models/")) {
+            only(method, "GET");
+            send(ex, 200, model(slot(java.net.URLDecoder.decode(path.substring("/v1/models/".length()), StandardCharsets.UTF_8))));
+        } else if (path.equals("/v1/chat/completions") || path.equals("/v1/completions")) {
+            only(method, "POST");
+            complete(ex, path.equals("/v1/chat/completions"));
+        } else {
+            throw new ApiError(404, "invalid_request_error", null, "unknown_url", "Unknown request URL: " + method + " " + path);
+        }
+    }
+
+    private static void only(String method, String allowed) {
+        if (!method.equals(allowed)) throw new ApiError(405, "invalid_request_error", null, "method_not_allowed", "Use " + allowed + " here, not " + method + ".");
+    }
+
+    /**
+     * A browser sends Origin with every cross-origin request, and even a "simple" text/plain POST, which it sends without
+     * asking first, would run here: unless the origin is allowed, such a request is refused (403) before it runs.
+     * Clients that are not browsers send no Origin. An allowed origin gets CORS headers and its preflight answered.
+     */
+    private boolean allowedOrigin(Exchange ex) throws IOException {
+        String origin = ex.header("origin");
+        if (origin == null) return true;
+        List<String> allowed = settings.corsOrigins();
+        if (!allowed.contains("*") && !allowed.contains(origin)) {
+            ex.respond(403, "application/json", errorBody(new ApiError(403, "invalid_request_error", null, "origin_not_allowed",
+                    "Requests from the web origin " + origin + " are not allowed; start the server with --cors-origin " + origin + " to allow them.")));
+            return false;
+        }
+        ex.addHeader("Access-Control-Allow-Origin", allowed.contains("*") ? "*" : origin);
+        ex.addHeader("Vary", "Origin");
+        if (ex.method().equals("OPTIONS")) {
+            ex.addHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+            ex.addHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+            ex.addHeader("Access-Control-Max-Age", "600");
+        }
+        return true;
+    }
+
+    /** The key, compared as digests with MessageDigest.isEqual: the time taken says nothing about how much matched. */
+    private void authorise(Exchange ex) {
+        if (keyDigest == null) return;
+        String h = ex.header("authorization");
+        String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : "";
+        if (!MessageDigest.isEqual(sha256(given), keyDigest)) {
             throw new ApiError(401, "invalid_request_error", null, "invalid_api_key", "Incorrect API key provided.");
         }
     }
 
-    private ObjectNode models() {
-        ObjectNode root = JSON.createObjectNode().put("object", "list");
-        root.putArray("data").addObject().put("id", settings.modelId()).put("object", "model").put("created", created)
-                .put("owned_by", "r1j");
-        return root;
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
-    private static JsonNode body(HttpExchange ex) throws IOException {
-        byte[] raw = ex.getRequestBody().readNBytes(16 << 20);
+    /** The adapter slot of a model id ({@link LowRank#BASE} for the base model), or 404. */
+    private int slot(String id) {
+        if (id == null || id.equals(settings.modelId())) return LowRank.BASE;
+        int i = served.adapters().indexOf(id);
+        if (i >= 0) return i;
+        List<String> all = new ArrayList<>(List.of(settings.modelId()));
+        all.addAll(served.adapters());
+        throw new ApiError(404, "invalid_request_error", "model", "model_not_found",
+                "The model `" + id + "` does not exist; this server serves " + all.stream().map(m -> "`" + m + "`").toList() + ".");
+    }
+
+    private ObjectNode model(int slot) {
+        String id = slot == LowRank.BASE ? settings.modelId() : served.adapters().get(slot);
+        ObjectNode m = JSON.createObjectNode().put("id", id).put("object", "model").put("created", created).put("owned_by", "r1j")
+                .put("root", id).put("max_model_len", settings.maxContext());
+        if (slot == LowRank.BASE) m.putNull("parent");
+        else m.put("parent", settings.modelId());
+        return m;
+    }
+
+    // ---- health and metrics ---------------------------------------------------------------------------------------
+
+    /**
+     * 200 while the model generates; 503 when the decoder has stopped, or when the last request failed inside the model
+     * and a one-token probe through the decoder fails too (or does not finish in 30 s).
+     */
+    private void health(Exchange ex) throws IOException {
+        String problem = null;
+        if (!decoder.isAlive()) problem = "the decoder has stopped";
+        else if (lastFailure != null) problem = probe();
+        ObjectNode body = JSON.createObjectNode().put("status", problem == null ? "ok" : "error");
+        if (problem != null) body.put("reason", problem);
+        send(ex, problem == null ? 200 : 503, body);
+    }
+
+    /** Generates one token of a one-token prompt; null when it works, else why not. */
+    private String probe() {
+        Integer bos = served.tokenizer().bosId();
+        CompletableFuture<List<Completion>> r = new CompletableFuture<>();
+        loop.submit(new ServingLoop.Admission(new int[] {bos != null ? bos : 0}, 0, 1, SamplingParams.greedy(1), LowRank.BASE,
+                new Pending(r, new AtomicBoolean())));
         try {
-            // As UTF-8, as the API defines it: from raw bytes Jackson would guess UTF-16/32 from leading NULs and fail
-            // with an I/O error that drops the connection instead of answering 400 (found by ParsersFuzzTest).
-            JsonNode n = JSON.readTree(new String(raw, java.nio.charset.StandardCharsets.UTF_8));
-            if (n == null || !n.isObject()) throw ApiError.invalid(null, "The request body must be a JSON object.");
-            return n;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw ApiError.invalid(null, "The request body is not valid JSON: " + e.getOriginalMessage());
+            r.get(PROBE_SECONDS, TimeUnit.SECONDS);
+            lastFailure = null;
+            return null;
+        } catch (ExecutionException e) {
+            return "the model cannot generate: " + e.getCause();
+        } catch (TimeoutException e) {
+            return "a one-token generation did not finish in " + PROBE_SECONDS + " s";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
         }
+    }
+
+    /** Prometheus' text format, as vLLM's /metrics gives it. */
+    private String metrics() {
+        ServingLoop.Stats d = loop.stats();
+        HttpTransport.Stats h = http.stats();
+        StringBuilder m = new StringBuilder();
+        m.append("# TYPE r1j_requests_total counter\n");
+        m.append("r1j_requests_total{outcome=\"completed\"} ").append(d.completed()).append('\n');
+        m.append("r1j_requests_total{outcome=\"failed\"} ").append(d.failed()).append('\n');
+        m.append("r1j_requests_total{outcome=\"cancelled\"} ").append(d.cancelled()).append('\n');
+        m.append("# TYPE r1j_generation_tokens_total counter\nr1j_generation_tokens_total ").append(d.tokens()).append('\n');
+        m.append("# TYPE r1j_decode_steps_total counter\nr1j_decode_steps_total ").append(d.steps()).append('\n');
+        m.append("# TYPE r1j_running_sequences gauge\nr1j_running_sequences ").append(d.running()).append('\n');
+        m.append("# TYPE r1j_waiting_requests gauge\nr1j_waiting_requests ").append(d.waiting()).append('\n');
+        m.append("# TYPE r1j_http_connections gauge\nr1j_http_connections ").append(h.open()).append('\n');
+        m.append("# TYPE r1j_http_connections_total counter\n");
+        m.append("r1j_http_connections_total{outcome=\"accepted\"} ").append(h.accepted()).append('\n');
+        m.append("r1j_http_connections_total{outcome=\"refused\"} ").append(h.refused()).append('\n');
+        m.append("r1j_http_connections_total{outcome=\"dropped_idle\"} ").append(h.droppedIdle()).append('\n');
+        m.append("r1j_http_connections_total{outcome=\"dropped_read\"} ").append(h.droppedRead()).append('\n');
+        m.append("r1j_http_connections_total{outcome=\"dropped_write\"} ").append(h.droppedWrite()).append('\n');
+        return m.toString();
     }
 
     // ---- completions -------------------------------------------------------------------------------------------
 
-    /** The parsed request: the prompt text, sampling, n, and streaming options. */
-    private record Job(String prompt, boolean promptOpensThink, SamplingParams params, int n, long seed, boolean stream,
-                       boolean includeUsage) {}
+    /** A request ready for the decoder: its prompt tokens, whether the prompt opened a think block, and its sampling. */
+    private record Job(CompletionRequest request, int adapter, int[] ids, boolean opensThink, SamplingParams params, long seed) {}
 
-    private void complete(HttpExchange ex, JsonNode req, boolean chat) throws IOException {
-        if (req.hasNonNull("model") && !req.get("model").isTextual()) throw ApiError.invalid("model", "'model' must be a string.");
-        String asked = req.path("model").asText(settings.modelId());
-        if (!asked.equals(settings.modelId())) {
-            throw new ApiError(404, "invalid_request_error", "model", "model_not_found",
-                    "The model `" + asked + "` does not exist; this server serves `" + settings.modelId() + "`.");
-        }
-        Job job = parse(req, chat);
-        int[] ids = tok.encode(job.prompt(), false);
-        int total = ids.length + job.params().maxNewTokens();
-        if (total > settings.maxContext()) {
-            throw new ApiError(400, "invalid_request_error", chat ? "messages" : "prompt", "context_length_exceeded",
-                    "This model's maximum context length is " + settings.maxContext() + " tokens. However, you requested "
-                            + total + " tokens (" + ids.length + " in the " + (chat ? "messages" : "prompt") + ", "
-                            + job.params().maxNewTokens() + " in the completion).");
-        }
-        String id = (chat ? "chatcmpl-" : "cmpl-") + Long.toHexString(System.nanoTime());
-        if (job.stream()) stream(ex, job, ids, id, chat);
-        else send(ex, 200, whole(job, ids, id, chat));
-    }
-
-    private Job parse(JsonNode req, boolean chat) {
-        String prompt;
-        boolean opens;
+    private void complete(Exchange ex, boolean chat) throws IOException {
+        CompletionRequest req = CompletionRequest.parse(ex.body(), chat, limits);
+        int adapter = slot(req.model());
+        String rendered;
+        int[] ids;
         if (chat) {
-            JsonNode ms = req.get("messages");
-            if (ms == null || !ms.isArray() || ms.isEmpty()) throw ApiError.invalid("messages", "'messages' must be a non-empty array.");
-            List<ChatTemplate.Message> messages = new ArrayList<>();
-            for (int i = 0; i < ms.size(); i++) {
-                JsonNode m = ms.get(i);
-                String role = m.path("role").asText(null);
-                if (role == null || !List.of("system", "developer", "user", "assistant").contains(role)) {
-                    throw ApiError.invalid("messages[" + i + "].role", "messages[" + i + "].role must be system, user or assistant.");
-                }
-                messages.add(new ChatTemplate.Message(role.equals("developer") ? "system" : role, content(m.get("content"), i)));
-            }
+            // Message text stays text: special-token strings in it are encoded as characters (InertText).
+            InertText inert = new InertText(served.tokenizer());
+            List<ChatTemplate.Message> ms = new ArrayList<>();
+            for (ChatTemplate.Message m : req.messages()) ms.add(new ChatTemplate.Message(m.role(), inert.protect(m.content(), m.role().equals("assistant"))));
             try {
-                prompt = template.render(messages, true, Map.of());
+                rendered = served.template().render(ms, true, Map.of());
             } catch (IllegalArgumentException e) {
-                throw ApiError.invalid("messages", e.getMessage());
+                throw ApiError.invalid("messages", inert.restore(e.getMessage()));
             }
-            opens = prompt.stripTrailing().endsWith(ReasoningSplitter.OPEN);
+            ids = inert.encode(rendered);
         } else {
-            JsonNode p = req.get("prompt");
-            if (p != null && p.isArray() && p.size() == 1) p = p.get(0);
-            if (p == null || !p.isTextual()) throw ApiError.invalid("prompt", "'prompt' must be a string.");
-            prompt = p.asText();
-            opens = false;
+            rendered = req.prompt();
+            ids = served.tokenizer().encode(rendered, false);
         }
-        float temperature = (float) number(req, "temperature", gc.temperature() != null ? gc.temperature() : 1.0, 0, 2);
-        float topP = (float) number(req, "top_p", gc.topP() != null ? gc.topP() : 1.0, 0, 1);
-        if (topP == 0) throw ApiError.invalid("top_p", "'top_p' must be greater than 0.");
-        int topK = (int) integer(req, "top_k", gc.topK() != null ? gc.topK() : 0, 0, Integer.MAX_VALUE);
-        String lengthKey = req.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        int maxTokens = (int) integer(req, lengthKey, Math.min(256, settings.maxContext()), 1, Integer.MAX_VALUE);
-        int n = (int) integer(req, "n", 1, 1, 16);
-        long seed = req.has("seed") && !req.get("seed").isNull() ? integer(req, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : System.nanoTime();
-        List<String> stops = new ArrayList<>();
-        JsonNode stop = req.get("stop");
-        if (stop != null && stop.isTextual()) stops.add(stop.asText());
-        else if (stop != null && stop.isArray()) {
-            for (JsonNode s : stop) {
-                if (!s.isTextual()) throw ApiError.invalid("stop", "'stop' must be a string or an array of strings.");
-                stops.add(s.asText());
-            }
-        } else if (stop != null && !stop.isNull()) throw ApiError.invalid("stop", "'stop' must be a string or an array of strings.");
-        JsonNode st = req.get("stream");
-        if (st != null && !st.isNull() && !st.isBoolean()) throw ApiError.invalid("stream", "'stream' must be a boolean.");
-        boolean stream = st != null && st.asBoolean();
-        boolean usage = req.path("stream_options").path("include_usage").asBoolean(false);
-        SamplingParams sp = new SamplingParams(temperature, topP, topK, 0f, 1f, maxTokens, stops, gc.stopTokens(model, tok));
-        return new Job(prompt, opens, sp, n, seed, stream, usage);
-    }
-
-    private static String content(JsonNode c, int i) {
-        if (c != null && c.isTextual()) return c.asText();
-        if (c != null && c.isArray()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonNode part : c) {
-                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                    throw ApiError.invalid("messages[" + i + "].content", "only text content parts are supported");
-                }
-                sb.append(part.get("text").asText());
-            }
-            return sb.toString();
+        String what = chat ? "messages" : "prompt";
+        if (ids.length == 0) throw ApiError.invalid(what, "The " + what + " is empty: it has no tokens to continue.");
+        int context = settings.maxContext();
+        if (ids.length >= context) {
+            throw new ApiError(400, "invalid_request_error", what, "context_length_exceeded", "This model's maximum context length is "
+                    + context + " tokens. However, the " + what + " alone has " + ids.length + " tokens.");
         }
-        throw ApiError.invalid("messages[" + i + "].content", "messages[" + i + "].content must be a string.");
+        int maxTokens = req.maxTokens() != null ? req.maxTokens() : Math.min(256, context - ids.length);
+        long total = (long) ids.length + maxTokens;
+        if (total > context) {
+            throw new ApiError(400, "invalid_request_error", what, "context_length_exceeded", "This model's maximum context length is "
+                    + context + " tokens. However, you requested " + total + " tokens (" + ids.length + " in the " + what + ", "
+                    + maxTokens + " in the completion).");
+        }
+        GenerationConfig gc = served.generation();
+        float temperature = (float) (req.temperature() != null ? req.temperature() : gc.temperature() != null ? gc.temperature() : 1.0);
+        float topP = (float) (req.topP() != null ? req.topP() : gc.topP() != null ? gc.topP() : 1.0);
+        int topK = req.topK() != null ? req.topK() : gc.topK() != null ? gc.topK() : 0;
+        SamplingParams sp = new SamplingParams(temperature, topP, topK, 0f, 1f, maxTokens, req.stops(), stopTokens);
+        long seed = req.seed() != null ? req.seed() : System.nanoTime();
+        Job job = new Job(req, adapter, ids, chat && rendered.stripTrailing().endsWith(ReasoningSplitter.OPEN), sp, seed);
+        String id = (chat ? "chatcmpl-" : "cmpl-") + Long.toHexString(System.nanoTime());
+        if (req.stream()) stream(ex, job, id, chat);
+        else send(ex, 200, whole(ex, job, id, chat));
     }
 
-    private static double number(JsonNode req, String key, double dflt, double lo, double hi) {
-        JsonNode v = req.get(key);
-        if (v == null || v.isNull()) return dflt;
-        if (!v.isNumber()) throw ApiError.invalid(key, "'" + key + "' must be a number, not " + v + ".");
-        double d = v.asDouble();
-        if (d < lo || d > hi) throw ApiError.invalid(key, "'" + key + "' must be between " + lo + " and " + hi + ", not " + d + ".");
-        return d;
+    /** A blocking request's side of the decoder: the result, and whether its client went away. */
+    private record Pending(CompletableFuture<List<Completion>> result, AtomicBoolean gone) implements ServingLoop.Client {
+        @Override
+        public void onDone(List<Completion> completions) {
+            result.complete(completions);
+        }
+
+        @Override
+        public void onFailed(Throwable cause) {
+            result.completeExceptionally(cause);
+        }
+
+        @Override
+        public boolean cancelled() {
+            return gone.get();
+        }
     }
 
-    private static long integer(JsonNode req, String key, long dflt, long lo, long hi) {
-        JsonNode v = req.get(key);
-        if (v == null || v.isNull()) return dflt;
-        if (!v.canConvertToLong() || !v.isIntegralNumber()) throw ApiError.invalid(key, "'" + key + "' must be an integer, not " + v + ".");
-        long x = v.asLong();
-        if (x < lo || x > hi) throw ApiError.invalid(key, "'" + key + "' must be at least " + lo + (hi < Integer.MAX_VALUE ? " and at most " + hi : "") + ", not " + x + ".");
-        return x;
-    }
-
-    /** Queues the request for the decoder and waits for its completions (a streaming listener failing ends it). */
-    private List<Completion> generate(Job job, int[] ids, Generator.Listener listener) {
-        java.util.concurrent.CompletableFuture<List<Completion>> result = new java.util.concurrent.CompletableFuture<>();
-        Generator.Listener guarded = listener == null ? null : (request, sample, text) -> {
-            try {
-                listener.onText(request, sample, text);
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-                throw e;
-            }
-        };
-        queue.add(new Generator.Admission(ids, job.seed(), job.n(), job.params(), guarded, result::complete));
+    private ObjectNode whole(Exchange ex, Job job, String id, boolean chat) throws IOException {
+        CompletableFuture<List<Completion>> result = new CompletableFuture<>();
+        AtomicBoolean gone = new AtomicBoolean();
+        loop.submit(new ServingLoop.Admission(job.ids(), job.seed(), job.request().n(), job.params(), job.adapter(), new Pending(result, gone)));
+        ex.onClientGone(() -> {
+            // Its slot is freed at the next token; this thread stops waiting now.
+            gone.set(true);
+            result.completeExceptionally(new ClientGone());
+        });
+        List<Completion> cs;
         try {
-            return result.get();
+            cs = result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ClientGone g) throw g;
+            throw failure(e.getCause(), id);
         }
-    }
-
-    private ObjectNode whole(Job job, int[] ids, String id, boolean chat) {
-        List<Completion> cs = generate(job, ids, null);
-        ObjectNode root = head(id, chat ? "chat.completion" : "text_completion");
+        lastFailure = null;
+        ObjectNode root = head(id, chat ? "chat.completion" : "text_completion", job);
         ArrayNode choices = root.putArray("choices");
         int completionTokens = 0;
         for (int i = 0; i < cs.size(); i++) {
@@ -317,7 +438,7 @@ public final class OpenAiServer implements AutoCloseable {
                 if (settings.rawReasoning()) {
                     msg.put("content", c.text());
                 } else {
-                    String[] parts = ReasoningSplitter.split(c.text(), job.promptOpensThink());
+                    String[] parts = ReasoningSplitter.split(c.text(), job.opensThink());
                     msg.put("content", parts[1]);
                     if (parts[0] != null) msg.put("reasoning_content", parts[0]).put("reasoning", parts[0]);
                 }
@@ -326,105 +447,238 @@ public final class OpenAiServer implements AutoCloseable {
             }
             ch.put("finish_reason", c.finish().label());
         }
-        usage(root.putObject("usage"), ids.length, completionTokens);
+        usage(root.putObject("usage"), job.ids().length, completionTokens);
         return root;
     }
 
-    private ObjectNode head(String id, String object) {
+    /** The client closed its connection before its reply: nothing more is written to it. */
+    private static final class ClientGone extends IOException {
+        ClientGone() {
+            super("the client went away");
+        }
+    }
+
+    /** A request the decoder failed: refused at admission (400), or a failure inside the model (500, logged). */
+    private ApiError failure(Throwable cause, String id) {
+        if (cause instanceof ServingLoop.Refused r) return ApiError.invalid(null, r.getMessage());
+        lastFailure = cause;
+        LOG.log(System.Logger.Level.ERROR, "request " + id + " failed inside the decoder", cause);
+        return new ApiError(500, "server_error", null, "generation_failed", "The model failed on this request: " + cause);
+    }
+
+    private ObjectNode head(String id, String object, Job job) {
         return JSON.createObjectNode().put("id", id).put("object", object).put("created", System.currentTimeMillis() / 1000)
-                .put("model", settings.modelId());
+                .put("model", job.adapter() == LowRank.BASE ? settings.modelId() : served.adapters().get(job.adapter()));
     }
 
     private static void usage(ObjectNode u, int prompt, int completion) {
         u.put("prompt_tokens", prompt).put("completion_tokens", completion).put("total_tokens", prompt + completion);
     }
 
-    /** Server-sent events: a role chunk per choice, deltas as they come, a finish chunk per choice, usage, [DONE]. */
-    private void stream(HttpExchange ex, Job job, int[] ids, String id, boolean chat) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
-        String object = chat ? "chat.completion.chunk" : "text_completion";
-        ReasoningSplitter[] split = new ReasoningSplitter[job.n()];
-        StringBuilder[] sent = new StringBuilder[job.n()];
-        for (int i = 0; i < job.n(); i++) {
-            split[i] = new ReasoningSplitter(job.promptOpensThink());
-            sent[i] = new StringBuilder();
-            if (chat) event(out, chunk(id, object, i, delta -> delta.put("role", "assistant").put("content", ""), null));
+    /**
+     * Server-sent events, written by this connection's thread from the request's {@link StreamBuffer}: a role chunk per
+     * choice, deltas as they settle, a finish chunk per choice, usage when asked, [DONE]. The response starts with the
+     * first thing the decoder produces, so a request it refuses still gets its status (400 or 500).
+     */
+    private void stream(Exchange ex, Job job, String id, boolean chat) throws IOException {
+        int n = job.request().n();
+        StreamBuffer buffer = new StreamBuffer(n, settings.streamBufferChars());
+        AtomicBoolean gone = new AtomicBoolean();
+        loop.submit(new ServingLoop.Admission(job.ids(), job.seed(), n, job.params(), job.adapter(), new ServingLoop.Client() {
+            @Override
+            public void onText(int sample, String delta) {
+                buffer.add(sample, delta);
+            }
+
+            @Override
+            public void onDone(List<Completion> completions) {
+                buffer.done(completions);
+            }
+
+            @Override
+            public void onFailed(Throwable cause) {
+                buffer.failed(cause);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return gone.get() || buffer.overflowed();
+            }
+        }));
+        ex.onClientGone(() -> {
+            gone.set(true);
+            buffer.close();
+        });
+        try {
+            StreamBuffer.Batch batch = take(buffer, gone);
+            if (batch.failed() != null) throw failure(batch.failed(), id);
+            ex.addHeader("Cache-Control", "no-cache");
+            ex.addHeader("X-Accel-Buffering", "no");
+            OutputStream out = ex.startStream(200, "text/event-stream");
+            Events events = new Events(id, chat ? "chat.completion.chunk" : "text_completion", job, chat);
+            for (int i = 0; chat && i < n; i++) events.role(i);
+            while (true) {
+                for (int i = 0; i < n; i++) if (batch.text()[i] != null) events.text(i, batch.text()[i]);
+                if (batch.failed() != null) {
+                    events.error(batch.failed());
+                } else if (batch.done() != null) {
+                    lastFailure = null;
+                    events.finish(batch.done());
+                }
+                out.write(events.drain());
+                if (batch.ended()) {
+                    out.close();
+                    return;
+                }
+                batch = take(buffer, gone);
+            }
+        } catch (IOException e) {
+            gone.set(true);
+            buffer.close();
+            throw e;
         }
-        Generator.Listener deltas = (request, sample, text) -> {
-            sent[sample].append(text);
+    }
+
+    private static StreamBuffer.Batch take(StreamBuffer buffer, AtomicBoolean gone) throws IOException {
+        try {
+            StreamBuffer.Batch b = buffer.take();
+            if (gone.get() && !b.ended()) throw new ClientGone();
+            return b;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
+    /** The events of one stream, gathered into one write per batch. */
+    private final class Events {
+        private final String id, object;
+        private final Job job;
+        private final boolean chat;
+        private final ReasoningSplitter[] split;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Events(String id, String object, Job job, boolean chat) {
+            this.id = id;
+            this.object = object;
+            this.job = job;
+            this.chat = chat;
+            split = new ReasoningSplitter[job.request().n()];
+            for (int i = 0; i < split.length; i++) split[i] = new ReasoningSplitter(job.opensThink());
+        }
+
+        void role(int index) {
+            event(chunk(index, d -> d.put("role", "assistant").put("content", ""), null));
+        }
+
+        void text(int index, String text) {
             if (!chat || settings.rawReasoning()) {
-                event(out, chunk(id, object, sample, d -> d.put(chat ? "content" : "text", text), null));
+                event(chunk(index, d -> d.put(chat ? "content" : "text", text), null));
                 return;
             }
-            for (ReasoningSplitter.Part p : split[sample].accept(text)) event(out, part(id, object, sample, p));
+            for (ReasoningSplitter.Part p : split[index].accept(text)) part(index, p);
+        }
+
+        void finish(List<Completion> cs) {
+            int completionTokens = 0;
+            for (int i = 0; i < cs.size(); i++) {
+                completionTokens += cs.get(i).tokens().length;
+                if (chat && !settings.rawReasoning()) for (ReasoningSplitter.Part p : split[i].finish()) part(i, p);
+                event(chunk(i, d -> { }, cs.get(i).finish().label()));
+            }
+            if (job.request().includeUsage()) {
+                ObjectNode u = head(id, object, job);
+                u.putArray("choices");
+                usage(u.putObject("usage"), job.ids().length, completionTokens);
+                event(u);
+            }
+            done();
+        }
+
+        /** A failure after the stream began: an error event as OpenAI's API sends one, then [DONE]. */
+        void error(Throwable cause) {
+            ApiError e = cause instanceof StreamBuffer.ClientTooSlow slow
+                    ? new ApiError(408, "invalid_request_error", null, "client_too_slow", slow.getMessage())
+                    : failure(cause, id);
+            event(JSON.createObjectNode().set("error", errorJson(e)));
+            done();
+        }
+
+        private void done() {
+            out.writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        }
+
+        private void part(int index, ReasoningSplitter.Part p) {
+            event(chunk(index, d -> {
+                if (p.reasoning()) d.put("reasoning_content", p.text()).put("reasoning", p.text());
+                else d.put("content", p.text());
+            }, null));
+        }
+
+        private ObjectNode chunk(int index, java.util.function.Consumer<ObjectNode> delta, String finish) {
+            ObjectNode root = head(id, object, job);
+            ObjectNode ch = root.putArray("choices").addObject().put("index", index);
+            if (!chat) {
+                ObjectNode tmp = JSON.createObjectNode();
+                delta.accept(tmp);
+                ch.put("text", tmp.path("text").asText(""));
+            } else {
+                delta.accept(ch.putObject("delta"));
+            }
+            if (finish == null) ch.putNull("finish_reason");
+            else ch.put("finish_reason", finish);
+            return root;
+        }
+
+        private void event(ObjectNode chunk) {
+            try {
+                out.writeBytes(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        byte[] drain() {
+            byte[] b = out.toByteArray();
+            out.reset();
+            return b;
+        }
+    }
+
+    // ---- bodies -----------------------------------------------------------------------------------------------------
+
+    private static void send(Exchange ex, int status, ObjectNode body) throws IOException {
+        ex.respond(status, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    private static ObjectNode errorJson(ApiError e) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("message", e.getMessage());
+        o.put("type", e.type);
+        if (e.param == null) o.putNull("param");
+        else o.put("param", e.param);
+        if (e.code == null) o.putNull("code");
+        else o.put("code", e.code);
+        return o;
+    }
+
+    private static byte[] errorBody(ApiError e) {
+        try {
+            return JSON.writeValueAsBytes(JSON.createObjectNode().set("error", errorJson(e)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+            throw new IllegalStateException(x);
+        }
+    }
+
+    /** The transport's own refusals (413, 431, 503, …) in the same shape. */
+    static byte[] errorBody(int status, String message) {
+        String type = status >= 500 ? "server_error" : "invalid_request_error";
+        String code = switch (status) {
+            case 413 -> "request_too_large";
+            case 431 -> "headers_too_large";
+            case 503 -> "server_busy";
+            default -> null;
         };
-        List<Completion> cs = generate(job, ids, deltas);
-        int completionTokens = 0;
-        for (int i = 0; i < cs.size(); i++) {
-            completionTokens += cs.get(i).tokens().length;
-            // The decoder holds back an incomplete UTF-8 sequence; at the end it is part of the text as the blocking
-            // reply has it, so the streamed reply ends the same.
-            String all = cs.get(i).text();
-            if (all.length() > sent[i].length() && all.startsWith(sent[i].toString())) deltas.onText(0, i, all.substring(sent[i].length()));
-            if (chat && !settings.rawReasoning()) for (ReasoningSplitter.Part p : split[i].finish()) event(out, part(id, object, i, p));
-            event(out, chunk(id, object, i, d -> { }, cs.get(i).finish().label()));
-        }
-        if (job.includeUsage()) {
-            ObjectNode u = head(id, object);
-            u.putArray("choices");
-            usage(u.putObject("usage"), ids.length, completionTokens);
-            event(out, u);
-        }
-        write(out, "data: [DONE]\n\n");
-    }
-
-    private ObjectNode part(String id, String object, int index, ReasoningSplitter.Part p) {
-        return chunk(id, object, index, d -> {
-            if (p.reasoning()) d.put("reasoning_content", p.text()).put("reasoning", p.text());
-            else d.put("content", p.text());
-        }, null);
-    }
-
-    private ObjectNode chunk(String id, String object, int index, java.util.function.Consumer<ObjectNode> delta, String finish) {
-        ObjectNode root = head(id, object);
-        ObjectNode ch = root.putArray("choices").addObject().put("index", index);
-        if (object.equals("text_completion")) {
-            ObjectNode tmp = JSON.createObjectNode();
-            delta.accept(tmp);
-            ch.put("text", tmp.path("text").asText(""));
-        } else {
-            delta.accept(ch.putObject("delta"));
-        }
-        if (finish == null) ch.putNull("finish_reason");
-        else ch.put("finish_reason", finish);
-        return root;
-    }
-
-    private static void event(OutputStream out, ObjectNode chunk) {
-        try {
-            write(out, "data: " + JSON.writeValueAsString(chunk) + "\n\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A write to a client that went away throws, which stops its generation. */
-    private static void write(OutputStream out, String s) {
-        try {
-            out.write(s.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("the client went away", e);
-        }
-    }
-
-    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] b = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        ex.getResponseBody().write(b);
+        return errorBody(new ApiError(status, type, null, code, message));
     }
 }

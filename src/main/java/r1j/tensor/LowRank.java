@@ -7,6 +7,12 @@ import java.util.SplittableRandom;
  * A [r, K], B [N, r] and s = α/r (α/√r with rsLoRA). {@link MatMul#linear} adds it wherever W is used, so a model gains
  * adapters without any layer knowing. Dropout acts only while a graph is recorded (training), with a mask drawn from
  * the step's seed ({@link #seedStep}) and the adapter's own id, so a resumed run draws the same masks.
+ *
+ * <p>Several adapters over one base, as a server of LoRA modules batches them (S-LoRA, Sheng et al. 2023; vLLM's
+ * multi-LoRA): each weight holds one adapter per slot ({@link Tensor#attach(int, LowRank)}) and, inside
+ * {@link #routed}, each row of a linear layer's input adds the update of its own slot's adapter (or none). A row's
+ * update is computed on its slot's rows alone with the same operations, and products compute every row
+ * independently ({@link Gemm}), so a row's result has the same bits whatever other adapters share its batch.
  */
 public final class LowRank {
     public final Tensor a, b;
@@ -14,6 +20,10 @@ public final class LowRank {
     private final long id;
 
     private static volatile long stepSeed;
+    /** The adapter slot of each input row while serving several adapters (−1: the base alone); unbound otherwise. */
+    private static final ScopedValue<int[]> ROUTES = ScopedValue.newInstance();
+    /** The slot of a row that takes no adapter: the base model. */
+    public static final int BASE = -1;
     private static final ThreadLocal<int[]> DISABLED = ThreadLocal.withInitial(() -> new int[1]);
 
     public LowRank(Tensor a, Tensor b, float scale, float dropout, long id) {
@@ -42,6 +52,53 @@ public final class LowRank {
 
     static boolean enabled() {
         return DISABLED.get()[0] == 0;
+    }
+
+    /**
+     * Runs body with each row of the coming linear layers' inputs routed to an adapter slot (or {@link #BASE}), one
+     * entry per row in order. Only for inference (no gradient): it adds the updates in place.
+     */
+    public static <T> T routed(int[] slotOfRow, java.util.function.Supplier<T> body) {
+        return ScopedValue.where(ROUTES, slotOfRow).call(body::get);
+    }
+
+    /**
+     * Runs body on a gathered subset of the routed rows (the rows an MoE expert sees), keeping each row's slot; a
+     * plain call when nothing is routed.
+     */
+    public static <T> T forRows(int[] rows, java.util.function.Supplier<T> body) {
+        if (!ROUTES.isBound()) return body.get();
+        int[] all = ROUTES.get(), sub = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) sub[i] = all[rows[i]];
+        return routed(sub, body);
+    }
+
+    /**
+     * y plus the low-rank updates of w's adapters for input x: slot 0's on every row, or inside {@link #routed} each
+     * row's own slot's.
+     */
+    static Tensor add(Tensor y, Tensor x, LowRank[] slots) {
+        if (slots.length == 0) return y;
+        if (!ROUTES.isBound()) return slots[0] == null ? y : Elementwise.add(y, slots[0].apply(x));
+        int[] route = ROUTES.get();
+        int rows = x.rows(), n = y.cols();
+        if (route.length != rows) throw new IllegalStateException("routed adapters: " + route.length + " routes for " + rows + " rows");
+        if (Grad.isEnabled()) throw new IllegalStateException("routed adapters are for inference only (no gradient)");
+        for (int slot = 0; slot < slots.length; slot++) {
+            if (slots[slot] == null) continue;
+            int count = 0;
+            for (int r : route) if (r == slot) count++;
+            if (count == 0) continue;
+            int[] mine = new int[count];
+            for (int i = 0, j = 0; i < rows; i++) if (route[i] == slot) mine[j++] = i;
+            Tensor u = slots[slot].apply(count == rows ? x : Rows.gather(x, mine));
+            // y[row] += u[i]: the same addition Elementwise.add makes for an unrouted adapter.
+            for (int i = 0; i < count; i++) {
+                int yo = mine[i] * n, uo = i * n;
+                for (int j = 0; j < n; j++) y.data[yo + j] += u.data[uo + j];
+            }
+        }
+        return y;
     }
 
     /** s·(dropout(x)·Aᵀ)·Bᵀ. */

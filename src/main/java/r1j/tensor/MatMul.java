@@ -6,12 +6,11 @@ public final class MatMul {
 
     /**
      * y = x·wᵀ with x [..., K] and w [N, K] (a Hugging Face linear weight, [out, in]); y is [..., N]. A LoRA adapter
-     * attached to w ({@link Tensor#adapter()}) adds its low-rank update.
+     * attached to w ({@link Tensor#adapter()}, or each row's own when several are served) adds its low-rank update.
      */
     public static Tensor linear(Tensor x, Tensor w) {
         Tensor y = plain(x, w);
-        LowRank lr = w.adapter();
-        return lr == null || !LowRank.enabled() ? y : Elementwise.add(y, lr.apply(x));
+        return LowRank.enabled() ? LowRank.add(y, x, w.adapters()) : y;
     }
 
     private static Tensor plain(Tensor x, Tensor w) {

@@ -98,7 +98,7 @@ public final class Softmax {
      */
     public static Tensor headTokenLogProbs(Tensor h, Tensor head, int[] targets, int chunkRows) {
         int n = h.rows(), d = h.cols(), v = head.dim(0);
-        Shapes.check(head.rank() == 2 && head.dim(1) == d && targets.length == n && head.adapter() == null, "headTokenLogProbs",
+        Shapes.check(head.rank() == 2 && head.dim(1) == d && targets.length == n && !head.hasAdapters(), "headTokenLogProbs",
                 h, head, "need h [n, d], a head [V, d] without adapter and n targets");
         for (int t : targets) if (t >= v) throw new IndexOutOfBoundsException("headTokenLogProbs: target " + t + " ≥ vocab " + v);
         int chunk = Math.max(1, Math.min(n, chunkRows));

@@ -28,8 +28,12 @@ public final class Tensor {
     public final float[] data;
     private final Gemm.PackedB packed;
     private final int numel;
-    /** A LoRA adapter that {@link MatMul#linear} adds wherever this weight is used; null when none. */
-    private LowRank adapter;
+    /**
+     * LoRA adapters that {@link MatMul#linear} adds wherever this weight is used, by slot: slot 0 is the one adapter of
+     * training and of a model loaded with one; a server of several adapters fills one slot each and routes every row to
+     * its own ({@link LowRank#routed}). Empty when none; a slot may be null (that adapter leaves this weight alone).
+     */
+    private LowRank[] adapters = new LowRank[0];
     float[] grad;
     private final boolean requiresGrad;
     private final String name;
@@ -87,17 +91,36 @@ public final class Tensor {
         return packed;
     }
 
+    /** The adapter of slot 0 (training's, or the one a model was loaded with), or null. */
     public LowRank adapter() {
-        return adapter;
+        return adapters.length > 0 ? adapters[0] : null;
     }
 
-    /** Attaches a LoRA adapter to this weight (null removes it). */
+    /** Whether any slot holds an adapter: paths that read the weight directly must not skip one. */
+    public boolean hasAdapters() {
+        for (LowRank a : adapters) if (a != null) return true;
+        return false;
+    }
+
+    /** The adapters by slot (see {@link #attach(int, LowRank)}); do not modify. */
+    LowRank[] adapters() {
+        return adapters;
+    }
+
+    /** Attaches a LoRA adapter to this weight in slot 0 (null removes it). */
     public void attach(LowRank a) {
+        attach(0, a);
+    }
+
+    /** Attaches a LoRA adapter in the given slot (null empties it). */
+    public void attach(int slot, LowRank a) {
+        if (slot < 0) throw new IllegalArgumentException("adapter slot must be ≥ 0, not " + slot);
         if (a != null && (rank() != 2 || a.a.dim(1) != dim(1) || a.b.dim(0) != dim(0))) {
             throw new IllegalArgumentException("adapter of shape A " + java.util.Arrays.toString(a.a.shape()) + ", B "
                     + java.util.Arrays.toString(a.b.shape()) + " does not fit weight " + java.util.Arrays.toString(shape));
         }
-        this.adapter = a;
+        if (slot >= adapters.length) adapters = Arrays.copyOf(adapters, slot + 1);
+        adapters[slot] = a;
     }
 
     /** The values as a new row-major float32 array when frozen, else {@link #data} itself. */

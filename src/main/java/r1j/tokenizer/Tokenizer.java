@@ -142,6 +142,14 @@ public final class Tokenizer {
 
     /** Token ids of text; with addSpecial the post-processor's tokens (a BOS, say) are added. */
     public int[] encode(String text, boolean addSpecial) {
+        return encode(text, addSpecial, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * Token ids of text, each stretch between added tokens first mapped by plain: how {@link InertText} puts client
+     * text back in place of its references, to be encoded as the plain text it is.
+     */
+    public int[] encode(String text, boolean addSpecial, java.util.function.UnaryOperator<String> plain) {
         List<Integer> ids = new ArrayList<>();
         if (addSpecial) for (String t : template.before()) ids.add(requireId(t));
         int at = 0;
@@ -151,14 +159,14 @@ public final class Tokenizer {
                 if (t == null) continue;
                 String before = text.substring(at, i);
                 if (t.lstrip()) before = before.stripTrailing();
-                encodeText(before, ids);
+                encodeText(plain.apply(before), ids);
                 ids.add(t.id());
                 at = i + t.content().length();
                 if (t.rstrip()) while (at < text.length() && Character.isWhitespace(text.charAt(at))) at++;
                 i = at - 1;
             }
         }
-        encodeText(text.substring(at), ids);
+        encodeText(plain.apply(text.substring(at)), ids);
         if (addSpecial) for (String t : template.after()) ids.add(requireId(t));
         int[] out = new int[ids.size()];
         for (int i = 0; i < out.length; i++) out[i] = ids.get(i);
@@ -167,9 +175,14 @@ public final class Tokenizer {
 
     /** The longest added token starting at i, or null. */
     private AddedToken addedAt(String text, int i) {
+        return addedAt(text, i, false);
+    }
+
+    /** The longest added token (special only, if asked) starting at i, or null. */
+    AddedToken addedAt(String text, int i, boolean specialOnly) {
         List<AddedToken> cands = addedByFirstChar.get(text.charAt(i));
         if (cands == null) return null;
-        for (AddedToken t : cands) if (text.startsWith(t.content(), i)) return t;
+        for (AddedToken t : cands) if ((t.special() || !specialOnly) && text.startsWith(t.content(), i)) return t;
         return null;
     }
 

@@ -164,7 +164,8 @@ class ParsersFuzzTest {
             tok.save(dir);
             Files.writeString(dir.resolve("tokenizer_config.json"), Jsonl.write(Map.of("chat_template",
                     "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}assistant: <think>{% endif %}")));
-            server = r1j.serve.OpenAiServer.of(dir, null, new r1j.serve.OpenAiServer.Settings("nano", null, 64, false, 8), "127.0.0.1", 0);
+            server = r1j.serve.OpenAiServer.of(dir, Map.of(), r1j.serve.ServeSettings.builder().port(0).modelId("nano").maxContext(64)
+                    .maxBatch(8).build());
         }
         return "http://127.0.0.1:" + server.port();
     }

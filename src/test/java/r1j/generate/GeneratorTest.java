@@ -143,10 +143,47 @@ class GeneratorTest {
         assertThat(Sampler.pick(pos, 0, 3, rep, new int[] {0}, 1, rng).token()).isEqualTo(1);
     }
 
+    /** A client that records its text, its end, and cancels itself after a number of deltas (0: never). */
+    static final class Recorder implements ServingLoop.Client {
+        final java.util.concurrent.CompletableFuture<List<Completion>> result = new java.util.concurrent.CompletableFuture<>();
+        final StringBuilder[] text;
+        final int cancelAfter;
+        final Runnable onFirstText;
+        int deltas;
+
+        Recorder(int samples, int cancelAfter, Runnable onFirstText) {
+            text = new StringBuilder[samples];
+            for (int i = 0; i < samples; i++) text[i] = new StringBuilder();
+            this.cancelAfter = cancelAfter;
+            this.onFirstText = onFirstText;
+        }
+
+        @Override
+        public void onText(int sample, String delta) {
+            if (deltas++ == 0 && onFirstText != null) onFirstText.run();
+            text[sample].append(delta);
+        }
+
+        @Override
+        public void onDone(List<Completion> completions) {
+            result.complete(completions);
+        }
+
+        @Override
+        public void onFailed(Throwable cause) {
+            result.completeExceptionally(cause);
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelAfter > 0 && deltas >= cancelAfter;
+        }
+    }
+
     /**
-     * Continuous batching: requests that join while others decode, each with its own sampling, get exactly the
-     * completions they get alone; a request whose listener fails (a client gone) is dropped without its callback and
-     * without disturbing the others.
+     * Continuous batching: a request that joins while others decode (submitted when the first one streams its first
+     * text), and each with its own sampling, gets exactly the completions it gets alone, and its streamed text equals
+     * its final text; a request whose client goes away is dropped without a callback and without disturbing the others.
      */
     @Test
     void requestsJoiningWhileOthersDecodeGetTheirOwnCompletions() throws Exception {
@@ -156,30 +193,30 @@ class GeneratorTest {
         List<Completion> aloneA = new Generator(model, tok, 8).generate(new int[0], List.of(new Generator.Request(a, 11)), 2, hot, null).get(0);
         List<Completion> aloneC = new Generator(model, tok, 8).generate(new int[0], List.of(new Generator.Request(c, 13)), 1, greedy, null).get(0);
 
-        java.util.concurrent.BlockingQueue<Generator.Admission> q = new java.util.concurrent.LinkedBlockingQueue<>();
-        Generator.Admission stop = new Generator.Admission(new int[0], 0, 1, greedy, null, x -> { });
-        java.util.Map<String, List<Completion>> got = new java.util.concurrent.ConcurrentHashMap<>();
-        int[] deltas = new int[1];
-        q.add(new Generator.Admission(a, 11, 2, hot, null, x -> got.put("a", x)));
-        q.add(new Generator.Admission(b, 12, 1, hot, (r, smp, t) -> {
-            if (++deltas[0] == 3) throw new IllegalStateException("client gone");
-        }, x -> got.put("b", x)));
-        Generator g = new Generator(model, tok, 8);
+        ServingLoop loop = new ServingLoop(new Generator(model, tok, 8), false);
+        Recorder rc = new Recorder(1, 0, null);
+        Recorder ra = new Recorder(2, 0, () -> loop.submit(new ServingLoop.Admission(c, 13, 1, greedy, r1j.tensor.LowRank.BASE, rc)));
+        Recorder rb = new Recorder(1, 3, null);
+        loop.submit(new ServingLoop.Admission(a, 11, 2, hot, r1j.tensor.LowRank.BASE, ra));
+        loop.submit(new ServingLoop.Admission(b, 12, 1, hot, r1j.tensor.LowRank.BASE, rb));
         Thread t = Thread.ofPlatform().start(() -> {
             try {
-                g.serve(q, stop);
+                loop.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
-        Thread.sleep(50);
-        q.add(new Generator.Admission(c, 13, 1, greedy, null, x -> got.put("c", x)));
-        q.add(stop);
-        t.join(60_000);
-        assertThat(t.isAlive()).isFalse();
-        assertThat(got).containsOnlyKeys("a", "c");
-        for (int i = 0; i < 2; i++) assertThat(got.get("a").get(i).tokens()).containsExactly(aloneA.get(i).tokens());
-        assertThat(got.get("c").get(0).tokens()).containsExactly(aloneC.get(0).tokens());
-        assertThat(got.get("c").get(0).text()).isEqualTo(aloneC.get(0).text());
+        List<Completion> gotA = ra.result.get(), gotC = rc.result.get();
+        loop.close();
+        t.join();
+        for (int i = 0; i < 2; i++) {
+            assertThat(gotA.get(i).tokens()).containsExactly(aloneA.get(i).tokens());
+            assertThat(ra.text[i].toString()).isEqualTo(gotA.get(i).text());
+        }
+        assertThat(gotC.get(0).tokens()).containsExactly(aloneC.get(0).tokens());
+        assertThat(gotC.get(0).text()).isEqualTo(aloneC.get(0).text());
+        assertThat(rb.result).isNotDone();
+        assertThat(loop.stats().cancelled()).isEqualTo(1);
+        assertThat(loop.stats().completed()).isEqualTo(2);
     }
 }

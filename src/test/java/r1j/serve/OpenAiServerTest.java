@@ -57,8 +57,8 @@ class OpenAiServerTest {
         Path dir = tmp.resolve("m");
         Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 4), dir, DType.F32, Long.MAX_VALUE);
         tok.save(dir);
-        server = new OpenAiServer(Checkpoint.loadFrozen(dir), Tokenizer.load(dir), ChatTemplate.load(dir), GenerationConfig.read(dir),
-                new OpenAiServer.Settings("nano", KEY, 256, false, 16), "127.0.0.1", 0);
+        server = OpenAiServer.start(new OpenAiServer.Served(Checkpoint.loadFrozen(dir), Tokenizer.load(dir), ChatTemplate.load(dir),
+                GenerationConfig.read(dir), List.of()), ServeSettings.builder().port(0).modelId("nano").apiKey(KEY).maxContext(256).maxBatch(16).build());
         base = "http://127.0.0.1:" + server.port() + "/v1";
         client = OpenAIOkHttpClient.builder().baseUrl(base).apiKey(KEY).build();
     }
@@ -151,10 +151,12 @@ class OpenAiServerTest {
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("gpt-4o");
         assertThatThrownBy(() -> client.chat().completions().create(ask("hi", 1).maxCompletionTokens(100_000).build()))
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("maximum context length is 256 tokens");
+        assertThatThrownBy(() -> client.chat().completions().create(ask("hi", 1).maxCompletionTokens(255).build()))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("you requested");
         HttpClient http = HttpClient.newHttpClient();
         for (String[] c : new String[][] {{"{not json", "400", "not valid JSON"}, {"{\"messages\": \"hi\"}", "400", "'messages' must be"},
                 {"{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"temperature\": \"hot\"}", "400", "'temperature' must be a number"},
-                {"{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"n\": 0}", "400", "'n' must be at least 1"}}) {
+                {"{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"n\": 0}", "400", "'n' must be between 1 and 16"}}) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/chat/completions"))
                     .header("Authorization", "Bearer " + KEY).POST(HttpRequest.BodyPublishers.ofString(c[0])).build(),
                     HttpResponse.BodyHandlers.ofString());
