@@ -54,9 +54,13 @@ public final class ServingLoop {
         }
     }
 
-    /** What the loop has done so far (for /health and /metrics). */
-    public record Stats(long steps, long completed, long failed, long cancelled, long tokens, int running, int waiting,
-                        long lastStepNanos) {}
+    /**
+     * What the loop has done so far (for /health and /metrics): decode steps (mixedSteps: those whose batch held
+     * sequences of more than one adapter slot), requests completed, failed and cancelled, tokens sampled, sequences
+     * running and requests waiting now.
+     */
+    public record Stats(long steps, long mixedSteps, long completed, long failed, long cancelled, long tokens, int running,
+                        int waiting) {}
 
     /** A request being decoded: what it asked for, and its completions as they finish. */
     private record Live(Admission admission, Completion[] results) {}
@@ -71,8 +75,7 @@ public final class ServingLoop {
     private int nextId;
     private volatile boolean closing;
     private volatile int running;
-    private volatile long lastStepNanos = System.nanoTime();
-    private final AtomicLong steps = new AtomicLong(), completed = new AtomicLong(), failed = new AtomicLong(),
+    private final AtomicLong steps = new AtomicLong(), mixedSteps = new AtomicLong(), completed = new AtomicLong(), failed = new AtomicLong(),
             cancelled = new AtomicLong(), tokens = new AtomicLong();
 
     /** With routed, each request's rows go through its own adapter slot of the model's weights. */
@@ -98,8 +101,8 @@ public final class ServingLoop {
     }
 
     public Stats stats() {
-        return new Stats(steps.get(), completed.get(), failed.get(), cancelled.get(), tokens.get(), running,
-                queue.size(), lastStepNanos);
+        return new Stats(steps.get(), mixedSteps.get(), completed.get(), failed.get(), cancelled.get(), tokens.get(), running,
+                (int) queue.stream().filter(a -> a != WAKE).count());
     }
 
     /** Decodes until {@link #close}; each iteration is guarded so that the loop itself cannot fail. */
@@ -175,9 +178,9 @@ public final class ServingLoop {
             }
         }
         active.removeIf(s -> s.finish != null || gone.contains(s.request));
+        if (routed && active.stream().mapToInt(s -> s.adapter).distinct().count() > 1) mixedSteps.incrementAndGet();
         advance();
         steps.incrementAndGet();
-        lastStepNanos = System.nanoTime();
     }
 
     /** Checks a request and adds its prompt to this step's prefill; a request that cannot run is failed alone. */

@@ -53,11 +53,12 @@ record CompletionRequest(String model, List<ChatTemplate.Message> messages, Stri
         Long topK = integer(req, "top_k", -1, Integer.MAX_VALUE);
         // max_completion_tokens replaces max_tokens; a null one does not hide the other.
         String lengthKey = req.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        Long maxTokens = integer(req, lengthKey, 1, Long.MAX_VALUE);
-        if (maxTokens != null && maxTokens > limits.maxContext()) {
+        JsonNode mt = req.get(lengthKey);
+        if (mt != null && mt.isIntegralNumber() && mt.bigIntegerValue().compareTo(java.math.BigInteger.valueOf(limits.maxContext())) > 0) {
             throw new ApiError(400, "invalid_request_error", lengthKey, "context_length_exceeded", "This model's maximum context length is "
-                    + limits.maxContext() + " tokens; '" + lengthKey + "' asks for " + maxTokens + " in the completion alone.");
+                    + limits.maxContext() + " tokens; '" + lengthKey + "' asks for " + brief(mt) + " in the completion alone.");
         }
+        Long maxTokens = integer(req, lengthKey, 1, limits.maxContext());
         int maxN = Math.min(MAX_SAMPLES, limits.maxSamples());
         Long n = integer(req, "n", 1, maxN);
         Long seed = integer(req, "seed", Long.MIN_VALUE, Long.MAX_VALUE);

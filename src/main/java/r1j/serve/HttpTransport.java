@@ -256,6 +256,7 @@ final class HttpTransport implements AutoCloseable {
             } catch (HttpRequestHead.HttpError e) {
                 // What cannot be read safely is answered and the connection closed: the rest of its bytes mean nothing.
                 write(error(e.status, e.getMessage(), "HTTP/1.1"));
+                linger();
                 return false;
             }
             enter(State.HANDLING);
@@ -270,6 +271,25 @@ final class HttpTransport implements AutoCloseable {
                 ex.end();
             }
             return ex.keepAlive && !ex.mustClose;
+        }
+
+        /**
+         * After refusing a request whose body is still coming: stop writing, then read and discard what the client still
+         * sends (within the read deadline and four bodies' worth), so that it reads the refusal instead of a reset
+         * (Apache's lingering close).
+         */
+        private void linger() {
+            try {
+                socket.shutdownOutput();
+                long left = 4 * limits.maxBodyBytes();
+                pos = lim;
+                while (left > 0 && fill() > 0) {
+                    left -= lim - pos;
+                    pos = lim;
+                }
+            } catch (IOException e) {
+                // gone: nothing more to do
+            }
         }
 
         private byte[] error(int status, String message, String version) {

@@ -325,6 +325,7 @@ public final class OpenAiServer implements AutoCloseable {
         m.append("r1j_requests_total{outcome=\"cancelled\"} ").append(d.cancelled()).append('\n');
         m.append("# TYPE r1j_generation_tokens_total counter\nr1j_generation_tokens_total ").append(d.tokens()).append('\n');
         m.append("# TYPE r1j_decode_steps_total counter\nr1j_decode_steps_total ").append(d.steps()).append('\n');
+        m.append("# TYPE r1j_decode_steps_mixed_adapters_total counter\nr1j_decode_steps_mixed_adapters_total ").append(d.mixedSteps()).append('\n');
         m.append("# TYPE r1j_running_sequences gauge\nr1j_running_sequences ").append(d.running()).append('\n');
         m.append("# TYPE r1j_waiting_requests gauge\nr1j_waiting_requests ").append(d.waiting()).append('\n');
         m.append("# TYPE r1j_http_connections gauge\nr1j_http_connections ").append(h.open()).append('\n');
