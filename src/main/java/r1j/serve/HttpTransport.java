@@ -48,8 +48,11 @@ final class HttpTransport implements AutoCloseable {
         byte[] of(int status, String message);
     }
 
-    /** What the transport has done: connections accepted, refused (too many), and dropped past each deadline. */
-    record Stats(long accepted, long refused, long droppedIdle, long droppedRead, long droppedWrite, int open) {}
+    /**
+     * What the transport has done: connections accepted, refused (too many), and dropped past each deadline; connections
+     * open now, and of those, reading a request.
+     */
+    record Stats(long accepted, long refused, long droppedIdle, long droppedRead, long droppedWrite, int open, int reading) {}
 
     private static final Map<Integer, String> REASONS = Map.ofEntries(Map.entry(100, "Continue"), Map.entry(200, "OK"),
             Map.entry(204, "No Content"), Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
@@ -94,7 +97,9 @@ final class HttpTransport implements AutoCloseable {
     }
 
     Stats stats() {
-        return new Stats(accepted.get(), refused.get(), droppedIdle.get(), droppedRead.get(), droppedWrite.get(), connections.size());
+        int reading = 0;
+        for (Connection c : connections) if (c.state == State.READING) reading++;
+        return new Stats(accepted.get(), refused.get(), droppedIdle.get(), droppedRead.get(), droppedWrite.get(), connections.size(), reading);
     }
 
     @Override
@@ -151,14 +156,11 @@ final class HttpTransport implements AutoCloseable {
         long now = clock.getAsLong();
         for (Connection c : connections) {
             if (c.writing && now - c.writeSince > limits.writeTimeoutNanos()) {
-                droppedWrite.incrementAndGet();
-                c.drop();
+                if (c.drop()) droppedWrite.incrementAndGet();
             } else if (c.state == State.IDLE && now - c.since > limits.idleTimeoutNanos()) {
-                droppedIdle.incrementAndGet();
-                c.drop();
+                if (c.drop()) droppedIdle.incrementAndGet();
             } else if (c.state == State.READING && now - c.since > limits.readTimeoutNanos()) {
-                droppedRead.incrementAndGet();
-                c.drop();
+                if (c.drop()) droppedRead.incrementAndGet();
             }
         }
     }
@@ -208,12 +210,17 @@ final class HttpTransport implements AutoCloseable {
             since = clock.getAsLong();
         }
 
-        void drop() {
+        private final AtomicBoolean dropped = new AtomicBoolean();
+
+        /** Closes the connection; true for the call that closed it. */
+        boolean drop() {
+            if (!dropped.compareAndSet(false, true)) return false;
             try {
                 socket.close();
             } catch (IOException e) {
                 // closed either way
             }
+            return true;
         }
 
         void run() {
