@@ -485,27 +485,7 @@ public final class OpenAiServer implements AutoCloseable {
         int n = job.request().n();
         StreamBuffer buffer = new StreamBuffer(n, settings.streamBufferChars());
         AtomicBoolean gone = new AtomicBoolean();
-        loop.submit(new ServingLoop.Admission(job.ids(), job.seed(), n, job.params(), job.adapter(), new ServingLoop.Client() {
-            @Override
-            public void onText(int sample, String delta) {
-                buffer.add(sample, delta);
-            }
-
-            @Override
-            public void onDone(List<Completion> completions) {
-                buffer.done(completions);
-            }
-
-            @Override
-            public void onFailed(Throwable cause) {
-                buffer.failed(cause);
-            }
-
-            @Override
-            public boolean cancelled() {
-                return gone.get() || buffer.overflowed();
-            }
-        }));
+        loop.submit(new ServingLoop.Admission(job.ids(), job.seed(), n, job.params(), job.adapter(), buffer));
         ex.onClientGone(() -> {
             gone.set(true);
             buffer.close();

@@ -2,15 +2,17 @@ package r1j.serve;
 
 import java.util.List;
 import r1j.generate.Completion;
+import r1j.generate.ServingLoop;
 
 /**
  * What the decoder has produced for one streamed request and its connection has not yet written: the decoder adds
  * (never waiting), the connection's thread takes everything pending at once and writes it. Text is kept per sample
  * and coalesced, so a client that reads slower than the model writes gets larger events, not more of them; a client
  * that stops reading lets the pending text grow to the bound, and then the request overflows: it is cancelled and
- * its slot in the batch goes to others.
+ * its slot in the batch goes to others. It is the request's client of the decoder: it is cancelled once it overflowed
+ * or its writer gave up.
  */
-final class StreamBuffer {
+final class StreamBuffer implements ServingLoop.Client {
     /** All that was pending: text per sample (null where none), and the end when it came (else null). */
     record Batch(String[] text, List<Completion> done, Throwable failed) {
         boolean ended() {
@@ -30,34 +32,36 @@ final class StreamBuffer {
         pending = new StringBuilder[samples];
     }
 
-    /** Adds a sample's text; false (and from then on overflowed) when it would pass the bound. */
-    synchronized boolean add(int sample, String text) {
-        if (overflowed || closed) return false;
+    /** Adds a sample's text; past the bound the buffer overflows instead (and the request is cancelled). */
+    @Override
+    public synchronized void onText(int sample, String text) {
+        if (overflowed || closed) return;
         if (chars + text.length() > maxChars) {
             overflowed = true;
-            notifyAll();
-            return false;
+        } else {
+            if (pending[sample] == null) pending[sample] = new StringBuilder();
+            pending[sample].append(text);
+            chars += text.length();
         }
-        if (pending[sample] == null) pending[sample] = new StringBuilder();
-        pending[sample].append(text);
-        chars += text.length();
         notifyAll();
-        return true;
     }
 
-    synchronized void done(List<Completion> completions) {
+    @Override
+    public synchronized void onDone(List<Completion> completions) {
         done = completions;
         notifyAll();
     }
 
-    synchronized void failed(Throwable cause) {
+    @Override
+    public synchronized void onFailed(Throwable cause) {
         failed = cause;
         notifyAll();
     }
 
-    /** Whether the client fell too far behind (the request is cancelled). */
-    synchronized boolean overflowed() {
-        return overflowed;
+    /** The client fell too far behind, or its writer gave up: its sequences are dropped. */
+    @Override
+    public synchronized boolean cancelled() {
+        return overflowed || closed;
     }
 
     /** The writer gives up (its client is gone): later additions are refused. */

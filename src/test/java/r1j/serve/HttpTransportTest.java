@@ -24,7 +24,11 @@ class HttpTransportTest {
     private HttpTransport transport;
 
     private HttpTransport start(HttpTransport.Handler handler) throws IOException {
-        HttpTransport.Limits limits = new HttpTransport.Limits(8192, 1 << 20, 16, 30 * SECOND, 30 * SECOND, 60 * SECOND);
+        return start(handler, 16);
+    }
+
+    private HttpTransport start(HttpTransport.Handler handler, int maxConnections) throws IOException {
+        HttpTransport.Limits limits = new HttpTransport.Limits(8192, 1 << 20, maxConnections, 30 * SECOND, 30 * SECOND, 60 * SECOND);
         transport = new HttpTransport(new InetSocketAddress("127.0.0.1", 0), limits, handler, OpenAiServer::errorBody, clock::get);
         return transport;
     }
@@ -96,6 +100,22 @@ class HttpTransportTest {
             t.reap();
             assertThat(idle.getInputStream().read()).isEqualTo(-1);
             assertThat(t.stats().droppedIdle()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void connectionsOverTheLimitAreAnswered503AndClosed() throws Exception {
+        HttpTransport t = start(ex -> ex.respond(200, "text/plain", "ok".getBytes(StandardCharsets.UTF_8)), 2);
+        try (Socket a = connect(t, 0); Socket b = connect(t, 0)) {
+            while (t.stats().open() < 2) Thread.onSpinWait();
+            try (Socket c = connect(t, 0)) {
+                String reply = new String(c.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(reply).startsWith("HTTP/1.1 503 ").contains("\"code\":\"server_busy\"");
+            }
+            assertThat(t.stats().refused()).isEqualTo(1);
+            // The two within the limit are served.
+            a.getOutputStream().write("GET /x HTTP/1.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(new String(a.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200 OK");
         }
     }
 }
