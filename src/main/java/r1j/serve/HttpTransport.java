@@ -489,6 +489,11 @@ final class HttpTransport implements AutoCloseable {
                 if (responded) throw new IllegalStateException("a response was already started");
                 responded = true;
                 byte[] h = head(status, contentType, b.length, keepAlive, head.version(), headers);
+                // A HEAD request gets the head of the response alone (RFC 9110 §9.3.2).
+                if (head.method().equals("HEAD")) {
+                    write(h);
+                    return;
+                }
                 byte[] all = java.util.Arrays.copyOf(h, h.length + b.length);
                 System.arraycopy(b, 0, all, h.length, b.length);
                 write(all);

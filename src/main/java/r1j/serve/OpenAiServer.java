@@ -214,6 +214,7 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private static void only(String method, String allowed) {
+        if (method.equals("HEAD") && allowed.equals("GET")) return;
         if (!method.equals(allowed)) throw new ApiError(405, "invalid_request_error", null, "method_not_allowed", "Use " + allowed + " here, not " + method + ".");
     }
 

@@ -192,6 +192,15 @@ class SlowAndGoneClientsTest {
     }
 
     @Test
+    void aHeadRequestGetsTheHeadAloneAndTheConnectionGoesOn() throws Exception {
+        try (Socket s = ServeFixture.raw(server, "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nConnection: close\r\n\r\n", null)) {
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(all.split("HTTP/1.1 200 OK", -1)).hasSize(3);
+            assertThat(all.split("\\{\"status\":\"ok\"}", -1)).hasSize(2);
+        }
+    }
+
+    @Test
     void pipelinedRequestsOnOneConnectionAreAnsweredInOrder() throws Exception {
         String a = ServeFixture.chat("nano", "What is 1 + 2?", 3, 4, false), b = ServeFixture.chat("nano", "What is 2 + 1?", 5, 4, false);
         String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: ";
