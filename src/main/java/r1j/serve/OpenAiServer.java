@@ -236,7 +236,9 @@ public final class OpenAiServer implements AutoCloseable {
         ex.addHeader("Vary", "Origin");
         if (ex.method().equals("OPTIONS")) {
             ex.addHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-            ex.addHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+            // The headers the page asks for (OpenAI's JavaScript client sends its own x-stainless-* ones).
+            String asked = ex.header("access-control-request-headers");
+            ex.addHeader("Access-Control-Allow-Headers", asked != null && asked.matches("[A-Za-z0-9_, -]{1,1000}") ? asked : "Authorization, Content-Type");
             ex.addHeader("Access-Control-Max-Age", "600");
         }
         return true;

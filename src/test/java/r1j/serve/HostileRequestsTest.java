@@ -210,10 +210,12 @@ class HostileRequestsTest {
                 ServeFixture.settings().corsOrigins(List.of("https://app.example")).build())) {
             String url = ServeFixture.base(cors) + "/v1/chat/completions";
             HttpResponse<String> pre = http.send(HttpRequest.newBuilder(URI.create(url)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                    .header("Origin", "https://app.example").header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Origin", "https://app.example").header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "authorization, content-type, x-stainless-os").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(pre.statusCode()).isEqualTo(204);
             assertThat(pre.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example");
             assertThat(pre.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("POST");
+            assertThat(pre.headers().firstValue("Access-Control-Allow-Headers").orElse("")).contains("x-stainless-os");
             HttpResponse<String> ok = ServeFixture.post(http, url, ServeFixture.chat("nano", "hi", 1, 2, false), "Origin", "https://app.example");
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example");
