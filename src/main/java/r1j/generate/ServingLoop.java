@@ -167,6 +167,8 @@ public final class ServingLoop {
             }
             if (s.finish != null) finished.add(s);
         }
+        active.removeIf(s -> s.finish != null || gone.contains(s.request));
+        running = active.size();
         for (Generator.Seq s : finished) {
             if (gone.contains(s.request)) continue;
             Live l = live.get(s.request);
@@ -177,7 +179,6 @@ public final class ServingLoop {
                 quietly(() -> l.admission().client().onDone(List.of(l.results())));
             }
         }
-        active.removeIf(s -> s.finish != null || gone.contains(s.request));
         if (routed && active.stream().mapToInt(s -> s.adapter).distinct().count() > 1) mixedSteps.incrementAndGet();
         advance();
         steps.incrementAndGet();

@@ -462,9 +462,13 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
-    /** A request the decoder failed: refused at admission (400), or a failure inside the model (500, logged). */
+    /**
+     * A request the decoder failed: refused at admission (400), cancelled for a client too slow to read its stream, or a
+     * failure inside the model (500, logged, and /health probes the model until a generation succeeds).
+     */
     private ApiError failure(Throwable cause, String id) {
         if (cause instanceof ServingLoop.Refused r) return ApiError.invalid(null, r.getMessage());
+        if (cause instanceof StreamBuffer.ClientTooSlow slow) return new ApiError(408, "invalid_request_error", null, "client_too_slow", slow.getMessage());
         lastFailure = cause;
         LOG.log(System.Logger.Level.ERROR, "request " + id + " failed inside the decoder", cause);
         return new ApiError(500, "server_error", null, "generation_failed", "The model failed on this request: " + cause);
@@ -495,7 +499,9 @@ public final class OpenAiServer implements AutoCloseable {
         });
         try {
             StreamBuffer.Batch batch = take(buffer, gone);
-            if (batch.failed() != null) throw failure(batch.failed(), id);
+            // Refused or failed before its first token: the status says so. (A client already too slow still gets the
+            // text it has, then the error event.)
+            if (batch.failed() != null && !(batch.failed() instanceof StreamBuffer.ClientTooSlow)) throw failure(batch.failed(), id);
             ex.addHeader("Cache-Control", "no-cache");
             ex.addHeader("X-Accel-Buffering", "no");
             OutputStream out = ex.startStream(200, "text/event-stream");
@@ -581,10 +587,7 @@ public final class OpenAiServer implements AutoCloseable {
 
         /** A failure after the stream began: an error event as OpenAI's API sends one, then [DONE]. */
         void error(Throwable cause) {
-            ApiError e = cause instanceof StreamBuffer.ClientTooSlow slow
-                    ? new ApiError(408, "invalid_request_error", null, "client_too_slow", slow.getMessage())
-                    : failure(cause, id);
-            event(JSON.createObjectNode().set("error", errorJson(e)));
+            event(JSON.createObjectNode().set("error", errorJson(failure(cause, id))));
             done();
         }
 

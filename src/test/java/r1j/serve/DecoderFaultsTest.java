@@ -58,7 +58,7 @@ class DecoderFaultsTest {
 
     /** Waits until the server's queue holds n requests (each already sent). */
     private static void awaitWaiting(int n) {
-        while (server.stats().decoder().waiting() < n) Thread.onSpinWait();
+        ServeFixture.await(() -> server.stats().decoder().waiting() >= n, n + " requests waiting");
     }
 
     /**
@@ -77,7 +77,7 @@ class DecoderFaultsTest {
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         try {
             Future<HttpResponse<String>> blocker = pool.submit(() -> ask("What is 9 + 9?", 1, false));
-            while (gate.getQueueLength() == 0) Thread.onSpinWait();
+            ServeFixture.await(() -> gate.getQueueLength() > 0, "a step at the gate");
             List<Future<HttpResponse<String>>> good = new ArrayList<>();
             for (int i = 0; i < questions.size(); i++) {
                 int k = i;
@@ -112,7 +112,7 @@ class DecoderFaultsTest {
             pool.shutdownNow();
         }
         assertThat(server.stats().decoder().failed() - failedBefore).isEqualTo(2);
-        assertThat(server.stats().decoder().running()).isZero();
+        ServeFixture.await(() -> server.stats().decoder().running() == 0, "no sequence running");
         // The last failure makes /health probe the model, which generates: ok.
         assertThat(ServeFixture.get(http, ServeFixture.base(server) + "/health").statusCode()).isEqualTo(200);
     }

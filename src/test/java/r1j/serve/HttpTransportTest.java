@@ -64,26 +64,26 @@ class HttpTransportTest {
             s.getOutputStream().write("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             // Never read. Once the handler writes, each round moves the clock past the deadline; a write blocked then
             // is dropped.
-            while (!writing.get()) Thread.onSpinWait();
-            while (writerEnded.get() == null) {
+            ServeFixture.await(writing::get, "the handler writing");
+            ServeFixture.await(() -> {
                 clock.addAndGet(31 * SECOND);
                 t.reap();
-                Thread.yield();
-            }
+                return writerEnded.get() != null;
+            }, "the blocked writer dropped");
             assertThat(writerEnded.get()).hasMessageContaining("the client went away");
             assertThat(t.stats().droppedWrite()).isEqualTo(1);
         }
-        while (t.stats().open() > 0) Thread.onSpinWait();
+        ServeFixture.await(() -> t.stats().open() == 0, "no connection open");
     }
 
     @Test
     void aHeadTrickledPastTheReadTimeoutAndAnIdleConnectionAreDropped() throws Exception {
         HttpTransport t = start(ex -> ex.respond(200, "text/plain", "ok".getBytes(StandardCharsets.UTF_8)));
         try (Socket slow = connect(t, 0); Socket idle = connect(t, 0); Socket good = connect(t, 0)) {
-            while (t.stats().open() < 3) Thread.onSpinWait();
+            ServeFixture.await(() -> t.stats().open() == 3, "three connections open");
             slow.getOutputStream().write("GET /health HTTP/1.1\r\nHo".getBytes(StandardCharsets.ISO_8859_1));
             // Once the server has its first byte, the connection is reading.
-            while (t.stats().reading() < 1) Thread.onSpinWait();
+            ServeFixture.await(() -> t.stats().reading() == 1, "a connection reading");
             clock.addAndGet(SECOND);
             good.getOutputStream().write("GET /a HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = good.getInputStream();
@@ -107,7 +107,7 @@ class HttpTransportTest {
     void connectionsOverTheLimitAreAnswered503AndClosed() throws Exception {
         HttpTransport t = start(ex -> ex.respond(200, "text/plain", "ok".getBytes(StandardCharsets.UTF_8)), 2);
         try (Socket a = connect(t, 0); Socket b = connect(t, 0)) {
-            while (t.stats().open() < 2) Thread.onSpinWait();
+            ServeFixture.await(() -> t.stats().open() == 2, "two connections open");
             try (Socket c = connect(t, 0)) {
                 String reply = new String(c.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
                 assertThat(reply).startsWith("HTTP/1.1 503 ").contains("\"code\":\"server_busy\"");

@@ -69,6 +69,18 @@ final class ServeFixture {
         return new OpenAiServer.Served(wrap.apply(m), Tokenizer.load(dir), ChatTemplate.load(dir), GenerationConfig.read(dir), names);
     }
 
+    /**
+     * Waits until the server's state satisfies cond (its counters are updated by the decoder as it steps); fails after
+     * a minute, a guard against a hang rather than a timing the test depends on.
+     */
+    static void await(java.util.function.BooleanSupplier cond, String what) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("still waiting, after a minute, for " + what);
+            Thread.yield();
+        }
+    }
+
     static ServeSettings.Builder settings() {
         return ServeSettings.builder().port(0).modelId("nano").maxContext(256).maxBatch(16);
     }

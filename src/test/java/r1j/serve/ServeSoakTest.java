@@ -197,9 +197,8 @@ class ServeSoakTest {
 
     /** Waits until nothing decodes, waits or stays connected (the clients have closed their connections). */
     private static void awaitQuiet(OpenAiServer server) {
-        while (server.stats().decoder().running() > 0 || server.stats().decoder().waiting() > 0 || server.stats().http().open() > 0) {
-            Thread.onSpinWait();
-        }
+        ServeFixture.await(() -> server.stats().decoder().running() == 0 && server.stats().decoder().waiting() == 0
+                && server.stats().http().open() == 0, "no sequence, request or connection left");
     }
 
     private static long heapAfterGc() {

@@ -82,7 +82,7 @@ class ServedAdaptersTest {
             String url = ServeFixture.base(multi) + "/v1/chat/completions";
             // A first request holds the decoder at the gate while all the others queue: then they are admitted together.
             Future<HttpResponse<String>> first = pool.submit(() -> ServeFixture.post(http, url, ServeFixture.chat("nano", "hi", 1, 2, false)));
-            while (gate.getQueueLength() == 0) Thread.onSpinWait();
+            ServeFixture.await(() -> gate.getQueueLength() > 0, "a step at the gate");
             List<Future<HttpResponse<String>>> replies = new ArrayList<>();
             for (int m = 0; m < 3; m++) {
                 for (int q = 0; q < questions.size(); q++) {
@@ -90,7 +90,7 @@ class ServedAdaptersTest {
                     replies.add(pool.submit(() -> ServeFixture.post(http, url, ServeFixture.chat(models.get(mm), questions.get(qq), 20 + qq, 12, qq % 2 == 1))));
                 }
             }
-            while (multi.stats().decoder().waiting() < replies.size()) Thread.onSpinWait();
+            ServeFixture.await(() -> multi.stats().decoder().waiting() >= replies.size(), "every request waiting");
             long mixed = multi.stats().decoder().mixedSteps();
             model.gate(null);
             gate.release(1_000_000);

@@ -53,7 +53,7 @@ class SlowAndGoneClientsTest {
     }
 
     private static void awaitGateWaiter(Semaphore gate) {
-        while (gate.getQueueLength() == 0) Thread.onSpinWait();
+        ServeFixture.await(() -> gate.getQueueLength() > 0, "a step at the gate");
     }
 
     /** Closes the client mid-generation, then lets one more step run: the request is gone, its tokens far fewer than asked. */
@@ -70,16 +70,16 @@ class SlowAndGoneClientsTest {
         awaitGateWaiter(gate);
         s.close();
         // Its connection ends when the server sees the client gone (other clients' kept-alive ones stay).
-        while (server.stats().http().open() > open) Thread.onSpinWait();
+        ServeFixture.await(() -> server.stats().http().open() <= open, "the client's connection closed");
         gate.release();
-        while (server.stats().decoder().cancelled() == cancelled) {
-            // One more step lets the decoder see it; should a step come first, let it through too.
+        // One more step lets the decoder see it; should a step come first, let it through too.
+        ServeFixture.await(() -> {
             if (gate.getQueueLength() > 0) gate.release();
-            Thread.onSpinWait();
-        }
+            return server.stats().decoder().cancelled() > cancelled;
+        }, "the request cancelled");
         model.gate(null);
         gate.release(1000);
-        assertThat(server.stats().decoder().running()).isZero();
+        ServeFixture.await(() -> server.stats().decoder().running() == 0, "no sequence running");
         assertThat(server.stats().decoder().tokens() - tokens).isLessThan(10);
     }
 
@@ -179,12 +179,12 @@ class SlowAndGoneClientsTest {
                 // the stream's end is checked below
             }
         });
-        while (!stuck.writing.get()) Thread.onSpinWait();
+        ServeFixture.await(stuck.writing::get, "the stuck stream's first write");
         // Its writer is stuck; the decoder is not: another client's request is answered meanwhile.
         var r = ServeFixture.post(http, ServeFixture.base(server) + "/v1/chat/completions", ServeFixture.chat("nano", "What is 2 + 2?", 1, 8, false));
         assertThat(r.statusCode()).isEqualTo(200);
-        while (server.stats().decoder().cancelled() == cancelled) Thread.onSpinWait();
-        while (server.stats().decoder().running() > 0) Thread.onSpinWait();
+        ServeFixture.await(() -> server.stats().decoder().cancelled() > cancelled, "the stuck stream cancelled");
+        ServeFixture.await(() -> server.stats().decoder().running() == 0, "no sequence running");
         stuck.unblock.countDown();
         handler.join();
         String sent = stuck.written.toString(StandardCharsets.UTF_8);
