@@ -97,8 +97,8 @@ public final class OpenAiServer implements AutoCloseable {
         loop = new ServingLoop(new Generator(served.model(), served.tokenizer(), settings.maxBatch()), !served.adapters().isEmpty());
         HttpTransport.Limits hl = new HttpTransport.Limits(64 * 1024, settings.maxBodyBytes(), settings.maxConnections(),
                 settings.readTimeout().toNanos(), settings.writeTimeout().toNanos(), settings.idleTimeout().toNanos());
-        // Bind first: the decoder holds the process-wide PackedWeights scope while it runs, so it starts only once
-        // nothing can fail any more (a server that failed to start must leave no decoder behind).
+        // Bind first: the decoder starts only once nothing can fail any more (a server that failed to start must leave
+        // no decoder behind).
         http = new HttpTransport(new InetSocketAddress(settings.host(), settings.port()), hl, this::handle, OpenAiServer::errorBody, clock);
         decoder = Thread.ofPlatform().name("r1j-decoder").daemon().start(() -> {
             try {

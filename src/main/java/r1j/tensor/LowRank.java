@@ -19,7 +19,8 @@ public final class LowRank {
     public final float scale, dropout;
     private final long id;
 
-    private static volatile long stepSeed;
+    /** The dropout seed of the coming forward passes, per thread: two trainings in one JVM each keep their own. */
+    private static final ThreadLocal<long[]> STEP_SEED = ThreadLocal.withInitial(() -> new long[1]);
     /** The adapter slot of each input row while serving several adapters (−1: the base alone); unbound otherwise. */
     private static final ScopedValue<int[]> ROUTES = ScopedValue.newInstance();
     /** The slot of a row that takes no adapter: the base model. */
@@ -38,9 +39,17 @@ public final class LowRank {
         this.id = id;
     }
 
-    /** The seed of the dropout masks for the coming forward passes (a trainer sets it per step and micro-batch). */
+    /**
+     * The seed of the dropout masks for this thread's coming forward passes (a trainer sets it per step and
+     * micro-batch).
+     */
     public static void seedStep(long seed) {
-        stepSeed = seed;
+        STEP_SEED.get()[0] = seed;
+    }
+
+    /** This thread's dropout seed (what a worker running its chunks takes on, {@link ThreadState}). */
+    static long stepSeed() {
+        return STEP_SEED.get()[0];
     }
 
     /** A scope in which adapters are skipped: the base model alone (GRPO's reference, PEFT's disable_adapter). */
@@ -111,7 +120,7 @@ public final class LowRank {
     private Tensor dropout(Tensor x) {
         int n = x.numel();
         float[] mask = new float[n];
-        SplittableRandom r = new SplittableRandom(Seeds.mix(stepSeed, id));
+        SplittableRandom r = new SplittableRandom(Seeds.mix(STEP_SEED.get()[0], id));
         float keep = 1f / (1f - dropout);
         for (int i = 0; i < n; i++) mask[i] = r.nextFloat() < dropout ? 0f : keep;
         return Elementwise.mul(x, Tensor.of(mask, x.shape()));

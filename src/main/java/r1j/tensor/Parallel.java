@@ -119,13 +119,15 @@ public final class Parallel {
         try {
             AtomicInteger pending = new AtomicInteger(c - 1);
             AtomicReference<Throwable> failure = new AtomicReference<>();
+            // The workers run the caller's chunks with the caller's packed weights and dropout seed.
+            ThreadState state = ThreadState.capture();
             for (int i = 1; i < c; i++) {
                 final int chunk = i;
                 final int lo = (int) ((long) n * i / c), hi = (int) ((long) n * (i + 1) / c);
                 Worker w = WORKERS[i - 1];
                 w.task = () -> {
                     try {
-                        body.run(chunk, lo, hi);
+                        state.run(() -> body.run(chunk, lo, hi));
                     } catch (Throwable t) {
                         failure.compareAndSet(null, t);
                     } finally {

@@ -170,10 +170,7 @@ class ParsersFuzzTest {
         return "http://127.0.0.1:" + server.port();
     }
 
-    /**
-     * The server's generator holds the process-wide PackedWeights scope while it runs: left open, later tests in this
-     * JVM would read stale packed weights (it made OpsGradientTest's numeric gradients zero), so it is closed here.
-     */
+    /** The server is closed after the fuzz tests: its decoder thread and sockets do not outlive them. */
     @org.junit.jupiter.api.AfterAll
     static synchronized void stopServer() {
         if (server != null) server.close();
