@@ -24,7 +24,8 @@ class RunLockTest {
     void aSecondProcessIsRefusedUntilTheFirstIsKilled() throws Exception {
         Path run = tmp.resolve("run");
         Files.createDirectories(run);
-        // Another JVM takes the run's lock as a training job would (TrainingRun.open), reporting its pid, then waits.
+        // Another JVM takes the run's lock as a training job would (TrainingRun.open), reporting its pid, then waits for
+        // its standard input, which the test never writes: no time limit to outlast.
         Path holder = tmp.resolve("Holder.java");
         Files.writeString(holder, """
                 import java.nio.channels.FileChannel;
@@ -36,7 +37,7 @@ class RunLockTest {
                         ch.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " (test holder)").getBytes()));
                         System.out.println("locked");
                         System.out.flush();
-                        Thread.sleep(120_000);
+                        System.in.read(); // holds the lock until it is killed (or the test's JVM, which holds the pipe, ends)
                     }
                 }
                 """);
