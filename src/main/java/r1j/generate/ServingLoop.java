@@ -144,6 +144,7 @@ public final class ServingLoop {
         prefill(prompts, empty);
         Set<Integer> gone = new HashSet<>();
         List<Generator.Seq> finished = new ArrayList<>();
+        int sampled = 0;
         for (Generator.Seq s : active) {
             if (gone.contains(s.request)) continue;
             Live l = live.get(s.request);
@@ -159,7 +160,7 @@ public final class ServingLoop {
             }
             try {
                 generator.step(s, vocab);
-                tokens.incrementAndGet();
+                sampled++;
             } catch (Throwable t) {
                 gone.add(s.request);
                 fail(s.request, t);
@@ -167,6 +168,7 @@ public final class ServingLoop {
             }
             if (s.finish != null) finished.add(s);
         }
+        tokens.addAndGet(sampled);
         active.removeIf(s -> s.finish != null || gone.contains(s.request));
         running = active.size();
         for (Generator.Seq s : finished) {

@@ -144,8 +144,7 @@ final class HttpTransport implements AutoCloseable {
     private void refuse(Socket s) {
         try (s) {
             byte[] body = errors.of(503, "the server has too many connections open; try again later");
-            s.getOutputStream().write(head(503, "application/json", body.length, false, "HTTP/1.1", Map.of()));
-            s.getOutputStream().write(body);
+            s.getOutputStream().write(concat(head(503, "application/json", body.length, false, "HTTP/1.1", Map.of()), body));
         } catch (IOException e) {
             // gone already
         }
@@ -163,6 +162,13 @@ final class HttpTransport implements AutoCloseable {
                 if (c.drop()) droppedRead.incrementAndGet();
             }
         }
+    }
+
+    /** A response's head and body as one write. */
+    private static byte[] concat(byte[] head, byte[] body) {
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
     }
 
     private static byte[] head(int status, String contentType, long length, boolean keepAlive, String version,
@@ -245,20 +251,14 @@ final class HttpTransport implements AutoCloseable {
         /** Reads and answers one request; false when the connection must close. */
         private boolean serveOne() throws IOException {
             enter(State.IDLE);
-            int first = read();
-            if (first < 0) return false;
+            // The first byte of a request ends the idle wait; it stays in the buffer for the head's parser.
+            if (read() < 0) return false;
+            pos--;
             enter(State.READING);
             HttpRequestHead head;
             byte[] body;
-            boolean[] started = {false};
             try {
-                head = HttpRequestHead.read(() -> {
-                    if (!started[0]) {
-                        started[0] = true;
-                        return first;
-                    }
-                    return read();
-                }, limits.maxHeaderBytes());
+                head = HttpRequestHead.read(this::read, limits.maxHeaderBytes());
                 body = body(head);
             } catch (HttpRequestHead.HttpError e) {
                 // What cannot be read safely is answered and the connection closed: the rest of its bytes mean nothing.
@@ -301,10 +301,7 @@ final class HttpTransport implements AutoCloseable {
 
         private byte[] error(int status, String message, String version) {
             byte[] b = errors.of(status, message);
-            byte[] h = head(status, "application/json", b.length, false, version, Map.of());
-            byte[] all = java.util.Arrays.copyOf(h, h.length + b.length);
-            System.arraycopy(b, 0, all, h.length, b.length);
-            return all;
+            return concat(head(status, "application/json", b.length, false, version, Map.of()), b);
         }
 
         /** The body, within the limit: by Content-Length (refused before reading when too large) or in chunks. */
@@ -494,9 +491,7 @@ final class HttpTransport implements AutoCloseable {
                     write(h);
                     return;
                 }
-                byte[] all = java.util.Arrays.copyOf(h, h.length + b.length);
-                System.arraycopy(b, 0, all, h.length, b.length);
-                write(all);
+                write(concat(h, b));
             }
 
             @Override

@@ -63,6 +63,19 @@ public final class OpenAiServer implements AutoCloseable {
         public Served {
             adapters = List.copyOf(adapters);
         }
+
+        /**
+         * A model folder (frozen, 16-bit weights staying 16-bit) with LoRA adapters by name, each in its own slot in the
+         * order given, and the folder's tokenizer, chat template and generation config.
+         */
+        public static Served load(Path dir, Map<String, Path> adapters) throws IOException {
+            Transformer m = r1j.io.Checkpoint.loadFrozen(dir);
+            int slot = 0;
+            for (Path a : adapters.values()) Lora.loadServed(a, m, slot++);
+            ChatTemplate template = ChatTemplate.load(dir);
+            if (template == null) throw new IllegalArgumentException(dir + ": no chat_template in tokenizer_config.json or chat_template.jinja");
+            return new Served(m, Tokenizer.load(dir), template, GenerationConfig.read(dir), List.copyOf(adapters.keySet()));
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -123,17 +136,9 @@ public final class OpenAiServer implements AutoCloseable {
         return new OpenAiServer(served, s, clock);
     }
 
-    /**
-     * A server for a model folder (frozen, 16-bit weights staying 16-bit) with LoRA adapters by name (in the order
-     * given), its tokenizer, chat template and generation config.
-     */
+    /** A server for a model folder and LoRA adapters by name ({@link Served#load}). */
     public static OpenAiServer of(Path dir, Map<String, Path> adapters, ServeSettings settings) throws IOException {
-        Transformer m = r1j.io.Checkpoint.loadFrozen(dir);
-        int slot = 0;
-        for (var a : adapters.entrySet()) Lora.loadServed(a.getValue(), m, slot++);
-        ChatTemplate template = ChatTemplate.load(dir);
-        if (template == null) throw new IllegalArgumentException(dir + ": no chat_template in tokenizer_config.json or chat_template.jinja");
-        return start(new Served(m, Tokenizer.load(dir), template, GenerationConfig.read(dir), List.copyOf(adapters.keySet())), settings);
+        return start(Served.load(dir, adapters), settings);
     }
 
     /** The port it listens on (useful with port 0). */
@@ -317,28 +322,31 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
-    /** Prometheus' text format, as vLLM's /metrics gives it. */
+    /** Prometheus' text format, as vLLM's /metrics gives it: one family per counter or gauge, labelled by outcome. */
     private String metrics() {
         ServingLoop.Stats d = loop.stats();
         HttpTransport.Stats h = http.stats();
         StringBuilder m = new StringBuilder();
-        m.append("# TYPE r1j_requests_total counter\n");
-        m.append("r1j_requests_total{outcome=\"completed\"} ").append(d.completed()).append('\n');
-        m.append("r1j_requests_total{outcome=\"failed\"} ").append(d.failed()).append('\n');
-        m.append("r1j_requests_total{outcome=\"cancelled\"} ").append(d.cancelled()).append('\n');
-        m.append("# TYPE r1j_generation_tokens_total counter\nr1j_generation_tokens_total ").append(d.tokens()).append('\n');
-        m.append("# TYPE r1j_decode_steps_total counter\nr1j_decode_steps_total ").append(d.steps()).append('\n');
-        m.append("# TYPE r1j_decode_steps_mixed_adapters_total counter\nr1j_decode_steps_mixed_adapters_total ").append(d.mixedSteps()).append('\n');
-        m.append("# TYPE r1j_running_sequences gauge\nr1j_running_sequences ").append(d.running()).append('\n');
-        m.append("# TYPE r1j_waiting_requests gauge\nr1j_waiting_requests ").append(d.waiting()).append('\n');
-        m.append("# TYPE r1j_http_connections gauge\nr1j_http_connections ").append(h.open()).append('\n');
-        m.append("# TYPE r1j_http_connections_total counter\n");
-        m.append("r1j_http_connections_total{outcome=\"accepted\"} ").append(h.accepted()).append('\n');
-        m.append("r1j_http_connections_total{outcome=\"refused\"} ").append(h.refused()).append('\n');
-        m.append("r1j_http_connections_total{outcome=\"dropped_idle\"} ").append(h.droppedIdle()).append('\n');
-        m.append("r1j_http_connections_total{outcome=\"dropped_read\"} ").append(h.droppedRead()).append('\n');
-        m.append("r1j_http_connections_total{outcome=\"dropped_write\"} ").append(h.droppedWrite()).append('\n');
+        family(m, "r1j_requests_total", "counter", "completed", d.completed(), "failed", d.failed(), "cancelled", d.cancelled());
+        family(m, "r1j_generation_tokens_total", "counter", null, d.tokens());
+        family(m, "r1j_decode_steps_total", "counter", null, d.steps());
+        family(m, "r1j_decode_steps_mixed_adapters_total", "counter", null, d.mixedSteps());
+        family(m, "r1j_running_sequences", "gauge", null, d.running());
+        family(m, "r1j_waiting_requests", "gauge", null, d.waiting());
+        family(m, "r1j_http_connections", "gauge", null, h.open());
+        family(m, "r1j_http_connections_total", "counter", "accepted", h.accepted(), "refused", h.refused(),
+                "dropped_idle", h.droppedIdle(), "dropped_read", h.droppedRead(), "dropped_write", h.droppedWrite());
         return m.toString();
+    }
+
+    /** One metric family: its TYPE line, then each (outcome, value) pair; a null outcome is an unlabelled value. */
+    private static void family(StringBuilder m, String name, String type, Object... outcomeValue) {
+        m.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        for (int i = 0; i < outcomeValue.length; i += 2) {
+            m.append(name);
+            if (outcomeValue[i] != null) m.append("{outcome=\"").append(outcomeValue[i]).append("\"}");
+            m.append(' ').append(outcomeValue[i + 1]).append('\n');
+        }
     }
 
     // ---- completions -------------------------------------------------------------------------------------------

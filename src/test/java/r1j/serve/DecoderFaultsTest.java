@@ -112,6 +112,12 @@ class DecoderFaultsTest {
             pool.shutdownNow();
         }
         assertThat(server.stats().decoder().failed() - failedBefore).isEqualTo(2);
+        // /metrics says the same as the server's own counters.
+        String metrics = ServeFixture.get(http, ServeFixture.base(server) + "/metrics").body();
+        assertThat(metrics).contains("# TYPE r1j_requests_total counter\n")
+                .contains("r1j_requests_total{outcome=\"failed\"} " + server.stats().decoder().failed() + "\n")
+                .contains("r1j_requests_total{outcome=\"completed\"} " + server.stats().decoder().completed() + "\n")
+                .contains("r1j_generation_tokens_total " + server.stats().decoder().tokens() + "\n");
         ServeFixture.await(() -> server.stats().decoder().running() == 0, "no sequence running");
         // The last failure makes /health probe the model, which generates: ok.
         assertThat(ServeFixture.get(http, ServeFixture.base(server) + "/health").statusCode()).isEqualTo(200);

@@ -28,14 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import r1j.generate.GenerationConfig;
-import r1j.io.Checkpoint;
-import r1j.io.DType;
-import r1j.model.Presets;
-import r1j.model.Transformer;
-import r1j.tokenizer.BpeTrainer;
-import r1j.tokenizer.ChatTemplate;
-import r1j.tokenizer.Tokenizer;
 
 /**
  * r1j serve with real clients: the official openai-java client (blocking and streaming), plain HTTP for the error
@@ -51,14 +43,8 @@ class OpenAiServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        List<String> corpus = new ArrayList<>();
-        for (int i = 0; i < 200; i++) corpus.add("What is " + i % 10 + " + " + i % 7 + "? <think> " + i % 10 + " plus " + i % 7 + " </think> It is " + (i % 10 + i % 7) + ".");
-        Tokenizer tok = BpeTrainer.train(corpus, 300);
-        Path dir = tmp.resolve("m");
-        Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 4), dir, DType.F32, Long.MAX_VALUE);
-        tok.save(dir);
-        server = OpenAiServer.start(new OpenAiServer.Served(Checkpoint.loadFrozen(dir), Tokenizer.load(dir), ChatTemplate.load(dir),
-                GenerationConfig.read(dir), List.of()), ServeSettings.builder().port(0).modelId("nano").apiKey(KEY).maxContext(256).maxBatch(16).build());
+        Path dir = ServeFixture.model(tmp.resolve("m"));
+        server = OpenAiServer.start(ServeFixture.served(dir, m -> m), ServeFixture.settings().apiKey(KEY).build());
         base = "http://127.0.0.1:" + server.port() + "/v1";
         client = OpenAIOkHttpClient.builder().baseUrl(base).apiKey(KEY).build();
     }

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import r1j.generate.GenerationConfig;
 import r1j.io.Checkpoint;
 import r1j.io.DType;
 import r1j.model.LanguageModel;
@@ -24,7 +23,6 @@ import r1j.model.LoraConfig;
 import r1j.model.Presets;
 import r1j.model.Transformer;
 import r1j.tokenizer.BpeTrainer;
-import r1j.tokenizer.ChatTemplate;
 import r1j.tokenizer.Tokenizer;
 
 /** A nano model folder (random weights, a small BPE, r1j's chat template), LoRA adapters for it, and HTTP helpers. */
@@ -58,15 +56,12 @@ final class ServeFixture {
         return dir;
     }
 
-    /** What a server serves from a model folder: its model wrapped by wrap (a FaultyModel, say), and adapters. */
+    /** What a server serves from a model folder: its model wrapped by wrap (a FaultyModel, say), and adapters by folder name. */
     static OpenAiServer.Served served(Path dir, java.util.function.UnaryOperator<LanguageModel> wrap, Path... adapters) throws IOException {
-        Transformer m = Checkpoint.loadFrozen(dir);
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < adapters.length; i++) {
-            Lora.loadServed(adapters[i], m, i);
-            names.add(adapters[i].getFileName().toString());
-        }
-        return new OpenAiServer.Served(wrap.apply(m), Tokenizer.load(dir), ChatTemplate.load(dir), GenerationConfig.read(dir), names);
+        java.util.Map<String, Path> named = new java.util.LinkedHashMap<>();
+        for (Path a : adapters) named.put(a.getFileName().toString(), a);
+        OpenAiServer.Served s = OpenAiServer.Served.load(dir, named);
+        return new OpenAiServer.Served(wrap.apply(s.model()), s.tokenizer(), s.template(), s.generation(), s.adapters());
     }
 
     /**
