@@ -37,9 +37,9 @@ public final class ClusterBench {
         List<Result> out = new ArrayList<>();
         try {
             Path data = GrpoBench.worldTasks(dir, 256);
-            GrpoConfig c = GrpoConfig.defaults().withModel(model).withData(data).withTemplate("r1-zero").withRewards("accuracy,format")
-                    .withRewardWeights("1,0.1").withSteps(steps).withPromptsPerStep(prompts).withGroupSize(group)
-                    .withMaxCompletionTokens(maxTokens).withCheckpointEvery(1_000_000).withSampleEvery(0);
+            GrpoConfig c = GrpoConfig.builder().model(model).data(data).template("r1-zero").rewards("accuracy,format")
+                    .rewardWeights("1,0.1").steps(steps).promptsPerStep(prompts).groupSize(group)
+                    .maxCompletionTokens(maxTokens).checkpointEvery(1_000_000).sampleEvery(0).build();
             progress.println("bench cluster: GRPO alone");
             out.add(measure(0, c, dir.resolve("alone"), null));
             for (int n : workerCounts) {

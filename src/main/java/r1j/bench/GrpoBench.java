@@ -43,9 +43,9 @@ public final class GrpoBench {
         Path dir = Files.createTempDirectory("r1j-bench-grpo");
         try {
             Path data = worldTasks(dir, 64);
-            GrpoConfig c = GrpoConfig.defaults().withModel(model).withData(data).withTemplate("plain").withRewards("accuracy")
-                    .withSteps(steps).withPromptsPerStep(prompts).withGroupSize(group).withMaxCompletionTokens(maxTokens)
-                    .withMicroBatch(prompts * group).withCheckpointEvery(1_000_000).withSampleEvery(0).withLora(lora);
+            GrpoConfig c = GrpoConfig.builder().model(model).data(data).template("plain").rewards("accuracy")
+                    .steps(steps).promptsPerStep(prompts).groupSize(group).maxCompletionTokens(maxTokens)
+                    .microBatch(prompts * group).checkpointEvery(1_000_000).sampleEvery(0).lora(lora).build();
             GrpoTrainer.run(c, dir.resolve("run"), 0, new PrintStream(new ByteArrayOutputStream()));
             List<JsonNode> ms = new ArrayList<>();
             ObjectMapper json = new ObjectMapper();

@@ -32,8 +32,9 @@ public final class TrainBench {
 
     /** Runs warmup untimed steps then steps timed ones; returns the median step time. */
     public static Result run(Spec s, int warmup, int steps, long seed) {
-        ModelConfig cfg = ModelConfig.dense(ModelConfig.LLAMA, s.vocab(), s.dModel(), s.layers(), s.heads(), s.heads(),
-                swigluWidth(s.dModel()), s.seq(), false);
+        ModelConfig cfg = ModelConfig.dense(ModelConfig.LLAMA).vocabSize(s.vocab()).hiddenSize(s.dModel())
+                .numHiddenLayers(s.layers()).numAttentionHeads(s.heads()).numKeyValueHeads(s.heads())
+                .intermediateSize(swigluWidth(s.dModel())).maxPositionEmbeddings(s.seq()).build();
         Transformer model = Transformer.init(cfg, seed);
         List<Tensor> params = model.trainable();
         AdamW opt = new AdamW(params, AdamW.Config.defaults());

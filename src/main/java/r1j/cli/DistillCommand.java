@@ -64,7 +64,7 @@ public final class DistillCommand implements Callable<Integer> {
         r1j.train.JobFolder.claim(out, r1j.data.Jsonl.object("job", "distill", "teacher", JobSettings.path(teacher), "student",
                 JobSettings.path(student), "data", JobSettings.path(data), "problems", problems, "samples", samples, "epochs", epochs,
                 "lr", lr, "seed", seed), force, List.of("distill-data", "student-distilled"), r1j.train.JobFolder.Unclaimed.REFUSE);
-        PipelinePreset p = D.withRejectionSamples(samples).withSft(D.sft().withEpochs(epochs)).withStudentLr(lr);
+        PipelinePreset p = D.toBuilder().rejectionSamples(samples).sft(D.sft().toBuilder().epochs(epochs).build()).studentLr(lr).build();
         Pipeline pipeline = new Pipeline(new Pipeline.Options(p, out, null, GrpoConfig.defaults(), seed, false), System.err);
         cluster.check();
         if (cluster.enabled()) pipeline.sampleOn((m, tok) -> cluster.connect(r1j.cluster.ModelSpec.sampler(JobSettings.path(m)), tok));

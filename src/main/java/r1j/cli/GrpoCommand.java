@@ -45,7 +45,7 @@ public final class GrpoCommand implements Callable<Integer> {
             System.err.println(r1j.eval.BaseGate.line(g));
             r1j.eval.BaseGate.require(g, model, false);
         }
-        r1j.rl.GrpoConfig c = options.config().withModel(model).withData(data).withLora(lora.config()).withGradientCheckpointing(lora.gradientCheckpointing);
+        r1j.rl.GrpoConfig c = options.config().toBuilder().model(model).data(data).lora(lora.config()).gradientCheckpointing(lora.gradientCheckpointing).build();
         try (r1j.generate.Rollouts rollouts = cluster.connect(r1j.cluster.ModelSpec.policy(JobSettings.path(model), c.lora(), c.seed()),
                 r1j.tokenizer.Tokenizer.load(model))) {
             GrpoTrainer.Result r = GrpoTrainer.run(c, out, stopAfter, System.err, rollouts);

@@ -103,11 +103,11 @@ public final class GrpoOptions {
         if (maxCompletion < 1) throw new UserError("--max-completion-tokens must be ≥ 1, got " + maxCompletion);
         if (!(clip > 0)) throw new UserError("--grad-clip must be positive, got " + clip);
         if (warmup < 0 || refRefresh < 0) throw new UserError("--warmup and --ref-refresh-every must be ≥ 0");
-        return D.withTemplate(template).withRewards(rewards).withRewardWeights(weights).withGroupSize(group).withPromptsPerStep(prompts)
-                .withMu(mu).withEpsLow(epsLow).withEpsHigh(epsHigh).withBeta(beta).withAdvantageScale(scale).withAggregation(aggregation)
-                .withMaskTruncated(maskTruncated).withDynamicSampling(dynamicSampling).withRefRefreshEvery(refRefresh)
-                .withTemperature(temperature).withTopP(topP).withLr(lr).withWarmupSteps(warmup).withSteps(steps)
-                .withMaxCompletionTokens(maxCompletion).withMicroBatch(microBatch).withGradClip(clip).withBiasUpdateSpeed(gamma)
-                .withCheckpointEvery(checkpointEvery).withSampleEvery(sampleEvery).withSeed(seed);
+        return D.toBuilder().template(template).rewards(rewards).rewardWeights(weights).groupSize(group).promptsPerStep(prompts)
+                .mu(mu).epsLow(epsLow).epsHigh(epsHigh).beta(beta).advantageScale(scale).aggregation(aggregation)
+                .maskTruncated(maskTruncated).dynamicSampling(dynamicSampling).refRefreshEvery(refRefresh)
+                .temperature(temperature).topP(topP).lr(lr).warmupSteps(warmup).steps(steps)
+                .maxCompletionTokens(maxCompletion).microBatch(microBatch).gradClip(clip).biasUpdateSpeed(gamma)
+                .checkpointEvery(checkpointEvery).sampleEvery(sampleEvery).seed(seed).build();
     }
 }

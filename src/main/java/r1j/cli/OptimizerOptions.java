@@ -1,11 +1,11 @@
 package r1j.cli;
 
 import picocli.CommandLine.Option;
-import r1j.train.Records;
+import r1j.train.OptimizerSettings;
 
 /**
  * The optimiser's settings of `r1j pretrain` and `r1j sft` (AdamW, warm-up then cosine decay, global-norm clipping).
- * Each command starts it from its settings record's defaults; the record's fields of the same names take the values.
+ * Each command starts it from its settings' defaults and sets them by name on the settings' builder.
  */
 public final class OptimizerOptions {
     @Option(names = "--lr", description = "Peak learning rate.")
@@ -32,18 +32,14 @@ public final class OptimizerOptions {
         this.clip = clip;
     }
 
-    /** The record with these values. */
-    <R extends Record> R applyTo(R config) {
+    /** The builder with these values set. */
+    <B extends OptimizerSettings<B>> B applyTo(B settings) {
         // Written as !(x > 0) so that NaN fails too.
         if (!(lr > 0) || !Float.isFinite(lr)) throw new UserError("--lr must be a positive number, got " + lr);
         if (!(minLr >= 0)) throw new UserError("--min-lr must be ≥ 0, got " + minLr);
         if (warmup < 0) throw new UserError("--warmup must be ≥ 0, got " + warmup);
         if (!(weightDecay >= 0)) throw new UserError("--weight-decay must be ≥ 0, got " + weightDecay);
         if (!(clip > 0)) throw new UserError("--grad-clip must be positive, got " + clip);
-        R c = Records.with(config, "lr", lr);
-        c = Records.with(c, "min_lr", minLr);
-        c = Records.with(c, "warmup_steps", warmup);
-        c = Records.with(c, "weight_decay", weightDecay);
-        return Records.with(c, "grad_clip", clip);
+        return settings.lr(lr).minLr(minLr).warmupSteps(warmup).weightDecay(weightDecay).gradClip(clip);
     }
 }

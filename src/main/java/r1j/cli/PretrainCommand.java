@@ -102,10 +102,10 @@ public final class PretrainCommand implements Callable<Integer> {
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new UserError(corpus + ": not UTF-8 text");
         }
-        PretrainConfig c = optimizer.applyTo(D).withPreset(preset).withCorpus(corpus).withTokenizer(tokenizer).withVocabSize(vocabSize).withTokens(tokens)
-                .withSeqLen(seqLen).withBatchSize(batch).withBiasUpdateSpeed(gamma).withBalanceAlpha(alpha).withMtpLayers(mtp).withMtpLambda(mtpLambda)
-                .withEvalEvery(evalEvery).withEvalBatches(evalBatches).withCheckpointEvery(checkpointEvery).withSeed(seed)
-                .withGateEvery(gateEvery);
+        PretrainConfig c = optimizer.applyTo(D.toBuilder()).preset(preset).corpus(corpus).tokenizer(tokenizer).vocabSize(vocabSize).tokens(tokens)
+                .seqLen(seqLen).batchSize(batch).biasUpdateSpeed(gamma).balanceAlpha(alpha).mtpLayers(mtp).mtpLambda(mtpLambda)
+                .evalEvery(evalEvery).evalBatches(evalBatches).checkpointEvery(checkpointEvery).seed(seed)
+                .gateEvery(gateEvery).build();
         Pretrainer.Result r = Pretrainer.run(c, out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());
         return 0;

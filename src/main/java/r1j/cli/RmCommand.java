@@ -56,11 +56,11 @@ public final class RmCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             VectorSupport.logOnce();
-            RewardModelTrainer.Config c = RewardModelTrainer.Config.defaults().withModel(model).withData(data).withName(name)
-                    .withSegment(segment).withEpochs(epochs).withBatchPairs(batch).withLr(lr).withSeed(seed);
+            RewardModelTrainer.Config c = RewardModelTrainer.Config.builder().model(model).data(data).name(name)
+                    .segment(segment).epochs(epochs).batchPairs(batch).lr(lr).seed(seed).build();
             if (checkpointEvery != null) {
                 if (checkpointEvery < 1) throw new UserError("--checkpoint-every must be at least 1");
-                c = c.withCheckpointEvery(checkpointEvery);
+                c = c.toBuilder().checkpointEvery(checkpointEvery).build();
             }
             RewardModelTrainer.Result r = RewardModelTrainer.run(c, out, System.err);
             if (json) {

@@ -57,9 +57,9 @@ public final class SftCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VectorSupport.logOnce();
         if (!java.nio.file.Files.isRegularFile(data)) throw new UserError(data + ": no such file");
-        SftConfig c = optimizer.applyTo(D).withModel(model).withData(data).withTemplate(r1j.tokenizer.ModelChatFormat.ID.equals(template) ? template : r1j.tokenizer.Templates.parse(template).id).withEpochs(epochs)
-                .withBatchSize(batch).withSeqLen(seqLen).withEvalEvery(evalEvery).withCheckpointEvery(checkpointEvery).withSeed(seed)
-                .withLora(lora.config()).withGradientCheckpointing(lora.gradientCheckpointing);
+        SftConfig c = optimizer.applyTo(D.toBuilder()).model(model).data(data).template(r1j.tokenizer.ModelChatFormat.ID.equals(template) ? template : r1j.tokenizer.Templates.parse(template).id).epochs(epochs)
+                .batchSize(batch).seqLen(seqLen).evalEvery(evalEvery).checkpointEvery(checkpointEvery).seed(seed)
+                .lora(lora.config()).gradientCheckpointing(lora.gradientCheckpointing).build();
         SftTrainer.Result r = SftTrainer.run(c, out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());
         return 0;

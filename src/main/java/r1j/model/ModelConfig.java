@@ -444,27 +444,117 @@ public record ModelConfig(
         return fromMap(m);
     }
 
-    /** A DeepSeek-V3 config with the given shapes and V3's defaults for the rest. */
-    public static ModelConfig deepseekV3(int vocab, int d, int layers, int heads, Integer qLora, int kvLora, int dn, int dr,
-                                         int dv, int inter, int moeInter, int experts, int shared, int topk, int groups,
-                                         int topkGroups, int firstDense, int maxPos) {
-        return new ModelConfig(List.of("DeepseekV3ForCausalLM"), DEEPSEEK_V3, vocab, d, inter, layers, heads, heads, null,
-                "silu", 1e-6, 10000.0, null, maxPos, false, false, 0.0, 0.006, 0, 1, "float32",
-                moeInter, shared, experts, topk, 2.5, groups, topkGroups, firstDense, 1, true, "sigmoid", "noaux_tc",
-                true, 1e-4, kvLora, qLora, dn, dr, dv, 0, null, Extras.NONE);
+    /**
+     * A DeepSeek-V3 config built by its config.json keys, starting from V3's values for what a miniature does not
+     * change (sigmoid scoring, noaux_tc, routed_scaling_factor 2.5, …); the shapes are set by name.
+     */
+    public static Builder deepseekV3() {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("architectures", List.of("DeepseekV3ForCausalLM"));
+        k.put("model_type", DEEPSEEK_V3);
+        k.put("hidden_act", "silu");
+        k.put("rms_norm_eps", 1e-6);
+        k.put("rope_theta", 10000.0);
+        k.put("tie_word_embeddings", false);
+        k.put("attention_bias", false);
+        k.put("attention_dropout", 0.0);
+        k.put("initializer_range", 0.006);
+        k.put("bos_token_id", 0);
+        k.put("eos_token_id", 1);
+        k.put("torch_dtype", "float32");
+        k.put("routed_scaling_factor", 2.5);
+        k.put("moe_layer_freq", 1);
+        k.put("norm_topk_prob", true);
+        k.put("scoring_func", "sigmoid");
+        k.put("topk_method", "noaux_tc");
+        k.put("seq_aux", true);
+        k.put("aux_loss_alpha", 1e-4);
+        k.put("num_nextn_predict_layers", 0);
+        return new Builder(k);
     }
 
-    /** A dense model in the Llama (no biases), Qwen2 (q/k/v biases) or Qwen3 (per-head q/k norms) layout. */
-    public static ModelConfig dense(String type, int vocab, int d, int layers, int heads, int kvHeads, int inter,
-                                    int maxPos, boolean tie) {
-        String arch = switch (type) {
+    /**
+     * A dense model in the Llama (no biases), Qwen2 (q/k/v biases) or Qwen3 (per-head q/k norms) layout, built by its
+     * config.json keys; the shapes are set by name.
+     */
+    public static Builder dense(String type) {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("architectures", List.of(switch (type) {
             case QWEN2 -> "Qwen2ForCausalLM";
             case QWEN3 -> "Qwen3ForCausalLM";
             default -> "LlamaForCausalLM";
-        };
-        return new ModelConfig(List.of(arch), type, vocab, d, inter, layers, heads, kvHeads, QWEN3.equals(type) ? d / heads : null,
-                "silu", 1e-6, 10000.0, null, maxPos, tie, QWEN2.equals(type) ? null : false, 0.0, 0.02, 0, 1, "float32",
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, Extras.NONE);
+        }));
+        k.put("model_type", type);
+        k.put("hidden_act", "silu");
+        k.put("rms_norm_eps", 1e-6);
+        k.put("rope_theta", 10000.0);
+        k.put("tie_word_embeddings", false);
+        if (!QWEN2.equals(type)) k.put("attention_bias", false);
+        k.put("attention_dropout", 0.0);
+        k.put("initializer_range", 0.02);
+        k.put("bos_token_id", 0);
+        k.put("eos_token_id", 1);
+        k.put("torch_dtype", "float32");
+        return new Builder(k);
+    }
+
+    /**
+     * A config set key by key, by the config.json names (camelCase here): no argument is placed by position. MLA has
+     * as many key/value heads as heads, so for DeepSeek-V3 numAttentionHeads sets both; Qwen3's head_dim is
+     * hidden_size / num_attention_heads unless set.
+     */
+    public static final class Builder {
+        private final Map<String, Object> keys;
+
+        private Builder(Map<String, Object> keys) {
+            this.keys = keys;
+        }
+
+        private Builder put(String key, Object v) {
+            keys.put(key, v);
+            return this;
+        }
+
+        public Builder vocabSize(int v) { return put("vocab_size", v); }
+        public Builder hiddenSize(int v) { return put("hidden_size", v); }
+        public Builder intermediateSize(int v) { return put("intermediate_size", v); }
+        public Builder numHiddenLayers(int v) { return put("num_hidden_layers", v); }
+        public Builder numAttentionHeads(int v) {
+            if (DEEPSEEK_V3.equals(keys.get("model_type"))) put("num_key_value_heads", v);
+            return put("num_attention_heads", v);
+        }
+        public Builder numKeyValueHeads(int v) { return put("num_key_value_heads", v); }
+        public Builder headDim(int v) { return put("head_dim", v); }
+        public Builder maxPositionEmbeddings(int v) { return put("max_position_embeddings", v); }
+        public Builder tieWordEmbeddings(boolean v) { return put("tie_word_embeddings", v); }
+        public Builder ropeTheta(double v) { return put("rope_theta", v); }
+        public Builder rmsNormEps(double v) { return put("rms_norm_eps", v); }
+        /** MLA's query compression (null: none, queries projected directly). */
+        public Builder qLoraRank(Integer v) { return put("q_lora_rank", v); }
+        /** MLA's joint key/value compression d_c (DeepSeek-V2 §2.1.2). */
+        public Builder kvLoraRank(int v) { return put("kv_lora_rank", v); }
+        public Builder qkNopeHeadDim(int v) { return put("qk_nope_head_dim", v); }
+        public Builder qkRopeHeadDim(int v) { return put("qk_rope_head_dim", v); }
+        public Builder vHeadDim(int v) { return put("v_head_dim", v); }
+        public Builder moeIntermediateSize(int v) { return put("moe_intermediate_size", v); }
+        public Builder nRoutedExperts(int v) { return put("n_routed_experts", v); }
+        public Builder nSharedExperts(int v) { return put("n_shared_experts", v); }
+        public Builder numExpertsPerTok(int v) { return put("num_experts_per_tok", v); }
+        public Builder nGroup(int v) { return put("n_group", v); }
+        public Builder topkGroup(int v) { return put("topk_group", v); }
+        public Builder firstKDenseReplace(int v) { return put("first_k_dense_replace", v); }
+        public Builder numNextnPredictLayers(int v) { return put("num_nextn_predict_layers", v); }
+
+        /** The config (not validated: {@link ModelConfig#problems()} names what is wrong). */
+        public ModelConfig build() {
+            Map<String, Object> k = new LinkedHashMap<>(keys);
+            if (QWEN3.equals(k.get("model_type")) && !k.containsKey("head_dim") && k.get("hidden_size") instanceof Integer d
+                    && k.get("num_attention_heads") instanceof Integer h && h > 0) {
+                k.put("head_dim", d / h);
+            }
+            k.put("extras", Map.of("keys", Map.of(), "defaulted", Set.of(), "nulls", Set.of()));
+            // By name, through Jackson: the record's components are these keys.
+            return JSON.convertValue(k, ModelConfig.class);
+        }
     }
 }

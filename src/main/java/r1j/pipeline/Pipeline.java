@@ -117,16 +117,16 @@ public final class Pipeline {
         List<Datasets.Example> train = examples(data.resolve("train.jsonl"));
         int perSource = Math.min(p.coldStartProblems(), train.size() / 4);
         Path cold = stage("coldstart", () -> ColdStart.build(o.out().resolve("coldstart"), Checkpoint.loadFrozen(base),
-                Tokenizer.load(base), Checkpoint.loadFrozen(r1Zero), train, perSource, 2, p.coldStartWorked(),
-                new ColdStart.Sampling(p.coldStartSamples(), 0.8f, p.maxCompletionTokens() + 32, seed)));
-        Path sft1 = stage("sft1", () -> sft(p.sft().withModel(base).withData(cold.resolve("coldstart.jsonl")), "sft1")).resolve("final");
+                Tokenizer.load(base), Checkpoint.loadFrozen(r1Zero), train, perSource, p.coldStartShots(), p.coldStartWorked(),
+                new ColdStart.Sampling(p.coldStartSamples(), p.coldStartTemperature(), p.maxCompletionTokens() + 32, seed)));
+        Path sft1 = stage("sft1", () -> sft(p.sft().toBuilder().model(base).data(cold.resolve("coldstart.jsonl")).build(), "sft1")).resolve("final");
         // §2.3.2: R1-Zero's RL (accuracy, and the format reward — here the readable format's) plus 0.2·language consistency.
         Path rl = stage("reasoning-rl", () -> grpo(o.grpo().forStage("chat", "accuracy,language,readable", "1,0.2,0.1", p.reasoningRlSteps(),
                 p.maxCompletionTokens()), sft1, data.resolve("train-hard.jsonl"), "reasoning-rl")).resolve("final");
         int rejectFrom = 3 * perSource;
         Path rejection = stage("rejection", () -> rejectionSample(rl,
                 train.subList(rejectFrom, Math.min(train.size(), rejectFrom + p.rejectionProblems())), "rejection", seed));
-        Path sft2 = stage("sft2", () -> sft(p.sft().withModel(base).withData(rejection.resolve("sft.jsonl")), "sft2")).resolve("final");
+        Path sft2 = stage("sft2", () -> sft(p.sft().toBuilder().model(base).data(rejection.resolve("sft.jsonl")).build(), "sft2")).resolve("final");
         World world = new World(World.Mix.defaults());
         World safety = new World(World.Mix.defaults().withCategories(Map.of("safety", 1.0)));
         Path rmHelp = stage("rm-helpfulness", () -> rewardModel("helpfulness", "summary", sft2, () ->
@@ -142,7 +142,7 @@ public final class Pipeline {
         String rewards = "accuracy,readable,language,helpfulness=" + rmHelp.toAbsolutePath() + ":arith+word,harmlessness="
                 + rmHarm.toAbsolutePath() + ":safety";
         Path rlAll = stage("rl-all", () -> grpo(o.grpo().forStage("chat", rewards, "1,0.1,0.2,0.1,0.3", p.rlAllSteps(), p.maxCompletionTokens())
-                .withLr(o.grpo().lr() / 2),
+                .toBuilder().lr(o.grpo().lr() / 2).build(),
                 sft2, data.resolve("train-all.jsonl"), "rl-all")).resolve("final");
         // Distillation (§2.4): the final model writes SFT data for a dense student half its active size; the control is
         // the same student trained by R1-Zero-style RL alone.
@@ -231,13 +231,13 @@ public final class Pipeline {
      */
     public Path distill(Path teacher, Path studentBase, List<Datasets.Example> prompts) throws IOException {
         Path data = stage("distill-data", () -> rejectionSample(teacher, prompts, "distill-data", o.seed() + 5));
-        return stage("student-distilled", () -> sft(o.preset().sft().withModel(studentBase).withData(data.resolve("sft.jsonl"))
-                .withPeakLr(o.preset().studentLr()), "student-distilled")).resolve("final");
+        return stage("student-distilled", () -> sft(o.preset().sft().toBuilder().model(studentBase).data(data.resolve("sft.jsonl"))
+                .peakLr(o.preset().studentLr()).build(), "student-distilled")).resolve("final");
     }
 
     private void pretrain() throws IOException {
         Path dir = o.out().resolve("base"), corpus = dir.resolve("corpus.txt");
-        PretrainConfig c = o.preset().base().withCorpus(corpus).withSeed(o.seed());
+        PretrainConfig c = o.preset().base().toBuilder().corpus(corpus).seed(o.seed()).build();
         writeCorpus(corpus, c.tokens() + c.tokens() / 4);
         Pretrainer.run(c, dir, 0, log);
     }
@@ -247,7 +247,7 @@ public final class Pipeline {
      * with a quarter of non-reasoning rows: SFT 2's data, and the distillation data.
      */
     private void rejectionSample(Path model, List<Datasets.Example> prompts, String name, long seed) throws IOException {
-        RejectionSampler.Options ro = new RejectionSampler.Options(Templates.CHAT, o.preset().rejectionSamples(), 0.8f, 0.95f,
+        RejectionSampler.Options ro = new RejectionSampler.Options(Templates.CHAT, o.preset().rejectionSamples(), o.preset().rejectionTemperature(), o.preset().rejectionTopP(),
                 o.preset().maxCompletionTokens() + 32, 1, 400, seed);
         Tokenizer tok = Tokenizer.load(model);
         RejectionSampler.Outcome r;
@@ -257,7 +257,7 @@ public final class Pipeline {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while connecting to the cluster", e);
         }
-        log.println("[" + name + "] " + Jsonl.write(Stage2Data.export(o.out().resolve(name), r, 0.25, seed)));
+        log.println("[" + name + "] " + Jsonl.write(Stage2Data.export(o.out().resolve(name), r, o.preset().generalShare(), seed)));
     }
 
     private interface Pairs {
@@ -274,8 +274,8 @@ public final class Pipeline {
         // At least 150 steps of 16 pairs: the harmlessness set is small (two or three pairs per distinct safety prompt), and
         // a couple of epochs of it leave the model ranking many held-out pairs wrong (docs/results.md, reward models).
         int epochs = Math.max(o.preset().rmEpochs(), (150 * 16 + count - 1) / Math.max(1, count));
-        RewardModelTrainer.Result r = RewardModelTrainer.run(RewardModelTrainer.Config.defaults().withModel(backbone).withData(file)
-                .withName(name).withSegment(segment).withEpochs(epochs).withSeed(o.seed()), dir, log);
+        RewardModelTrainer.Result r = RewardModelTrainer.run(RewardModelTrainer.Config.builder().model(backbone).data(file)
+                .name(name).segment(segment).epochs(epochs).seed(o.seed()).build(), dir, log);
         AtomicFiles.writeString(dir.resolve("accuracy.json"), Jsonl.write(Jsonl.object("train_accuracy", r.trainAccuracy(),
                 "held_out_accuracy", r.heldOutAccuracy(), "held_out_pairs", r.heldOutPairs())) + "\n");
     }
@@ -310,7 +310,7 @@ public final class Pipeline {
     /** The student's own base: the same corpus and tokenizer as the teacher's, the student preset, gate not required. */
     private void pretrainStudent(Path teacherBase) throws IOException {
         Path dir = o.out().resolve("student-base"), corpus = dir.resolve("corpus.txt");
-        PretrainConfig c = o.preset().studentBase().withCorpus(corpus).withTokenizer(teacherBase).withSeed(o.seed());
+        PretrainConfig c = o.preset().studentBase().toBuilder().corpus(corpus).tokenizer(teacherBase).seed(o.seed()).build();
         writeCorpus(corpus, c.tokens() + c.tokens() / 4);
         Pretrainer.run(c, dir, 0, log);
     }
@@ -331,7 +331,7 @@ public final class Pipeline {
             if (Jsonl.mapper().readTree(file.toFile()).path("passed").asBoolean() || force) return;
             throw new IllegalArgumentException("the base fails the readiness gate (" + file + "): pretrain longer, or --force");
         }
-        BaseGate.Result g = BaseGate.check(Checkpoint.loadFrozen(base), Tokenizer.load(base), o.preset().name().equals("nano") ? 20 : 200,
+        BaseGate.Result g = BaseGate.check(Checkpoint.loadFrozen(base), Tokenizer.load(base), o.preset().gateProblems(),
                 o.seed(), o.preset().maxCompletionTokens());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("single_step", g.singleStep());
@@ -343,12 +343,12 @@ public final class Pipeline {
     }
 
     private void grpo(GrpoConfig c, Path from, Path prompts, String name) throws IOException {
-        GrpoTrainer.Result r = GrpoTrainer.run(c.withModel(from).withData(prompts), o.out().resolve(name), 0, log);
+        GrpoTrainer.Result r = GrpoTrainer.run(c.toBuilder().model(from).data(prompts).build(), o.out().resolve(name), 0, log);
         if (r.finalModel() == null) throw new IllegalStateException(name + ": GRPO stopped before its last step");
     }
 
     private void sft(SftConfig c, String name) throws IOException {
-        if (SftTrainer.run(c.withSeed(o.seed()), o.out().resolve(name), 0, log).finalModel() == null) {
+        if (SftTrainer.run(c.toBuilder().seed(o.seed()).build(), o.out().resolve(name), 0, log).finalModel() == null) {
             throw new IllegalStateException(name + ": SFT stopped early");
         }
     }
@@ -368,7 +368,7 @@ public final class Pipeline {
         Transformer model = Checkpoint.loadFrozen(m.model());
         Tokenizer tok = Tokenizer.load(m.model());
         int k = o.preset().evalK();
-        Evaluator.Options eo = new Evaluator.Options(m.template(), k, 0.6f, 0.95f, o.preset().maxCompletionTokens() + 32, false, 64, o.seed());
+        Evaluator.Options eo = new Evaluator.Options(m.template(), k, o.preset().evalTemperature(), o.preset().evalTopP(), o.preset().maxCompletionTokens() + 32, false, o.preset().evalBatch(), o.seed());
         List<Evaluator.ProblemResult> rs = Evaluator.run(model, tok, examples(data.resolve("test.jsonl")), eo);
         List<Evaluator.ProblemResult> ss = Evaluator.run(model, tok, examples(data.resolve("test-safety.jsonl")), eo);
         List<Map<String, Object>> reasoning = Report.slices(rs, k);

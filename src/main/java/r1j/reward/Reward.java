@@ -6,8 +6,30 @@ package r1j.reward;
  * applied to one segment of the reply ({@link #on}).
  */
 public interface Reward {
+    /** The reward's name: its column in metrics.jsonl and the report. */
     String name();
 
+    /**
+     * A reward from a function of the sample, such as a Java lambda:
+     * {@code Reward.of("short", s -> s.completion().length() < 200 ? 1 : 0)}.
+     */
+    static Reward of(String name, java.util.function.ToDoubleFunction<Sample> value) {
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(value, "value");
+        return new Reward() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Score score(Sample s) {
+                return new Score(value.applyAsDouble(s), name);
+            }
+        };
+    }
+
+    /** The score of one completion. */
     Score score(Sample s);
 
     /** Scores of many samples; a model-based reward overrides it to score them in batches. */

@@ -91,8 +91,45 @@ public final class Rewards {
         return new Rewards(rs, w);
     }
 
+    /** Rewards with their weights, added by name: {@code Rewards.builder().add(new AccuracyReward(true), 1).build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Each reward with its weight, in order. */
+    public static final class Builder {
+        private final List<Reward> rewards = new ArrayList<>();
+        private final List<Double> weights = new ArrayList<>();
+
+        private Builder() {}
+
+        public Builder add(Reward reward, double weight) {
+            if (!Double.isFinite(weight)) throw new IllegalArgumentException("reward '" + reward.name() + "': weight " + weight + " is not finite");
+            rewards.add(java.util.Objects.requireNonNull(reward, "reward"));
+            weights.add(weight);
+            return this;
+        }
+
+        public Rewards build() {
+            if (rewards.isEmpty()) throw new IllegalArgumentException("no rewards");
+            return new Rewards(rewards, weights.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+    }
+
     public List<Reward> rewards() {
         return rewards;
+    }
+
+    /** The rewards' names, comma-separated (as the settings' rewards field). */
+    public String names() {
+        return String.join(",", rewards.stream().map(Reward::name).toList());
+    }
+
+    /** The weights, comma-separated (as the settings' reward_weights field). */
+    public String weightsText() {
+        StringBuilder b = new StringBuilder();
+        for (double w : weights) b.append(b.isEmpty() ? "" : ",").append(w);
+        return b.toString();
     }
 
     /** The results of many samples, each reward scoring all of them at once (batched for reward models). */

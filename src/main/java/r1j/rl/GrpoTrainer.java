@@ -36,17 +36,45 @@ import r1j.train.TrainingRun;
 public final class GrpoTrainer {
     public record Result(Path finalModel, int steps, double lastReward) {}
 
+    /** Receives each step's metrics, on the training thread, after metrics.jsonl has its row. */
+    @FunctionalInterface
+    public interface Listener {
+        void onStep(GrpoStep step);
+    }
+
     /** Settings a resume may change: they change no result. */
     static final Set<String> MAY_CHANGE = Set.of("checkpoint_every", "sample_every", "gradient_checkpointing");
 
     /** The completions logged beside the metrics. */
     static final String SAMPLES = "samples.jsonl";
 
-    private GrpoTrainer() {}
+    private final GrpoConfig c;
+    private final Rewards rewards;
+    private final Iterable<Datasets.Example> prompts;
+    private final Rollouts rollouts;
+    private final Listener listener;
+    private final PrintStream console;
+
+    private GrpoTrainer(Builder b) {
+        this.rewards = b.rewards;
+        this.c = b.rewards == null ? b.config : b.config.toBuilder().rewards(b.rewards.names()).rewardWeights(b.rewards.weightsText()).build();
+        this.prompts = b.prompts;
+        this.rollouts = b.rollouts;
+        this.listener = b.listener;
+        this.console = b.console;
+    }
+
+    /**
+     * A GRPO job with these settings: the starting model is c.model(); the prompts are c.data() and the rewards
+     * c.rewards() unless the builder is given its own.
+     */
+    public static Builder builder(GrpoConfig c) {
+        return new Builder(c);
+    }
 
     /** Runs (or resumes) the job from c.model() on c.data(); stopAfter &gt; 0 stops this process after that many steps. */
     public static Result run(GrpoConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
-        return run(c, out, stopAfter, console, null);
+        return builder(c).console(console).build().train(out, stopAfter);
     }
 
     /**
@@ -54,13 +82,63 @@ public final class GrpoTrainer {
      * the cluster's workers return the completions this JVM would sample.
      */
     public static Result run(GrpoConfig c, Path out, long stopAfter, PrintStream console, Rollouts rollouts) throws IOException {
-        if (c.model() == null || c.data() == null) throw new IllegalArgumentException("grpo: a starting model and prompt data are needed");
-        TrainingRun run = TrainingRun.open(out, c, MAY_CHANGE, console);
-        Path base = Path.of(c.model()), data = Path.of(c.data());
+        return builder(c).console(console).rollouts(rollouts).build().train(out, stopAfter);
+    }
+
+    /** What a GRPO job runs on, set by name; only the settings are required. */
+    public static final class Builder {
+        private final GrpoConfig config;
+        private Rewards rewards;
+        private Iterable<Datasets.Example> prompts;
+        private Rollouts rollouts;
+        private Listener listener = s -> {};
+        private PrintStream console = System.err;
+
+        private Builder(GrpoConfig config) {
+            this.config = java.util.Objects.requireNonNull(config, "config");
+        }
+
+        /**
+         * The rewards, as Java objects (built-in ones, {@link r1j.reward.Reward#of} lambdas, reward models); their names
+         * and weights replace the settings' rewards and reward_weights in config.json.
+         */
+        public Builder rewards(Rewards v) { rewards = v; return this; }
+        /** The prompts (rows with a prompt and a reference answer) instead of the settings' data file. */
+        public Builder prompts(Iterable<Datasets.Example> v) { prompts = v; return this; }
+        /** Where rollouts are sampled (null: in this JVM; or a cluster's workers). */
+        public Builder rollouts(Rollouts v) { rollouts = v; return this; }
+        /** Receives each step's typed metrics. */
+        public Builder listener(Listener v) { listener = java.util.Objects.requireNonNull(v, "listener"); return this; }
+        /** Where the progress lines go (they are also copied into the run folder's run.log). */
+        public Builder console(PrintStream v) { console = java.util.Objects.requireNonNull(v, "console"); return this; }
+
+        public GrpoTrainer build() {
+            return new GrpoTrainer(this);
+        }
+    }
+
+    /** The settings of this job (with the rewards it was given, if any, named in them). */
+    public GrpoConfig config() {
+        return c;
+    }
+
+    /** Runs (or resumes) the job in the run folder out, to its last step. */
+    public Result train(Path out) throws IOException {
+        return train(out, 0);
+    }
+
+    /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (resume later). */
+    public Result train(Path out, long stopAfter) throws IOException {
+        if (c.model() == null || (c.data() == null && prompts == null)) {
+            throw new IllegalArgumentException("grpo: a starting model and prompts are needed");
+        }
+        TrainingRun run = TrainingRun.open(out, c, GrpoConfig.defaults(), MAY_CHANGE, console);
+        Path base = Path.of(c.model());
         PrintStream log = run.log();
-        List<Datasets.Example> prompts = new ArrayList<>();
-        for (Datasets.Example e : Datasets.read(data, false).examples()) if (e.answer() != null) prompts.add(e);
-        if (prompts.isEmpty()) throw new IllegalArgumentException(data + ": no prompt/answer rows");
+        List<Datasets.Example> rows = new ArrayList<>();
+        Iterable<Datasets.Example> source = prompts != null ? prompts : Datasets.read(Path.of(c.data()), false).examples();
+        for (Datasets.Example e : source) if (e.answer() != null) rows.add(e);
+        if (rows.isEmpty()) throw new IllegalArgumentException((prompts != null ? "the prompts" : c.data()) + ": no prompt/answer rows");
         Path latest = run.latestCheckpoint();
         Path from = latest != null ? latest : base;
         if (c.lora() != null && c.ref_refresh_every() > 0) {
@@ -74,28 +152,28 @@ public final class GrpoTrainer {
         Transformer reference = c.lora() != null ? policy
                 : c.ref_refresh_every() > 0 ? Checkpoint.load(refDir, false) : Checkpoint.loadFrozen(refDir);
         Tokenizer tok = Tokenizer.load(from);
-        if (rollouts == null) rollouts = Rollouts.local(tok);
-        AdamW opt = new AdamW(policy.trainable(), new AdamW.Config(0.9f, 0.99f, 1e-8f, c.weight_decay()));
+        AdamW opt = new AdamW(policy.trainable(), c.adamW());
         int step = (int) run.resume(latest, policy.trainable(), opt, SAMPLES);
         PromptFormat template = PromptFormat.resolve(c.template(), from);
-        Rewards rewards = Rewards.parse(c.rewards(), c.reward_weights());
-        int[] prefix = tok.encode(template.constantPrefix(), false);
+        Collect collect = new Collect(new RolloutBatch.Source(tok, template, tok.encode(template.constantPrefix(), false), rows),
+                rollouts != null ? rollouts : Rollouts.local(tok));
+        PolicyUpdate update = new PolicyUpdate(c, policy, reference, opt, new r1j.train.NumericGuard(log));
+        Rewards scoring = rewards != null ? rewards : Rewards.parse(c.rewards(), c.reward_weights());
         LrSchedule lr = new LrSchedule(c.lr(), c.lr(), c.warmup_steps(), c.steps(), LrSchedule.Decay.CONSTANT);
         TrainingRun.Folder folder = c.lora() != null ? TrainingRun.adapterFolder(policy, tok, c.model()) : TrainingRun.modelFolder(policy, tok);
         Map<String, TrainingRun.Folder> extras = c.lora() != null ? Map.of()
                 : Map.of("reference", d -> Checkpoint.save(reference, d, DType.F32, Long.MAX_VALUE));
         Progress progress = new Progress("grpo", c.steps(), log);
-        r1j.train.NumericGuard guard = new r1j.train.NumericGuard(log);
         int startStep = step;
         double lastReward = Double.NaN;
         while (step < c.steps() && (stopAfter <= 0 || step - startStep < stopAfter)) {
-            Map<String, Object> row = step(c, step, policy, reference, opt, tok, template, rewards, prefix, prompts, lr.at(step), run, guard, rollouts);
+            GrpoStep m = step(step, lr.at(step), collect, scoring, update, run);
             step++;
-            lastReward = (double) row.get("reward_mean");
-            run.metrics(row);
+            lastReward = m.rewardMean();
+            run.metrics(m.row());
+            listener.onStep(m);
             progress.update(step, startStep, String.format("reward %.3f acc %.3f kl %.4f len %.0f | %.1f s/step",
-                    row.get("reward_mean"), row.getOrDefault("accuracy", Double.NaN), row.get("kl"), row.get("length_mean"),
-                    row.get("seconds")));
+                    m.rewardMean(), m.accuracy(), m.kl(), m.lengthMean(), m.times().total()));
             if (c.ref_refresh_every() > 0 && step % c.ref_refresh_every() == 0) copyWeights(policy, reference);
             if (step % c.checkpoint_every() == 0 || step == c.steps()) run.checkpoint(step, folder, extras, policy.trainable(), opt);
         }
@@ -103,31 +181,34 @@ public final class GrpoTrainer {
         return new Result(fin, step, lastReward);
     }
 
-    /** One GRPO step: collect → score → advantages → pack → optimise; returns its metrics row. */
-    private static Map<String, Object> step(GrpoConfig c, int step, Transformer policy, Transformer reference, AdamW opt,
-                                            Tokenizer tok, PromptFormat template, Rewards rewards, int[] prefix,
-                                            List<Datasets.Example> prompts, float rate, TrainingRun run,
-                                            r1j.train.NumericGuard guard, Rollouts rollouts) throws IOException {
+    /** What sampling a step's rollouts needs: the prompts and their template, and the sampler. */
+    private record Collect(RolloutBatch.Source source, Rollouts rollouts) {
+        RolloutBatch batch(Transformer policy, int step, GrpoConfig c) {
+            return RolloutBatch.collect(policy, source, step, c, rollouts);
+        }
+    }
+
+    /** One GRPO step: collect → score → advantages → pack → optimise; returns its metrics. */
+    private GrpoStep step(int step, float rate, Collect collect, Rewards scoring, PolicyUpdate update, TrainingRun run)
+            throws IOException {
         long t0 = System.nanoTime();
-        RolloutBatch batch = RolloutBatch.collect(policy, tok, template, prefix, prompts, step, c, rollouts);
+        RolloutBatch batch = collect.batch(update.policy(), step, c);
         long t1 = System.nanoTime();
-        batch.score(rewards);
+        batch.score(scoring);
         batch.computeAdvantages(c.advantage_scale());
-        RolloutBatch.Packed packed = batch.pack(prefix, c.micro_batch(), c.aggregation(), c.mask_truncated(), c.dynamic_sampling(),
+        RolloutBatch.Packed packed = batch.pack(collect.source().prefix(), c.micro_batch(), c.aggregation(), c.mask_truncated(), c.dynamic_sampling(),
                 c.max_completion_tokens());
         long t2 = System.nanoTime();
-        Update u = optimise(c, packed, policy, reference, opt, rate, Seeds.mix(c.seed(), step), step + 1, guard);
+        Update u = update.optimise(packed, rate, Seeds.mix(c.seed(), step), step + 1);
         long t3 = System.nanoTime();
-        if (c.bias_update_speed() > 0) policy.updateRouterBiases(c.bias_update_speed());
-        else policy.resetExpertLoads();
-        reference.resetExpertLoads();
-        Map<String, Object> row = StepMetrics.row(step + 1, batch, u, rate, new long[] {t0, t1, t2, t3});
-        if (u.skipped) row.put("skipped", true);
-        row.putAll(rollouts.lastCost());
+        if (c.bias_update_speed() > 0) update.policy().updateRouterBiases(c.bias_update_speed());
+        else update.policy().resetExpertLoads();
+        update.reference().resetExpertLoads();
+        GrpoStep m = StepMetrics.of(step + 1, batch, u, rate, new long[] {t0, t1, t2, t3}, collect.rollouts().lastCost());
         if (c.sample_every() > 0 && (step + 1) % c.sample_every() == 0) {
             for (Map<String, Object> s : StepMetrics.samples(step + 1, batch, 2)) run.append(SAMPLES, s);
         }
-        return row;
+        return m;
     }
 
     /** What the optimisation of one step measured. */
@@ -139,56 +220,59 @@ public final class GrpoTrainer {
         boolean skipped;
     }
 
-    /**
-     * Optimise: μ passes of the objective over the packed micro-batches, each a forward of rows that continue the
-     * shared prefix ({@link Transformer#forward(int[], int[], int, int, int[])}: the template is computed once per
-     * micro-batch, and the LM head runs only where a completion token is predicted), gradients summed over the
-     * micro-batches, then one clipped AdamW step per pass.
-     */
-    static Update optimise(GrpoConfig c, RolloutBatch.Packed packed, Transformer policy, Transformer reference, AdamW opt,
-                           float rate, long dropoutSeed, long step, r1j.train.NumericGuard guard) {
-        Update u = new Update();
-        if (packed.microBatches().isEmpty()) return u;
-        List<Tensor> params = policy.trainable();
-        GrpoObjective.Config oc = new GrpoObjective.Config(c.eps_low(), c.eps_high(), c.beta());
-        int[] shared = packed.shared();
-        double klSum = 0, lowSum = 0, highSum = 0, lossSum = 0;
-        int batches = 0;
-        for (int pass = 0; pass < c.mu(); pass++) {
-            for (Tensor p : params) p.zeroGrad();
-            for (RolloutBatch.MicroBatch m : packed.microBatches()) {
-                if (pass == 0) u.tokens += m.inputTokens();
-                float[] ref = new float[m.tokens().length];
-                if (c.beta() != 0) {
-                    long r0 = System.nanoTime();
-                    try (var g = Grad.noGrad(); var base = LowRank.disabled()) {
-                        Tensor lpRef = reference.tokenLogProbs(shared, m.ids(), m.rows(), m.seq(), m.at(), m.tokens());
-                        System.arraycopy(lpRef.data, 0, ref, 0, ref.length);
+    /** The optimiser's side of a step: the policy and its reference, AdamW and the guard against non-finite steps. */
+    record PolicyUpdate(GrpoConfig c, Transformer policy, Transformer reference, AdamW opt, r1j.train.NumericGuard guard) {
+        /**
+         * Optimise: μ passes of the objective over the packed micro-batches, each a forward of rows that continue the
+         * shared prefix ({@link Transformer#forward(int[], int[], int, int, int[])}: the template is computed once per
+         * micro-batch, and the LM head runs only where a completion token is predicted), gradients summed over the
+         * micro-batches, then one clipped AdamW step per pass.
+         */
+        Update optimise(RolloutBatch.Packed packed, float rate, long dropoutSeed, long step) {
+            Update u = new Update();
+            if (packed.microBatches().isEmpty()) return u;
+            List<Tensor> params = policy.trainable();
+            GrpoObjective.Config oc = new GrpoObjective.Config(c.eps_low(), c.eps_high(), c.beta());
+            int[] shared = packed.shared();
+            double klSum = 0, lowSum = 0, highSum = 0, lossSum = 0;
+            int batches = 0;
+            for (int pass = 0; pass < c.mu(); pass++) {
+                for (Tensor p : params) p.zeroGrad();
+                for (RolloutBatch.MicroBatch m : packed.microBatches()) {
+                    if (pass == 0) u.tokens += m.inputTokens();
+                    float[] ref = new float[m.tokens().length];
+                    if (c.beta() != 0) {
+                        long r0 = System.nanoTime();
+                        try (var g = Grad.noGrad(); var base = LowRank.disabled()) {
+                            Tensor lpRef = reference.tokenLogProbs(shared, m.ids(), m.rows(), m.seq(), m.at(), m.tokens());
+                            System.arraycopy(lpRef.data, 0, ref, 0, ref.length);
+                        }
+                        u.refSeconds += (System.nanoTime() - r0) / 1e9;
                     }
-                    u.refSeconds += (System.nanoTime() - r0) / 1e9;
+                    LowRank.seedStep(Seeds.mix(dropoutSeed, pass, batches));
+                    Tensor lp = policy.tokenLogProbs(shared, m.ids(), m.rows(), m.seq(), m.at(), m.tokens());
+                    if (pass == 0) {
+                        for (int k = 0; k < lp.data.length; k++) u.logprobMaxDiff = Math.max(u.logprobMaxDiff, Math.abs(lp.data[k] - m.oldLogprobs()[k]));
+                    }
+                    GrpoObjective.Result res = GrpoObjective.loss(lp, m.oldLogprobs(), ref, m.advantages(), m.weights(), oc);
+                    res.loss().backward();
+                    lossSum += res.loss().item();
+                    klSum += res.kl();
+                    lowSum += res.clipLow();
+                    highSum += res.clipHigh();
+                    batches++;
+                    res.loss().releaseGraph();
                 }
-                LowRank.seedStep(Seeds.mix(dropoutSeed, pass, batches));
-                Tensor lp = policy.tokenLogProbs(shared, m.ids(), m.rows(), m.seq(), m.at(), m.tokens());
-                if (pass == 0) {
-                    for (int k = 0; k < lp.data.length; k++) u.logprobMaxDiff = Math.max(u.logprobMaxDiff, Math.abs(lp.data[k] - m.oldLogprobs()[k]));
-                }
-                GrpoObjective.Result res = GrpoObjective.loss(lp, m.oldLogprobs(), ref, m.advantages(), m.weights(), oc);
-                res.loss().backward();
-                lossSum += res.loss().item();
-                klSum += res.kl();
-                lowSum += res.clipLow();
-                highSum += res.clipHigh();
-                batches++;
-                res.loss().releaseGraph();
+                u.gradNorm = AdamW.clipGradNorm(params, c.grad_clip());
+                if (guard.allows(step, lossSum, u.gradNorm)) opt.step(rate);
+                else u.skipped = true;
             }
-            u.gradNorm = AdamW.clipGradNorm(params, c.grad_clip());
-            if (guard.allows(step, lossSum, u.gradNorm)) opt.step(rate);
-            else u.skipped = true;
+            u.kl = klSum / Math.max(1, batches);
+            u.clipLow = lowSum / Math.max(1, batches);
+            u.clipHigh = highSum / Math.max(1, batches);
+            return u;
         }
-        u.kl = klSum / Math.max(1, batches);
-        u.clipLow = lowSum / Math.max(1, batches);
-        u.clipHigh = highSum / Math.max(1, batches);
-        return u;
+
     }
 
     private static void copyWeights(Transformer from, Transformer to) {

@@ -40,6 +40,9 @@ public final class RolloutBatch {
     public record MicroBatch(int rows, int seq, int[] ids, int[] at, int[] tokens, float[] oldLogprobs, float[] advantages,
                              float[] weights, long inputTokens) {}
 
+    /** Where a step's prompts come from: the rows, the template they are written in, and its constant prefix as tokens. */
+    public record Source(Tokenizer tok, PromptFormat template, int[] prefix, List<Datasets.Example> prompts) {}
+
     /** The micro-batches of a step and the prefix they all continue. */
     public record Packed(int[] shared, List<MicroBatch> microBatches) {}
 
@@ -56,14 +59,15 @@ public final class RolloutBatch {
      * Collect: the prompts of this step (a seeded permutation per pass over the data, so the prompts are a function of
      * the step) and G completions of each from the policy, which is π_old.
      */
-    public static RolloutBatch collect(Transformer policy, Tokenizer tok, PromptFormat template, int[] prefix,
-                                       List<Datasets.Example> prompts, int step, GrpoConfig c) {
-        return collect(policy, tok, template, prefix, prompts, step, c, Rollouts.local(tok));
+    public static RolloutBatch collect(Transformer policy, Source source, int step, GrpoConfig c) {
+        return collect(policy, source, step, c, Rollouts.local(source.tok()));
     }
 
     /** The same, sampled where rollouts says (this JVM, or the cluster's workers). */
-    public static RolloutBatch collect(Transformer policy, Tokenizer tok, PromptFormat template, int[] prefix,
-                                       List<Datasets.Example> prompts, int step, GrpoConfig c, Rollouts rollouts) {
+    public static RolloutBatch collect(Transformer policy, Source source, int step, GrpoConfig c, Rollouts rollouts) {
+        Tokenizer tok = source.tok();
+        PromptFormat template = source.template();
+        List<Datasets.Example> prompts = source.prompts();
         List<Datasets.Example> chosen = new ArrayList<>();
         List<int[]> ids = new ArrayList<>();
         List<Generator.Request> reqs = new ArrayList<>();
@@ -77,7 +81,7 @@ public final class RolloutBatch {
         }
         SamplingParams sp = new SamplingParams(c.temperature(), c.top_p(), 0, 0f, 1f, c.max_completion_tokens(), List.of(),
                 r1j.generate.GenerationConfig.stopTokensOf(policy, tok));
-        List<List<Completion>> comps = rollouts.generate(policy, step, prefix, reqs, c.group_size(), sp);
+        List<List<Completion>> comps = rollouts.generate(policy, step, source.prefix(), reqs, c.group_size(), sp);
         List<Group> groups = new ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) groups.add(new Group(chosen.get(i), ids.get(i), comps.get(i)));
         return new RolloutBatch(groups);

@@ -9,15 +9,18 @@ import r1j.reward.Reflection;
 import r1j.reward.Score;
 
 /**
- * The metrics row of a GRPO step (what TRL and verl log): rewards (mean, spread, each reward's mean), zero-spread
- * groups, KL and clip fractions, entropy of the sampling distribution, reply lengths, the share of replies that
- * reflect, the sampler/trainer log-prob agreement, and the time of each phase; and the samples written beside it.
+ * The metrics of a GRPO step ({@link GrpoStep}: rewards, zero-spread groups, KL and clip fractions, entropy of the
+ * sampling distribution, reply lengths, the share of replies that reflect, the sampler/trainer log-prob agreement,
+ * and the time of each phase), computed from its rollouts; and the samples written beside them.
  */
 final class StepMetrics {
     private StepMetrics() {}
 
-    /** times: the nanosecond clock at the start of collect, score, optimise and at the end. */
-    static Map<String, Object> row(int step, RolloutBatch batch, GrpoTrainer.Update u, float rate, long[] times) {
+    /**
+     * The step's metrics. times: the nanosecond clock at the start of collect, score, optimise and at the end;
+     * rolloutCost: what the rollouts' workers reported.
+     */
+    static GrpoStep of(int step, RolloutBatch batch, GrpoTrainer.Update u, float rate, long[] times, Map<String, Object> rolloutCost) {
         double[][] r = batch.rewards();
         double sum = 0, sq = 0, entropy = 0;
         int n = 0, truncated = 0, reflect = 0, maxLen = 0, entropyTokens = 0;
@@ -46,33 +49,16 @@ final class StepMetrics {
                 }
             }
         }
-        double mean = sum / n, collect = (times[1] - times[0]) / 1e9;
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("step", step);
-        row.put("reward_mean", round(mean));
-        row.put("reward_std", round(Math.sqrt(Math.max(0, sq / n - mean * mean))));
-        for (var e : perReward.entrySet()) row.put(e.getKey(), round(e.getValue()[0] / n));
-        row.put("zero_spread_groups", round((double) batch.zeroSpreadGroups() / r.length));
-        row.put("kl", round(u.kl));
-        row.put("clip_low", round(u.clipLow));
-        row.put("clip_high", round(u.clipHigh));
-        row.put("entropy", round(entropyTokens == 0 ? 0 : entropy / entropyTokens));
-        row.put("length_mean", round((double) tokens / n));
-        row.put("length_max", maxLen);
-        row.put("reflection", round((double) reflect / n));
-        row.put("truncated", round((double) truncated / n));
-        hardest.put(row);
-        row.put("logprob_max_diff", u.logprobMaxDiff);
-        row.put("grad_norm", round(u.gradNorm));
-        row.put("lr", rate);
-        row.put("rollout_tokens_per_s", Math.round(tokens / collect));
-        row.put("update_tokens_per_s", Math.round(u.tokens / ((times[3] - times[2]) / 1e9)));
-        row.put("time_rollout", round(collect));
-        row.put("time_reward", round((times[2] - times[1]) / 1e9));
-        row.put("time_reference", round(u.refSeconds));
-        row.put("time_update", round((times[3] - times[2]) / 1e9 - u.refSeconds));
-        row.put("seconds", round((times[3] - times[0]) / 1e9));
-        return row;
+        double mean = sum / n, collect = (times[1] - times[0]) / 1e9, update = (times[3] - times[2]) / 1e9;
+        Map<String, Double> rewards = new LinkedHashMap<>();
+        for (var e : perReward.entrySet()) rewards.put(e.getKey(), round(e.getValue()[0] / n));
+        GrpoStep.Times t = new GrpoStep.Times(Math.round(tokens / collect), Math.round(u.tokens / update), round(collect),
+                round((times[2] - times[1]) / 1e9), round(u.refSeconds), round(update - u.refSeconds), round((times[3] - times[0]) / 1e9));
+        return new GrpoStep(step, round(mean), round(Math.sqrt(Math.max(0, sq / n - mean * mean))), rewards,
+                round((double) batch.zeroSpreadGroups() / r.length), round(u.kl), round(u.clipLow), round(u.clipHigh),
+                round(entropyTokens == 0 ? 0 : entropy / entropyTokens), round((double) tokens / n), maxLen,
+                round((double) reflect / n), round((double) truncated / n), hardest.figures(), u.logprobMaxDiff, round(u.gradNorm),
+                rate, u.skipped, t, rolloutCost);
     }
 
     /** The first completion of the first few prompts, with its rewards, for samples.jsonl and the report. */
@@ -118,12 +104,10 @@ final class StepMetrics {
             }
         }
 
-        void put(Map<String, Object> row) {
-            if (n == 0) return;
-            row.put("level5_length", round((double) tokens / n));
-            row.put("level5_reflection", round((double) checked / n));
-            if (checked > 0) row.put("level5_accuracy_checked", round(rightChecked / checked));
-            if (checked < n) row.put("level5_accuracy_unchecked", round(rightUnchecked / (n - checked)));
+        GrpoStep.Hardest figures() {
+            if (n == 0) return null;
+            return new GrpoStep.Hardest(round((double) tokens / n), round((double) checked / n),
+                    checked > 0 ? round(rightChecked / checked) : null, checked < n ? round(rightUnchecked / (n - checked)) : null);
         }
     }
 

@@ -37,7 +37,7 @@ public final class Pretrainer {
 
     /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (for tests and budgets). */
     public static Result run(PretrainConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
-        TrainingRun run = TrainingRun.open(out, c, MAY_CHANGE, console);
+        TrainingRun run = TrainingRun.open(out, c, PretrainConfig.defaults(), MAY_CHANGE, console);
         PrintStream log = run.log();
         Tokenizer tok = tokenizer(c, out, log);
         TokenStream data = TokenStream.of(c.corpusPath(), tok);
@@ -46,7 +46,7 @@ public final class Pretrainer {
         Path latest = run.latestCheckpoint();
         Transformer model = latest != null ? Checkpoint.load(latest, true)
                 : Transformer.init(Presets.get(c.preset()).withVocabSize(tok.vocabSize()).withMtp(c.mtp_layers()), c.seed());
-        AdamW opt = new AdamW(model.trainable(), adamConfig(c));
+        AdamW opt = new AdamW(model.trainable(), c.adamW());
         long step = run.resume(latest, model.trainable(), opt);
         if (model.config().max_position_embeddings() < c.seq_len()) {
             throw new IllegalArgumentException("seq_len " + c.seq_len() + " exceeds the preset's max_position_embeddings "
@@ -118,10 +118,6 @@ public final class Pretrainer {
         log.printf("%s at step %d/%d; peak RSS %,d MB%n", gatePassed ? "gate passed, finished" : done ? "finished" : "stopped",
                 step, steps, rss >> 20);
         return new Result(fin, step, loss, val, rss);
-    }
-
-    private static AdamW.Config adamConfig(PretrainConfig c) {
-        return new AdamW.Config(0.9f, 0.95f, 1e-8f, c.weight_decay());
     }
 
     private static Tokenizer tokenizer(PretrainConfig c, Path out, PrintStream log) throws IOException {

@@ -20,30 +20,115 @@ import r1j.tensor.Tensor;
 
 /**
  * Reward-model training on preference pairs with the Bradley–Terry loss (InstructGPT eq. 1):
- * loss = −mean log σ(r(x, y_chosen) − r(x, y_rejected)). Every 10th pair is held out; the accuracy on held-out pairs
+ * loss = −mean log σ(r(x, y_chosen) − r(x, y_rejected)). Every held_out_every-th pair (10th) is held out; the accuracy on held-out pairs
  * (chosen scored above rejected) is the figure to report. The run folder holds config.json, metrics.jsonl, the model
  * (final/, written atomically at the end) and report.html.
  */
 public final class RewardModelTrainer {
-    /** Every setting of a reward-model run, written to the run folder's config.json. */
+    /**
+     * Every setting of a reward-model run, written to the run folder's config.json under the component names. Built
+     * by name ({@link #builder()}, {@link #toBuilder()}); each default is defined once, in {@link Builder}: the
+     * pipeline's reward-model settings (its stages raise the epochs for small sets). The learning rate warms up over
+     * min(20, steps / 10) steps and decays by cosine to a tenth of lr.
+     */
     public record Config(String model, String data, String name, String segment, int epochs, int batch_pairs, float lr,
-                         float weight_decay, float grad_clip, int checkpoint_every, long seed) {
-        /** The pipeline's reward-model settings (its stages raise the epochs for small sets). */
-        public static Config defaults() {
-            return new Config(null, null, "helpfulness", "all", 2, 16, 3e-4f, 0f, 1f, 100, 1);
+                         float weight_decay, float grad_clip, int checkpoint_every, long seed, int held_out_every,
+                         int eval_every, float adam_beta1, float adam_beta2, float adam_epsilon) {
+        public Config {
+            if (held_out_every < 0) throw new IllegalArgumentException("rm: held_out_every must be ≥ 0, got " + held_out_every);
         }
 
-        public Config withModel(Path backbone) { return Records.with(this, "model", backbone.toAbsolutePath().toString()); }
-        public Config withData(Path pairs) { return Records.with(this, "data", pairs.toAbsolutePath().toString()); }
-        public Config withName(String v) { return Records.with(this, "name", v); }
-        public Config withSegment(String v) { return Records.with(this, "segment", v); }
-        public Config withEpochs(int v) { return Records.with(this, "epochs", v); }
-        public Config withBatchPairs(int v) { return Records.with(this, "batch_pairs", v); }
-        public Config withLr(float v) { return Records.with(this, "lr", v); }
-        public Config withWeightDecay(float v) { return Records.with(this, "weight_decay", v); }
-        public Config withGradClip(float v) { return Records.with(this, "grad_clip", v); }
-        public Config withCheckpointEvery(int v) { return Records.with(this, "checkpoint_every", v); }
-        public Config withSeed(long v) { return Records.with(this, "seed", v); }
+        public static Config defaults() {
+            return builder().build();
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder holding these settings, to change some by name. */
+        public Builder toBuilder() {
+            return new Builder(this);
+        }
+
+        /** The optimiser these settings describe. */
+        public AdamW.Config adamW() {
+            return new AdamW.Config(adam_beta1, adam_beta2, adam_epsilon, weight_decay);
+        }
+
+        /** Whether the i-th pair (from 0) of the data is held out for the accuracy to report. */
+        public boolean heldOut(int i) {
+            return held_out_every > 0 && i % held_out_every == held_out_every - 1;
+        }
+
+        /** A reward model's settings by name; a field's initial value is its default. */
+        public static final class Builder {
+            private String model;
+            private String data;
+            private String name = "helpfulness";
+            private String segment = "all";
+            private int epochs = 2;
+            private int batch_pairs = 16;
+            private float lr = 3e-4f;
+            private float weight_decay;
+            private float grad_clip = 1f;
+            private int checkpoint_every = 100;
+            private long seed = 1;
+            private int held_out_every = 10;
+            private int eval_every = 50;
+            private float adam_beta1 = 0.9f;
+            private float adam_beta2 = 0.95f;
+            private float adam_epsilon = 1e-8f;
+
+            private Builder() {}
+
+            private Builder(Config c) {
+                model = c.model; data = c.data; name = c.name; segment = c.segment; epochs = c.epochs;
+                batch_pairs = c.batch_pairs; lr = c.lr; weight_decay = c.weight_decay; grad_clip = c.grad_clip;
+                checkpoint_every = c.checkpoint_every; seed = c.seed; held_out_every = c.held_out_every;
+                eval_every = c.eval_every; adam_beta1 = c.adam_beta1; adam_beta2 = c.adam_beta2; adam_epsilon = c.adam_epsilon;
+            }
+
+            public Config build() {
+                return new Config(model, data, name, segment, epochs, batch_pairs, lr, weight_decay, grad_clip,
+                        checkpoint_every, seed, held_out_every, eval_every, adam_beta1, adam_beta2, adam_epsilon);
+            }
+
+            /** The backbone: a model folder whose last hidden state the scalar head reads. */
+            public Builder model(String v) { model = v; return this; }
+            public Builder model(Path v) { return model(v.toAbsolutePath().toString()); }
+            /** The preference pairs: JSONL of prompt, chosen, rejected. */
+            public Builder data(String v) { data = v; return this; }
+            public Builder data(Path v) { return data(v.toAbsolutePath().toString()); }
+            /** The reward's name (helpfulness, harmlessness; R1 §2.3.4). */
+            public Builder name(String v) { name = v; return this; }
+            /** Which part of a reply it scores: all, or the summary after the reasoning (R1 §2.3.4). */
+            public Builder segment(String v) { segment = v; return this; }
+            /** Passes over the training pairs. */
+            public Builder epochs(int v) { epochs = v; return this; }
+            /** Pairs per step. */
+            public Builder batchPairs(int v) { batch_pairs = v; return this; }
+            /** Peak learning rate. */
+            public Builder lr(float v) { lr = v; return this; }
+            /** AdamW's decoupled weight decay. */
+            public Builder weightDecay(float v) { weight_decay = v; return this; }
+            /** Global gradient-norm clipping. */
+            public Builder gradClip(float v) { grad_clip = v; return this; }
+            /** Steps between checkpoints. */
+            public Builder checkpointEvery(int v) { checkpoint_every = v; return this; }
+            /** The run's seed: the head's initialisation and the order of the pairs follow from it. */
+            public Builder seed(long v) { seed = v; return this; }
+            /** Every n-th pair is held out for the accuracy to report (0: none). */
+            public Builder heldOutEvery(int v) { held_out_every = v; return this; }
+            /** Steps between held-out accuracies in metrics.jsonl. */
+            public Builder evalEvery(int v) { eval_every = v; return this; }
+            /** AdamW's β1. */
+            public Builder adamBeta1(float v) { adam_beta1 = v; return this; }
+            /** AdamW's β2. */
+            public Builder adamBeta2(float v) { adam_beta2 = v; return this; }
+            /** AdamW's ε. */
+            public Builder adamEpsilon(float v) { adam_epsilon = v; return this; }
+        }
     }
 
     /** Settings a resume may change: they change no result. */
@@ -74,16 +159,16 @@ public final class RewardModelTrainer {
 
     /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps. */
     public static Result run(Config c, Path out, long stopAfter, PrintStream console) throws IOException {
-        TrainingRun run = TrainingRun.open(out, c, MAY_CHANGE, console);
+        TrainingRun run = TrainingRun.open(out, c, Config.defaults(), MAY_CHANGE, console);
         PrintStream log = run.log();
         List<Pair> all = read(Path.of(c.data()));
         List<Pair> train = new ArrayList<>(), held = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) (i % 10 == 9 ? held : train).add(all.get(i));
+        for (int i = 0; i < all.size(); i++) (c.heldOut(i) ? held : train).add(all.get(i));
         Segment seg = Segment.valueOf(c.segment().toUpperCase(java.util.Locale.ROOT));
         Path latest = run.latestCheckpoint();
         RewardModel rm = latest != null ? RewardModel.load(c.name(), latest, seg) : RewardModel.fromBackbone(c.name(), Path.of(c.model()), seg, c.seed());
         List<Tensor> params = rm.trainable();
-        AdamW opt = new AdamW(params, new AdamW.Config(0.9f, 0.95f, 1e-8f, c.weight_decay()));
+        AdamW opt = new AdamW(params, c.adamW());
         long step = run.resume(latest, params, opt);
         int perEpoch = (train.size() + c.batch_pairs() - 1) / c.batch_pairs(), steps = perEpoch * c.epochs();
         LrSchedule lr = new LrSchedule(c.lr(), c.lr() / 10, Math.min(20, steps / 10), steps, LrSchedule.Decay.COSINE);
@@ -122,7 +207,7 @@ public final class RewardModelTrainer {
             if (!updated) row.put("skipped", true);
             row.put("lr", rate);
             loss.releaseGraph();
-            if (step % 50 == 0 || step == steps) row.put("held_out_accuracy", accuracy(rm, held));
+            if (step % c.eval_every() == 0 || step == steps) row.put("held_out_accuracy", accuracy(rm, held));
             run.metrics(row);
             progress.update(step, startStep, String.format("loss %.3f", (float) row.get("loss")));
             if (step % c.checkpoint_every() == 0 || step == steps) run.checkpoint(step, rm::save, Map.of(), params, opt);

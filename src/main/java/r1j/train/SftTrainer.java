@@ -29,14 +29,14 @@ public final class SftTrainer {
     static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("checkpoint_every", "eval_every", "gradient_checkpointing");
 
     public static Result run(SftConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
-        TrainingRun run = TrainingRun.open(out, c, MAY_CHANGE, console);
+        TrainingRun run = TrainingRun.open(out, c, SftConfig.defaults(), MAY_CHANGE, console);
         PrintStream log = run.log();
         Path latest = run.latestCheckpoint();
         Path from = latest != null ? latest : Path.of(c.model());
         Transformer model = TrainingRun.trainee(Path.of(c.model()), latest, c.lora(), c.seed());
         model.setGradientCheckpointing(c.gradient_checkpointing());
         Tokenizer tok = Tokenizer.load(from);
-        AdamW opt = new AdamW(model.trainable(), new AdamW.Config(0.9f, 0.95f, 1e-8f, c.weight_decay()));
+        AdamW opt = new AdamW(model.trainable(), c.adamW());
         long step = run.resume(latest, model.trainable(), opt);
         if (model.config().max_position_embeddings() < c.seq_len()) {
             throw new IllegalArgumentException("seq_len " + c.seq_len() + " exceeds the model's max_position_embeddings "
@@ -45,7 +45,7 @@ public final class SftTrainer {
         PromptFormat template = PromptFormat.resolve(c.template(), from);
         List<Datasets.Example> train = new ArrayList<>(), validation = new ArrayList<>();
         List<Datasets.Example> all = Datasets.read(Path.of(c.data()), false).examples();
-        for (int i = 0; i < all.size(); i++) (i % 50 == 49 ? validation : train).add(all.get(i));
+        for (int i = 0; i < all.size(); i++) (c.heldOut(i) ? validation : train).add(all.get(i));
         SftExamples data, val;
         try {
             data = new SftExamples(train, tok, template, c.seq_len());

@@ -60,12 +60,13 @@ public final class TrainingRun {
 
     /**
      * Opens (or creates) the run folder for a job with these settings; mayChange names the settings a resume may
-     * change (the record's component names, as in config.json).
+     * change (the record's component names, as in config.json); defaults are the settings type's defaults, which a
+     * setting added to the type after the run began must have (it was then a fixed value of the code).
      */
-    public static TrainingRun open(Path dir, Record config, Set<String> mayChange, PrintStream console) throws IOException {
+    public static TrainingRun open(Path dir, Record config, Record defaults, Set<String> mayChange, PrintStream console) throws IOException {
         Files.createDirectories(dir);
         RunLock.acquire(dir);
-        pinConfig(dir, config, mayChange);
+        pinConfig(dir, config, defaults, mayChange);
         return new TrainingRun(dir, RunLog.tee(console, dir));
     }
 
@@ -240,19 +241,21 @@ public final class TrainingRun {
      * same (so that the same command resumes it and another one does not silently mix with it) and then writes the
      * settings in use.
      */
-    static void pinConfig(Path dir, Record config, Set<String> mayChange) throws IOException {
+    static void pinConfig(Path dir, Record config, Record defaults, Set<String> mayChange) throws IOException {
         Path file = dir.resolve("config.json");
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         // Through text, as config.json is read: a float setting then compares equal to the double read back.
         JsonNode now = mapper.readTree(mapper.writeValueAsString(config));
+        JsonNode initial = mapper.readTree(mapper.writeValueAsString(defaults));
         if (Files.exists(file)) {
             JsonNode before = mapper.readTree(file.toFile());
             for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (mayChange.contains(f) || now.get(f).equals(before.get(f))) continue;
-                // A setting added after the run began, left at its null default, changes nothing.
-                if (now.get(f).isNull() && before.get(f) == null) continue;
-                throw new IllegalArgumentException(dir + " holds a run whose " + f + " is " + before.path(f)
+                // A setting added after the run began, at its default (the value the code then fixed), changes nothing.
+                if (before.get(f) == null && now.get(f).equals(initial.get(f))) continue;
+                throw new IllegalArgumentException(dir + " holds a run whose " + f + " is "
+                        + (before.has(f) ? before.get(f) : "absent (the default then, " + initial.get(f) + ")")
                         + ", and this one has " + now.get(f) + ": resume with the same settings, or choose another --out");
             }
         }

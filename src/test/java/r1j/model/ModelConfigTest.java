@@ -60,13 +60,17 @@ class ModelConfigTest {
 
     @Test
     void configJsonRoundTripKeepsMeaningfulNulls() throws Exception {
-        ModelConfig c = ModelConfig.deepseekV3(300, 32, 2, 2, null, 16, 8, 4, 8, 64, 16, 8, 1, 2, 4, 2, 1, 128);
+        ModelConfig c = ModelConfig.deepseekV3().vocabSize(300).hiddenSize(32).numHiddenLayers(2).numAttentionHeads(2)
+                .qLoraRank(null).kvLoraRank(16).qkNopeHeadDim(8).qkRopeHeadDim(4).vHeadDim(8).intermediateSize(64)
+                .moeIntermediateSize(16).nRoutedExperts(8).nSharedExperts(1).numExpertsPerTok(2)
+                .nGroup(4).topkGroup(2).firstKDenseReplace(1).maxPositionEmbeddings(128).build();
         Path f = tmp.resolve("config.json");
         Files.writeString(f, c.toJson());
         String text = Files.readString(f);
         assertThat(text).contains("\"q_lora_rank\" : null").contains("\"rope_scaling\" : null");
         assertThat(ModelConfig.read(f)).isEqualTo(c);
-        ModelConfig q = ModelConfig.dense(ModelConfig.QWEN2, 300, 32, 2, 4, 2, 64, 128, true);
+        ModelConfig q = ModelConfig.dense(ModelConfig.QWEN2).vocabSize(300).hiddenSize(32).numHiddenLayers(2).numAttentionHeads(4)
+                .numKeyValueHeads(2).intermediateSize(64).maxPositionEmbeddings(128).tieWordEmbeddings(true).build();
         Files.writeString(f, q.toJson());
         assertThat(Files.readString(f)).doesNotContain("q_lora_rank").doesNotContain("n_routed_experts");
         assertThat(ModelConfig.read(f)).isEqualTo(q);

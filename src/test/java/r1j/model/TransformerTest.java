@@ -13,9 +13,14 @@ import r1j.testing.GradCheck;
 /** Whole nano models: gradients through every block, learning, determinism, cached decoding. */
 class TransformerTest {
     static final ModelConfig MOE_QLORA = Presets.get("nano").withVocabSize(41);
-    static final ModelConfig MOE_NO_QLORA = ModelConfig.deepseekV3(41, 32, 2, 2, null, 16, 8, 4, 8, 64, 16, 8, 1, 2, 4, 2, 1, 64);
-    static final ModelConfig QWEN2 = ModelConfig.dense(ModelConfig.QWEN2, 41, 32, 2, 4, 2, 64, 64, false);
-    static final ModelConfig QWEN3 = ModelConfig.dense(ModelConfig.QWEN3, 41, 32, 2, 4, 2, 64, 64, true);
+    static final ModelConfig MOE_NO_QLORA = ModelConfig.deepseekV3().vocabSize(41).hiddenSize(32).numHiddenLayers(2).numAttentionHeads(2)
+            .qLoraRank(null).kvLoraRank(16).qkNopeHeadDim(8).qkRopeHeadDim(4).vHeadDim(8).intermediateSize(64)
+            .moeIntermediateSize(16).nRoutedExperts(8).nSharedExperts(1).numExpertsPerTok(2)
+            .nGroup(4).topkGroup(2).firstKDenseReplace(1).maxPositionEmbeddings(64).build();
+    static final ModelConfig QWEN2 = ModelConfig.dense(ModelConfig.QWEN2).vocabSize(41).hiddenSize(32).numHiddenLayers(2).numAttentionHeads(4)
+            .numKeyValueHeads(2).intermediateSize(64).maxPositionEmbeddings(64).tieWordEmbeddings(false).build();
+    static final ModelConfig QWEN3 = ModelConfig.dense(ModelConfig.QWEN3).vocabSize(41).hiddenSize(32).numHiddenLayers(2).numAttentionHeads(4)
+            .numKeyValueHeads(2).intermediateSize(64).maxPositionEmbeddings(64).tieWordEmbeddings(true).build();
 
     static final int[] IDS = {1, 5, 9, 2, 30, 7, 7, 0, 3, 3, 12, 40};
     static final int[] TARGETS = {5, 9, 2, 30, 7, -1, 0, 3, 3, 12, 40, -1};

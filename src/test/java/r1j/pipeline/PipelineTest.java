@@ -23,8 +23,8 @@ class PipelineTest {
 
     @Test
     void everyStageRunsOnceAndTheTableIsFinite() throws Exception {
-        GrpoConfig grpo = GrpoConfig.defaults().withGroupSize(4).withPromptsPerStep(4).withWarmupSteps(1).withSteps(3)
-                .withMaxCompletionTokens(48).withMicroBatch(32);
+        GrpoConfig grpo = GrpoConfig.builder().groupSize(4).promptsPerStep(4).warmupSteps(1).steps(3)
+                .maxCompletionTokens(48).microBatch(32).build();
         Path out = tmp.resolve("run");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Pipeline.Options o = new Pipeline.Options(PipelinePreset.of("nano"), out, null, grpo, 1, false);
@@ -63,8 +63,8 @@ class PipelineTest {
     @Test
     void r1ZeroAloneThenThePipelineContinues() throws Exception {
         Path out = tmp.resolve("zero");
-        GrpoConfig grpo = GrpoConfig.defaults().withGroupSize(4).withPromptsPerStep(4).withWarmupSteps(1).withSteps(3)
-                .withMaxCompletionTokens(48).withMicroBatch(32);
+        GrpoConfig grpo = GrpoConfig.builder().groupSize(4).promptsPerStep(4).warmupSteps(1).steps(3)
+                .maxCompletionTokens(48).microBatch(32).build();
         Pipeline.Options o = new Pipeline.Options(PipelinePreset.of("nano"), out, null, grpo, 1, false);
         List<Map<String, Object>> zero = new Pipeline(o, new PrintStream(new ByteArrayOutputStream())).runR1Zero();
         assertThat(zero).extracting(r -> r.get("stage")).containsExactly("base", "r1-zero");

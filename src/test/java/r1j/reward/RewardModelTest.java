@@ -48,8 +48,8 @@ class RewardModelTest {
         List<Map<String, Object>> pairs = PreferencePairs.helpfulness(ps, 2);
         assertThat(pairs).hasSizeGreaterThan(200);
         Path base = nanoBackbone(pairs, 400), data = tmp.resolve("pairs.jsonl");
-        RewardModelTrainer.Config c = RewardModelTrainer.Config.defaults().withModel(base).withData(data).withSegment("summary")
-                .withEpochs(3).withLr(3e-3f).withSeed(5);
+        RewardModelTrainer.Config c = RewardModelTrainer.Config.builder().model(base).data(data).segment("summary")
+                .epochs(3).lr(3e-3f).seed(5).build();
         RewardModelTrainer.Result r = RewardModelTrainer.run(c, tmp.resolve("rm"), new PrintStream(new ByteArrayOutputStream()));
         assertThat(r.heldOutPairs()).isEqualTo(pairs.size() / 10);
         assertThat(r.heldOutAccuracy()).as("held-out pairs ranked right").isGreaterThanOrEqualTo(0.9);
@@ -68,11 +68,11 @@ class RewardModelTest {
     void resumedTrainingEqualsAnUninterruptedRun() throws Exception {
         List<Map<String, Object>> pairs = PreferencePairs.helpfulness(new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 60, 3), 3);
         Path base = nanoBackbone(pairs, 300), data = tmp.resolve("pairs.jsonl");
-        RewardModelTrainer.Config c = RewardModelTrainer.Config.defaults().withModel(base).withData(data).withBatchPairs(8)
-                .withLr(3e-3f).withSeed(2);
+        RewardModelTrainer.Config c = RewardModelTrainer.Config.builder().model(base).data(data).batchPairs(8)
+                .lr(3e-3f).seed(2).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         RewardModelTrainer.Result full = RewardModelTrainer.run(c, tmp.resolve("a"), quiet);
-        assertThat(RewardModelTrainer.run(c.withCheckpointEvery(3), tmp.resolve("b"), 4, quiet).finalModel()).isNull();
+        assertThat(RewardModelTrainer.run(c.toBuilder().checkpointEvery(3).build(), tmp.resolve("b"), 4, quiet).finalModel()).isNull();
         assertThat(tmp.resolve("b/checkpoints/step-0000003")).isDirectory();
         RewardModelTrainer.Result resumed = RewardModelTrainer.run(c, tmp.resolve("b"), quiet);
         RewardModel a = RewardModel.load(full.finalModel()), b = RewardModel.load(resumed.finalModel());

@@ -52,10 +52,10 @@ class ConcurrentJobsTest {
         StringBuilder sb = new StringBuilder();
         for (Problem p : ps) sb.append(Jsonl.write(p.row())).append('\n');
         Files.writeString(data, sb.toString(), StandardCharsets.UTF_8);
-        GrpoConfig c = GrpoConfig.defaults().withGroupSize(4).withPromptsPerStep(3).withMaxCompletionTokens(12).withMicroBatch(6)
-                .withSteps(4).withWarmupSteps(1).withCheckpointEvery(100).withSampleEvery(100).withModel(base).withData(data);
-        lora = c.withLora(new LoraConfig(4, 8, 0.2, List.of("all-linear"), false)).withLr(1e-2f).withSeed(5);
-        full = c.withLr(1e-3f).withMu(2).withSeed(9);
+        GrpoConfig c = GrpoConfig.builder().groupSize(4).promptsPerStep(3).maxCompletionTokens(12).microBatch(6)
+                .steps(4).warmupSteps(1).checkpointEvery(100).sampleEvery(100).model(base).data(data).build();
+        lora = c.toBuilder().lora(new LoraConfig(4, 8, 0.2, List.of("all-linear"), false)).lr(1e-2f).seed(5).build();
+        full = c.toBuilder().lr(1e-3f).mu(2).seed(9).build();
     }
 
     private static Callable<Path> job(GrpoConfig c, Path out) {

@@ -57,19 +57,19 @@ class GrpoTrainerTest {
     }
 
     private static GrpoConfig config() {
-        return GrpoConfig.defaults().withGroupSize(4).withPromptsPerStep(3).withMu(2).withEpsHigh(0.28f).withBeta(0.04f)
-                .withAggregation(GrpoObjective.Aggregation.SEQUENCE_MEAN).withMaskTruncated(true).withRefRefreshEvery(2)
-                .withLr(1e-3f).withWarmupSteps(1).withSteps(3).withMaxCompletionTokens(12).withMicroBatch(5)
-                .withCheckpointEvery(1).withSampleEvery(1).withSeed(3);
+        return GrpoConfig.builder().groupSize(4).promptsPerStep(3).mu(2).epsHigh(0.28f).beta(0.04f)
+                .aggregation(GrpoObjective.Aggregation.SEQUENCE_MEAN).maskTruncated(true).refRefreshEvery(2)
+                .lr(1e-3f).warmupSteps(1).steps(3).maxCompletionTokens(12).microBatch(5)
+                .checkpointEvery(1).sampleEvery(1).seed(3).build();
     }
 
     @Test
     void stepsLogAgreeingLogProbsAndResume() throws Exception {
         GrpoConfig c = config();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        GrpoTrainer.Result first = GrpoTrainer.run(c.withModel(base).withData(data), tmp.resolve("run"), 2, quiet);
+        GrpoTrainer.Result first = GrpoTrainer.run(c.toBuilder().model(base).data(data).build(), tmp.resolve("run"), 2, quiet);
         assertThat(first.finalModel()).isNull();
-        GrpoTrainer.Result done = GrpoTrainer.run(c.withModel(base).withData(data), tmp.resolve("run"), 0, quiet);
+        GrpoTrainer.Result done = GrpoTrainer.run(c.toBuilder().model(base).data(data).build(), tmp.resolve("run"), 0, quiet);
         assertThat(done.steps()).isEqualTo(3);
         assertThat(done.finalModel()).exists();
         List<String> rows = Files.readAllLines(tmp.resolve("run/metrics.jsonl"));
@@ -90,13 +90,13 @@ class GrpoTrainerTest {
      */
     @Test
     void resumedRunEqualsAnUninterruptedOne() throws Exception {
-        GrpoConfig c = config().withSteps(4).withCheckpointEvery(2);
+        GrpoConfig c = config().toBuilder().steps(4).checkpointEvery(2).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        GrpoTrainer.Result full = GrpoTrainer.run(c.withModel(base).withData(data), tmp.resolve("a"), 0, quiet);
-        assertThat(GrpoTrainer.run(c.withModel(base).withData(data), tmp.resolve("b"), 2, quiet).finalModel()).isNull();
-        assertThatThrownBy(() -> GrpoTrainer.run(c.withLr(2e-3f).withModel(base).withData(data), tmp.resolve("b"), 0, quiet))
+        GrpoTrainer.Result full = GrpoTrainer.run(c.toBuilder().model(base).data(data).build(), tmp.resolve("a"), 0, quiet);
+        assertThat(GrpoTrainer.run(c.toBuilder().model(base).data(data).build(), tmp.resolve("b"), 2, quiet).finalModel()).isNull();
+        assertThatThrownBy(() -> GrpoTrainer.run(c.toBuilder().lr(2e-3f).model(base).data(data).build(), tmp.resolve("b"), 0, quiet))
                 .hasMessageContaining("holds a run whose lr is 0.001, and this one has 0.002");
-        GrpoTrainer.Result resumed = GrpoTrainer.run(c.withCheckpointEvery(1).withModel(base).withData(data), tmp.resolve("b"), 0, quiet);
+        GrpoTrainer.Result resumed = GrpoTrainer.run(c.toBuilder().checkpointEvery(1).model(base).data(data).build(), tmp.resolve("b"), 0, quiet);
         Transformer a = Checkpoint.load(full.finalModel(), true), b = Checkpoint.load(resumed.finalModel(), true);
         for (var e : a.tensors().entrySet()) assertThat(b.tensors().get(e.getKey()).data).as(e.getKey()).containsExactly(e.getValue().data);
         assertThat(withoutTimings(tmp.resolve("b/metrics.jsonl"))).hasSize(4).isEqualTo(withoutTimings(tmp.resolve("a/metrics.jsonl")));
@@ -116,10 +116,10 @@ class GrpoTrainerTest {
                     c = json.loads(line)["completion"]
                     print(sum(ch in "aeiou" for ch in c) / max(1, len(c)))
                 """);
-        GrpoConfig c = config().withRefRefreshEvery(0).withMaskTruncated(false).withSteps(4).withCheckpointEvery(2).withLr(1e-2f).withLora(lora)
-                .withRewards("cmd:python3 " + script).withRewardWeights("1").withModel(base).withData(data);
+        GrpoConfig c = config().toBuilder().refRefreshEvery(0).maskTruncated(false).steps(4).checkpointEvery(2).lr(1e-2f).lora(lora)
+                .rewards("cmd:python3 " + script).rewardWeights("1").model(base).data(data).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        assertThatThrownBy(() -> GrpoTrainer.run(c.withRefRefreshEvery(2), tmp.resolve("x"), 0, quiet))
+        assertThatThrownBy(() -> GrpoTrainer.run(c.toBuilder().refRefreshEvery(2).build(), tmp.resolve("x"), 0, quiet))
                 .hasMessageContaining("a LoRA run's reference is its base without the adapter");
         GrpoTrainer.Result full = GrpoTrainer.run(c, tmp.resolve("a"), 0, quiet);
         assertThat(GrpoTrainer.run(c, tmp.resolve("b"), 2, quiet).finalModel()).isNull();
@@ -158,17 +158,17 @@ class GrpoTrainerTest {
         for (boolean flip : new boolean[] {false, true}) {
             Transformer policy = Checkpoint.load(base, false);
             Tokenizer tok = Tokenizer.load(base);
-            GrpoConfig c = config().withMu(1).withBeta(0f).withAggregation(GrpoObjective.Aggregation.TOKEN_MEAN).withMaskTruncated(false);
+            GrpoConfig c = config().toBuilder().mu(1).beta(0f).aggregation(GrpoObjective.Aggregation.TOKEN_MEAN).maskTruncated(false).build();
             int[] prefix = tok.encode(Templates.R1_ZERO.constantPrefix(), false);
             List<r1j.data.Datasets.Example> prompts = r1j.data.Datasets.read(data, false).examples();
-            RolloutBatch batch = RolloutBatch.collect(policy, tok, Templates.R1_ZERO, prefix, prompts, 0, c);
+            RolloutBatch batch = RolloutBatch.collect(policy, new RolloutBatch.Source(tok, Templates.R1_ZERO, prefix, prompts), 0, c);
             double[][] r = new double[batch.groups().size()][c.group_size()];
             for (int i = 0; i < r.length; i++) for (int g = 0; g < r[i].length; g++) r[i][g] = (g % 2 == 0) != flip ? 1 : 0;
             batch.setRewards(r);
             batch.computeAdvantages(c.advantage_scale());
             RolloutBatch.Packed packed = batch.pack(prefix, c.micro_batch(), c.aggregation(), false, false, c.max_completion_tokens());
             AdamW opt = new AdamW(policy.trainable(), new AdamW.Config(0.9f, 0.99f, 1e-8f, 0f));
-            GrpoTrainer.optimise(c, packed, policy, policy, opt, 3e-3f, 0L, 1, new r1j.train.NumericGuard(System.err));
+            new GrpoTrainer.PolicyUpdate(c, policy, policy, opt, new r1j.train.NumericGuard(System.err)).optimise(packed, 3e-3f, 0L, 1);
             double up = 0, down = 0;
             int nUp = 0, nDown = 0;
             try (var g = Grad.noGrad()) {

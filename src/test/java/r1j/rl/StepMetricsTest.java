@@ -2,7 +2,6 @@ package r1j.rl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import r1j.generate.Completion;
@@ -21,20 +20,25 @@ class StepMetricsTest {
         h.add(reply("First, 3 * 4 = 12. Wait, let me check: 2 + 12 = 14. Yes, it is 14", 30), new Score(1, ""));
         h.add(reply("2 + 3 = 5, 5 * 4 = 20", 10), new Score(0, ""));
         h.add(reply("3 * 4 = 12, 2 + 12 = 14", 10), new Score(1, ""));
-        Map<String, Object> row = new LinkedHashMap<>();
-        h.put(row);
+        assertThat(h.figures()).isEqualTo(new GrpoStep.Hardest(20.0, 0.5, 1.0, 0.5));
+        Map<String, Object> row = row(h.figures());
         assertThat(row).containsEntry("level5_length", 20.0).containsEntry("level5_reflection", 0.5)
                 .containsEntry("level5_accuracy_checked", 1.0).containsEntry("level5_accuracy_unchecked", 0.5);
     }
 
     @Test
     void aStepWithoutHardProblemsAddsNothingAndOneWithoutChecksNoCheckedAccuracy() {
-        Map<String, Object> row = new LinkedHashMap<>();
-        new StepMetrics.Hardest().put(row);
-        assertThat(row).isEmpty();
+        assertThat(new StepMetrics.Hardest().figures()).isNull();
+        assertThat(row(null)).doesNotContainKeys("level5_length", "level5_reflection");
         StepMetrics.Hardest h = new StepMetrics.Hardest();
         h.add(reply("3 * 4 = 12, 2 + 12 = 14", 10), new Score(1, ""));
-        h.put(row);
-        assertThat(row).containsOnlyKeys("level5_length", "level5_reflection", "level5_accuracy_unchecked");
+        assertThat(row(h.figures())).containsKeys("level5_length", "level5_reflection", "level5_accuracy_unchecked")
+                .doesNotContainKey("level5_accuracy_checked");
+    }
+
+    /** metrics.jsonl's row of a step with these hardest-level figures. */
+    private static Map<String, Object> row(GrpoStep.Hardest hardest) {
+        return new GrpoStep(1, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, hardest, 0f, 0, 0f, false,
+                new GrpoStep.Times(0, 0, 0, 0, 0, 0, 0), Map.of()).row();
     }
 }

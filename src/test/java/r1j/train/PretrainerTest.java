@@ -21,9 +21,9 @@ class PretrainerTest {
     Path tmp;
 
     private PretrainConfig config(Path corpus) {
-        return PretrainConfig.defaults().withPreset("nano").withCorpus(corpus).withVocabSize(300).withTokens(32L * 4 * 12)
-                .withSeqLen(32).withBatchSize(4).withLr(3e-3f).withMinLr(3e-4f).withWarmupSteps(3).withBiasUpdateSpeed(0.01f)
-                .withMtpLambda(0f).withEvalEvery(6).withEvalBatches(2).withCheckpointEvery(4).withSeed(7);
+        return PretrainConfig.builder().preset("nano").corpus(corpus).vocabSize(300).tokens(32L * 4 * 12)
+                .seqLen(32).batchSize(4).lr(3e-3f).minLr(3e-4f).warmupSteps(3).biasUpdateSpeed(0.01f)
+                .mtpLambda(0f).evalEvery(6).evalBatches(2).checkpointEvery(4).seed(7).build();
     }
 
     private Path corpus(long tokens) throws java.io.IOException {
@@ -85,10 +85,18 @@ class PretrainerTest {
         Path corpus = corpus(20_000);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Pretrainer.run(config(corpus), tmp.resolve("c"), 2, quiet);
-        PretrainConfig other = config(corpus).withSeed(8);
+        PretrainConfig other = config(corpus).toBuilder().seed(8).build();
         // How often to checkpoint or evaluate changes no result: a resume may change it, and config.json then says so.
-        Pretrainer.run(config(corpus).withCheckpointEvery(5), tmp.resolve("c"), 1, quiet);
+        Pretrainer.run(config(corpus).toBuilder().checkpointEvery(5).build(), tmp.resolve("c"), 1, quiet);
         assertThat(Files.readString(tmp.resolve("c/config.json"))).contains("\"checkpoint_every\" : 5");
         assertThatThrownBy(() -> Pretrainer.run(other, tmp.resolve("c"), 0, quiet)).hasMessageContaining("holds a run whose seed is 7, and this one has 8");
+        // A run begun before adam_beta2 was a setting (config.json without it) resumes at the default, not at another value.
+        Path file = tmp.resolve("c/config.json");
+        Files.writeString(file, Files.readString(file).replaceAll(",\\s*\"adam_beta2\" : [0-9.]+", ""));
+        assertThat(Files.readString(file)).doesNotContain("adam_beta2");
+        assertThatThrownBy(() -> Pretrainer.run(config(corpus).toBuilder().adamBeta2(0.99f).build(), tmp.resolve("c"), 1, quiet))
+                .hasMessageContaining("adam_beta2 is absent (the default then, 0.95), and this one has 0.99");
+        Pretrainer.run(config(corpus), tmp.resolve("c"), 1, quiet);
+        assertThat(Files.readString(file)).contains("\"adam_beta2\" : 0.95");
     }
 }

@@ -46,14 +46,14 @@ class RunLockTest {
         try {
             assertThat(new BufferedReader(new InputStreamReader(p.getInputStream())).readLine()).isEqualTo("locked");
             PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-            assertThatThrownBy(() -> TrainingRun.open(run, new Settings(3), Set.of(), quiet))
+            assertThatThrownBy(() -> TrainingRun.open(run, new Settings(3), new Settings(3), Set.of(), quiet))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("is being written by another r1j process (pid " + p.pid() + " (test holder))");
             p.destroyForcibly();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            TrainingRun.open(run, new Settings(3), Set.of(), quiet); // SIGKILL released the lock
+            TrainingRun.open(run, new Settings(3), new Settings(3), Set.of(), quiet); // SIGKILL released the lock
             assertThat(Files.readString(run.resolve(".lock"))).startsWith("pid " + ProcessHandle.current().pid() + " on ");
-            TrainingRun.open(run, new Settings(3), Set.of(), quiet); // the same process may open it again
+            TrainingRun.open(run, new Settings(3), new Settings(3), Set.of(), quiet); // the same process may open it again
         } finally {
             p.destroyForcibly();
         }

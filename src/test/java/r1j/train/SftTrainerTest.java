@@ -126,8 +126,8 @@ class SftTrainerTest {
     @Test
     void learnsTheCompletionsAndResumesBitIdentically() throws Exception {
         Path base = nanoBase(), data = additions();
-        SftConfig c = SftConfig.defaults().withModel(base).withData(data).withEpochs(6).withBatchSize(2).withSeqLen(64)
-                .withPeakLr(3e-3f).withWarmupSteps(2).withEvalEvery(10).withCheckpointEvery(10).withSeed(9);
+        SftConfig c = SftConfig.builder().model(base).data(data).epochs(6).batchSize(2).seqLen(64)
+                .peakLr(3e-3f).warmupSteps(2).evalEvery(10).checkpointEvery(10).seed(9).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         SftTrainer.Result full = SftTrainer.run(c, tmp.resolve("a"), 0, quiet);
         SftTrainer.Result part = SftTrainer.run(c, tmp.resolve("b"), 13, quiet);
@@ -147,8 +147,8 @@ class SftTrainerTest {
     @Test
     void aDivergingRunSkipsItsNonFiniteStepsStopsWithTheCauseAndNeverCheckpointsThem() throws Exception {
         Path base = nanoBase(), data = additions();
-        SftConfig c = SftConfig.defaults().withModel(base).withData(data).withEpochs(6).withBatchSize(2).withSeqLen(64)
-                .withPeakLr(1e3f).withWarmupSteps(0).withEvalEvery(1000).withCheckpointEvery(1).withSeed(9);
+        SftConfig c = SftConfig.builder().model(base).data(data).epochs(6).batchSize(2).seqLen(64)
+                .peakLr(1e3f).warmupSteps(0).evalEvery(1000).checkpointEvery(1).seed(9).build();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SftTrainer.run(c, tmp.resolve("a"), 0, new PrintStream(console)))
                 .isInstanceOf(NumericGuard.Fault.class).hasMessageContaining("lower --lr");
@@ -169,8 +169,8 @@ class SftTrainerTest {
         Path base = nanoBase(), data = additions();
         byte[] baseWeights = Files.readAllBytes(base.resolve("model.safetensors"));
         r1j.model.LoraConfig lora = new r1j.model.LoraConfig(8, 16, 0.1, List.of("all-linear"), false);
-        SftConfig c = SftConfig.defaults().withModel(base).withData(data).withEpochs(6).withBatchSize(2).withSeqLen(64)
-                .withPeakLr(3e-2f).withWarmupSteps(2).withEvalEvery(10).withCheckpointEvery(10).withSeed(9).withLora(lora);
+        SftConfig c = SftConfig.builder().model(base).data(data).epochs(6).batchSize(2).seqLen(64)
+                .peakLr(3e-2f).warmupSteps(2).evalEvery(10).checkpointEvery(10).seed(9).lora(lora).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         SftTrainer.Result full = SftTrainer.run(c, tmp.resolve("a"), 0, quiet);
         assertThat(SftTrainer.run(c, tmp.resolve("b"), 13, quiet).finalModel()).isNull();

@@ -1,0 +1,87 @@
+package r1j.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import r1j.pipeline.PipelinePreset;
+import r1j.rl.GrpoConfig;
+
+/**
+ * Every settings record is built by name: for each component, the builder's setter of the same name (camelCase)
+ * changes that component and no other, and toBuilder() round-trips. This is what makes the one positional call in each
+ * build() safe: a swapped pair of arguments of the same type fails here.
+ */
+class SettingsBuildersTest {
+    record Case(Record base, Supplier<Object> toBuilder) {}
+
+    static List<Case> cases() {
+        GrpoConfig g = GrpoConfig.defaults();
+        PretrainConfig p = PretrainConfig.defaults();
+        SftConfig s = SftConfig.defaults();
+        RewardModelTrainer.Config r = RewardModelTrainer.Config.defaults();
+        PipelinePreset pp = PipelinePreset.of("tiny");
+        return List.of(new Case(g, g::toBuilder), new Case(p, p::toBuilder), new Case(s, s::toBuilder),
+                new Case(r, r::toBuilder), new Case(pp, pp::toBuilder));
+    }
+
+    @Test
+    void eachSetterChangesOnlyItsOwnComponent() throws Exception {
+        for (Case c : cases()) {
+            Class<?> type = c.base().getClass();
+            for (RecordComponent rc : type.getRecordComponents()) {
+                Object v = rc.getAccessor().invoke(c.base()), other = differentValue(rc.getType(), v);
+                Object builder = c.toBuilder().get();
+                Method set = builder.getClass().getMethod(camel(rc.getName()), rc.getType());
+                set.invoke(builder, other);
+                Object changed = builder.getClass().getMethod("build").invoke(builder);
+                for (RecordComponent x : type.getRecordComponents()) {
+                    Object want = x.getName().equals(rc.getName()) ? other : x.getAccessor().invoke(c.base());
+                    assertThat(x.getAccessor().invoke(changed)).as("%s.%s after %s(…)", type.getSimpleName(), x.getName(), set.getName())
+                            .isEqualTo(want);
+                }
+            }
+            Object same = c.toBuilder().get();
+            assertThat(same.getClass().getMethod("build").invoke(same)).as(type.getSimpleName() + " round trip").isEqualTo(c.base());
+        }
+    }
+
+    @Test
+    void theNanoPresetChangesSizesNotTheTinyRunsSettings() {
+        PipelinePreset tiny = PipelinePreset.of("tiny"), nano = PipelinePreset.of("nano");
+        assertThat(tiny.base()).isEqualTo(PretrainConfig.defaults());
+        assertThat(tiny.sft()).isEqualTo(SftConfig.defaults());
+        assertThat(nano.evalTemperature()).isEqualTo(tiny.evalTemperature()).isEqualTo(0.6f);
+        assertThat(nano.gateProblems()).isEqualTo(20);
+        assertThat(tiny.gateProblems()).isEqualTo(200);
+        assertThat(nano.base().adamW()).isEqualTo(tiny.base().adamW());
+    }
+
+    static String camel(String component) {
+        String[] w = component.split("_");
+        StringBuilder b = new StringBuilder(w[0]);
+        for (String x : Arrays.asList(w).subList(1, w.length)) b.append(Character.toUpperCase(x.charAt(0))).append(x.substring(1));
+        return b.toString();
+    }
+
+    private static Object differentValue(Class<?> t, Object v) {
+        if (t == int.class) return (int) v + 1;
+        if (t == long.class) return (long) v + 1;
+        if (t == float.class) return (float) v + 0.5f;
+        if (t == double.class) return (double) v + 0.5;
+        if (t == boolean.class) return !(boolean) v;
+        if (t == String.class) return v + "x";
+        if (t == r1j.model.LoraConfig.class) return r1j.model.LoraConfig.defaults();
+        if (t == PretrainConfig.class) return ((PretrainConfig) v).toBuilder().seed(((PretrainConfig) v).seed() + 1).build();
+        if (t == SftConfig.class) return ((SftConfig) v).toBuilder().seed(((SftConfig) v).seed() + 1).build();
+        if (t.isEnum()) {
+            Object[] all = t.getEnumConstants();
+            return all[(((Enum<?>) v).ordinal() + 1) % all.length];
+        }
+        throw new IllegalArgumentException(t.toString());
+    }
+}
