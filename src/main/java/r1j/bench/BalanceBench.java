@@ -15,6 +15,10 @@ import r1j.tensor.Tensor;
  * step (before any update: the same for both runs) and over the last window of steps.
  */
 public final class BalanceBench {
+    /**
+     * What the balance benchmark measured: the router-bias speed γ, the max/mean expert load at the start and end, and
+     * the final loss.
+     */
     public record Result(float gamma, double ratioStart, double ratioEnd, float lossEnd) {}
 
     private BalanceBench() {}

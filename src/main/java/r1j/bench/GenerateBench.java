@@ -16,6 +16,7 @@ import r1j.tensor.Parallel;
  * that memory bandwidth sets (every active weight and the cache read once per token).
  */
 public final class GenerateBench {
+    /** One decode measurement: the model, the batch, the new tokens and the time they took. */
     public record Result(String model, int sequences, int newTokens, double seconds, double tokensPerSecond,
                          double boundTokensPerSecond, long weightBytes) {}
 

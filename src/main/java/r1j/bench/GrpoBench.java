@@ -25,6 +25,7 @@ import r1j.train.TrainingRun;
  * under that heap (docs/real-models.md): a peak of heap use inside one JVM says more about the collector's laziness.
  */
 public final class GrpoBench {
+    /** One GRPO measurement: full or LoRA, trainable parameters, seconds per step and throughputs. */
     public record Result(String mode, long trainable, double secondsPerStep, double rolloutTokensPerSecond,
                          double updateTokensPerSecond) {}
 

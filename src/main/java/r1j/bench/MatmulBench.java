@@ -21,6 +21,7 @@ import r1j.tensor.Parallel;
  * drops OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, so it picks its best kernel for this CPU (the name is printed).
  */
 public final class MatmulBench {
+    /** One matmul shape's throughput, r1j's and OpenBLAS's (when the peer ran) in GFLOP/s. */
     public record Row(String shape, String layout, int threads, double gflops, Double openblasGflops) {}
 
     private final List<MatmulShape> shapes;

@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
  * and latency percentiles, after one untimed round of as many requests as clients.
  */
 public final class ServeBench {
+    /** One serving measurement: requests, concurrency, the completion tokens and their throughput. */
     public record Result(int requests, int concurrency, long completionTokens, double seconds, double tokensPerSecond,
                          double p50Seconds, double p99Seconds, double firstTokenP50Seconds, int checkedAlone) {}
 
@@ -34,7 +35,10 @@ public final class ServeBench {
         return run(base, model, key, requests, concurrency, maxTokens, 8);
     }
 
-    /** checks: how many replies are compared with the same request made alone (0: none, for servers whose replies depend on the batch). */
+    /**
+     * checks: how many replies are compared with the same request made alone (0: none, for servers whose replies depend
+     * on the batch).
+     */
     public static Result run(String base, String model, String key, int requests, int concurrency, int maxTokens, int checks) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);

@@ -9,6 +9,7 @@ import r1j.tokenizer.Tokenizer;
 
 /** {@code r1j bench tokenizer}: encoding throughput in MB/s of UTF-8 input, on world-like text. */
 public final class TokenizerBench {
+    /** One tokenizer's encoding throughput and its bytes per token. */
     public record Result(String tokenizer, double mbPerSecond, double tokensPerSecond, double bytesPerToken) {}
 
     private TokenizerBench() {}

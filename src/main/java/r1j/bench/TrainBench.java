@@ -15,11 +15,13 @@ import r1j.tensor.Tensor;
  * scripts/bench_train.py builds the identical model in PyTorch for the side-by-side figure.
  */
 public final class TrainBench {
+    /** The shape of a benchmarked model and batch. */
     public record Spec(String name, int vocab, int dModel, int layers, int heads, int seq, int batch) {}
 
     public static final Spec A = new Spec("A", 512, 256, 4, 4, 256, 16);
     public static final Spec B = new Spec("B", 2048, 512, 8, 8, 512, 8);
 
+    /** One training measurement: the shape, its parameters, the median step time and the loss reached. */
     public record Result(Spec spec, long parameters, double secondsPerStep, double tokensPerSecond, float loss) {}
 
     public static Spec byName(String name) {

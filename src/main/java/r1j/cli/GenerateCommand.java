@@ -64,16 +64,13 @@ public final class GenerateCommand implements Callable<Integer> {
         GenerationConfig gc = GenerationConfig.read(model);
         sampling.defaultsFrom(gc);
         SamplingParams p = sampling.params(gc.stopTokens(m, tok));
-        int[] prefix = tok.encode(t.constantPrefix(), false);
-        int[] rest = tok.encode(t.variablePart(prompt), false);
         boolean stream = !json && samples == 1;
         Generator g = new Generator(m, tok, Math.max(1, Math.min(64, samples)));
         if (stream) System.out.print(t.render(prompt));
-        List<Completion> out = g.generate(prefix, List.of(new Generator.Request(rest, sampling.seed)), samples, p,
-                stream ? (r, s, delta) -> {
-                    System.out.print(delta);
-                    System.out.flush();
-                } : null).get(0);
+        List<Completion> out = g.complete(t, prompt, samples, p, sampling.seed, stream ? (r, s, delta) -> {
+            System.out.print(delta);
+            System.out.flush();
+        } : null);
         for (int i = 0; i < out.size(); i++) {
             Completion c = out.get(i);
             if (json) {

@@ -18,6 +18,7 @@ public final class VersionCommand implements Runnable {
         for (String w : VectorSupport.warnings()) System.out.println("warning: " + w);
     }
 
+    /** The version line of {@code r1j --version}: r1j's version and the JVM's. */
     public static final class Provider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

@@ -17,21 +17,50 @@ import java.util.Map;
  * line number and the field at fault, or with skipBad is left out and counted.
  */
 public final class Datasets {
+    /** One chat message: role system, user or assistant, and its text. */
     public record Message(String role, String content) {}
 
-    /** One row: messages, or a prompt with an answer, a completion or both (SFT rows may keep their reference answer). */
+    /**
+     * One row: messages, or a prompt with an answer, a completion or both (SFT rows may keep their reference answer).
+     */
     public record Example(int line, String prompt, String answer, String completion, List<Message> messages,
                           Map<String, Object> meta) {
+        /** A prompt with its reference answer (a GRPO or evaluation row), without metadata. */
+        public static Example of(String prompt, String answer) {
+            return new Example(0, prompt, answer, null, null, Map.of());
+        }
+
+        /** The row's language (its metadata's language field), or null. */
         public String language() {
             Object l = meta.get("language");
             return l == null ? null : l.toString();
         }
     }
 
+    /** The rows read, and those left out (with why) when bad rows are skipped. */
     public record Result(List<Example> examples, int skipped, List<String> problems) {}
 
     private Datasets() {}
 
+    /**
+     * Rows given in memory, each a map of the fields a JSONL line has (prompt/answer, messages, completion, and any
+     * metadata such as category or language), read exactly as the lines of a file are; a bad row fails naming its
+     * number (from 1) and field.
+     */
+    public static List<Example> fromRows(Iterable<? extends Map<String, ?>> rows) {
+        List<Example> out = new ArrayList<>();
+        int i = 0;
+        for (Map<String, ?> r : rows) {
+            i++;
+            JsonNode node = Jsonl.mapper().valueToTree(r);
+            out.add(parse(new Jsonl.Row(null, i, node)));
+        }
+        return out;
+    }
+
+    /**
+     * A JSONL file's rows; a malformed line fails with its number and field, or with skipBad is left out and counted.
+     */
     public static Result read(Path file, boolean skipBad) throws IOException {
         List<Example> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();

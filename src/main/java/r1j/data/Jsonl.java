@@ -19,7 +19,7 @@ public final class Jsonl {
     /** One parsed line with its 1-based line number. */
     public record Row(Path file, int line, JsonNode node) {
         public IllegalArgumentException error(String what) {
-            return new IllegalArgumentException(file + ":" + line + ": " + what);
+            return new IllegalArgumentException((file != null ? file + ":" + line : "row " + line) + ": " + what);
         }
 
         /** The field, which must exist. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
  * the same split, whatever the seed or the order of generation. Test 10 %, validation 5 %, train the rest.
  */
 public final class Splits {
+    /** The three splits a problem is hashed into. */
     public enum Split { TRAIN, VALIDATION, TEST }
 
     /**

@@ -22,6 +22,7 @@ import r1j.tokenizer.Tokenizer;
  * sometimes; it cannot teach a fact the base lacks.
  */
 public final class BaseGate {
+    /** What the readiness gate measured and whether it holds. */
     public record Result(double singleStep, int steps, double passAt8, double passAt1, int problems, boolean passed,
                          List<Map<String, Object>> slices) {}
 

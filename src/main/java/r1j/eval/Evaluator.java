@@ -28,6 +28,7 @@ import r1j.tokenizer.Tokenizer;
  * length and the rate of reflection ("wait", "let me recheck", "espera"…).
  */
 public final class Evaluator {
+    /** How the evaluation samples: template, k samples per problem, temperature and top-p, length, batch and seed. */
     public record Options(PromptFormat template, int k, float temperature, float topP, int maxNewTokens, boolean greedy,
                           int maxBatch, long seed) {}
 
@@ -53,7 +54,9 @@ public final class Evaluator {
         return run(model, tok, problems, o, null);
     }
 
-    /** The same with the samples drawn where rollouts says (null: this JVM); each request's seed makes them the same. */
+    /**
+     * The same with the samples drawn where rollouts says (null: this JVM); each request's seed makes them the same.
+     */
     public static List<ProblemResult> run(Transformer model, Tokenizer tok, List<Datasets.Example> problems, Options o,
                                           r1j.generate.Rollouts rollouts) {
         int[] prefix = tok.encode(o.template().constantPrefix(), false);

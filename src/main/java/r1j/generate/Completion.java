@@ -6,6 +6,7 @@ package r1j.generate;
  * under the unmodified model (temperature 1, no truncation: what GRPO's ratio needs), and why it ended.
  */
 public record Completion(int[] tokens, String text, float[] sampleLogprobs, float[] modelLogprobs, Finish finish) implements java.io.Serializable {
+    /** Why a completion ended: a stop token or string, or the length limit. */
     public enum Finish {
         /** a stop token or stop string */
         STOP,

@@ -101,6 +101,18 @@ public final class Generator {
         }
     }
 
+    /**
+     * samples completions of one prompt written in a template (its constant part computed once as the shared prefix),
+     * sampled as p from the seed; the listener (or null) gets the text as it is produced.
+     */
+    public List<Completion> complete(r1j.tokenizer.PromptFormat template, String prompt, int samples, SamplingParams p,
+                                     long seed, Listener listener) {
+        if (tokenizer == null) throw new IllegalStateException("complete needs a tokenizer");
+        int[] prefix = tokenizer.encode(template.constantPrefix(), false);
+        int[] rest = tokenizer.encode(template.variablePart(prompt), false);
+        return generate(prefix, List.of(new Request(rest, seed)), samples, p, listener).get(0);
+    }
+
     /** samples completions for each request, in request order; the shared prefix may be empty. */
     public List<List<Completion>> generate(int[] sharedPrefix, List<Request> requests, int samples, SamplingParams p,
                                            Listener listener) {

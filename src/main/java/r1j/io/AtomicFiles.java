@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
  * disk, then renamed over the target in one step. A crash leaves either the old file or the new one.
  */
 public final class AtomicFiles {
+    /** Writes the content of the file being replaced. */
     @FunctionalInterface
     public interface Writer {
         void write(OutputStream out) throws IOException;

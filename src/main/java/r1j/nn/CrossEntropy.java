@@ -12,6 +12,7 @@ import r1j.tensor.Tensor;
 public final class CrossEntropy {
     private CrossEntropy() {}
 
+    /** The mean loss, each counted token's log-probability, and how many tokens counted. */
     public record Result(Tensor loss, Tensor tokenLogProbs, int counted) {}
 
     public static Result apply(Tensor logits, int[] targets) {

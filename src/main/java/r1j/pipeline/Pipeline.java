@@ -54,6 +54,10 @@ public final class Pipeline {
     /** A model-producing stage and the template it is evaluated with. */
     public record ModelStage(String name, Path model, PromptFormat template) {}
 
+    /**
+     * What a pipeline run is given: its preset, folder, an optional base to start from, the GRPO settings, seed and
+     * --force.
+     */
     public record Options(PipelinePreset preset, Path out, Path base, GrpoConfig grpo, long seed, boolean force) {}
 
     private final Options o;
@@ -307,7 +311,9 @@ public final class Pipeline {
         return pairs;
     }
 
-    /** The student's own base: the same corpus and tokenizer as the teacher's, the student preset, gate not required. */
+    /**
+     * The student's own base: the same corpus and tokenizer as the teacher's, the student preset, gate not required.
+     */
     private void pretrainStudent(Path teacherBase) throws IOException {
         Path dir = o.out().resolve("student-base"), corpus = dir.resolve("corpus.txt");
         PretrainConfig c = o.preset().studentBase().toBuilder().corpus(corpus).tokenizer(teacherBase).seed(o.seed()).build();

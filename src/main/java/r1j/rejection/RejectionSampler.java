@@ -32,6 +32,10 @@ import r1j.tokenizer.Tokenizer;
  * Per prompt the kept samples are the distinct survivors, shortest first (ties: sample order), at most keepPerPrompt.
  */
 public final class RejectionSampler {
+    /**
+     * How rejection sampling draws: template, samples per prompt, temperature and top-p, length, how many to keep per
+     * prompt, the longest paragraph allowed, seed.
+     */
     public record Options(PromptFormat template, int samples, float temperature, float topP, int maxNewTokens, int keepPerPrompt,
                           int maxParagraphChars, long seed) {}
 

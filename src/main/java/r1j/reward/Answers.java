@@ -24,6 +24,7 @@ public final class Answers {
     /** Where an answer was found. */
     public enum Source { ANSWER_TAG, SUMMARY, BOXED, HASHES, LAST_NUMBER, NONE }
 
+    /** An answer taken from a reply, and where in the reply it was found. */
     public record Extracted(String text, Source source) {}
 
     private static final Pattern ANSWER = Pattern.compile("<answer>(.*?)</answer>", Pattern.DOTALL);

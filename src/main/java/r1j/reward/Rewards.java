@@ -10,6 +10,7 @@ import java.util.Map;
  * reasoning RL). Each reward's own score is kept next to the total, for logging.
  */
 public final class Rewards {
+    /** Each reward's score of one completion, and the weighted total. */
     public record Result(Map<String, Score> parts, double total) {}
 
     private final List<Reward> rewards;
@@ -25,7 +26,7 @@ public final class Rewards {
 
     /**
      * Rewards by name: accuracy, format, readable, clean, language, repetition, overlong (optionally name@reasoning or
-     * @summary), or a reward model as NAME=FOLDER (it scores the segment it was trained on); any of them followed by
+     * {@code @summary}), or a reward model as NAME=FOLDER (it scores the segment it was trained on); any of them followed by
      * :CATEGORY+CATEGORY scores only prompts of those categories ({@link Reward#only}); or the user's own,
      * cmd:COMMAND or an http(s) URL ({@link ExternalReward}).
      */
@@ -91,7 +92,9 @@ public final class Rewards {
         return new Rewards(rs, w);
     }
 
-    /** Rewards with their weights, added by name: {@code Rewards.builder().add(new AccuracyReward(true), 1).build()}. */
+    /**
+     * Rewards with their weights, added by name: {@code Rewards.builder().add(new AccuracyReward(true), 1).build()}.
+     */
     public static Builder builder() {
         return new Builder();
     }

@@ -7,6 +7,10 @@ package r1j.rl;
  * the sample standard deviation. A group whose rewards are all equal has advantage 0 for every sample.
  */
 public final class Advantages {
+    /**
+     * What a group's rewards are divided by after the mean is taken out: the group's std (sample or population), the
+     * batch's, or nothing (Dr. GRPO).
+     */
     public enum Scale { GROUP_STD_SAMPLE, GROUP_STD_POPULATION, BATCH_STD, NONE }
 
     private static final double EPS = 1e-4;

@@ -19,8 +19,13 @@ import r1j.tensor.Tensor;
  * is A·∇log π_θ, not zero.
  */
 public final class GrpoObjective {
+    /**
+     * How per-token terms average into the loss: per sequence then over sequences (GRPO), over all tokens (DAPO), or by
+     * a constant (Dr. GRPO).
+     */
     public enum Aggregation { SEQUENCE_MEAN, TOKEN_MEAN, CONSTANT }
 
+    /** The clip range below and above 1 and the KL weight β. */
     public record Config(float epsLow, float epsHigh, float beta) {}
 
     /** The loss and what to log about it. */

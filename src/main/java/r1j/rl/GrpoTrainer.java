@@ -34,6 +34,7 @@ import r1j.train.TrainingRun;
  * checkpoint).
  */
 public final class GrpoTrainer {
+    /** The final model folder (null when stopped early), the steps done and the last step's mean reward. */
     public record Result(Path finalModel, int steps, double lastReward) {}
 
     /** Receives each step's metrics, on the training thread, after metrics.jsonl has its row. */
@@ -72,7 +73,9 @@ public final class GrpoTrainer {
         return new Builder(c);
     }
 
-    /** Runs (or resumes) the job from c.model() on c.data(); stopAfter &gt; 0 stops this process after that many steps. */
+    /**
+     * Runs (or resumes) the job from c.model() on c.data(); stopAfter &gt; 0 stops this process after that many steps.
+     */
     public static Result run(GrpoConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
         return builder(c).console(console).build().train(out, stopAfter);
     }

@@ -11,6 +11,7 @@ import java.util.function.Predicate;
  * can be saved for an exact resume.
  */
 public final class AdamW {
+    /** AdamW's β1, β2, ε and decoupled weight decay. */
     public record Config(float beta1, float beta2, float eps, float weightDecay) {
         public static Config defaults() {
             return new Config(0.9f, 0.95f, 1e-8f, 0.1f);

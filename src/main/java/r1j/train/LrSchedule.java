@@ -5,6 +5,7 @@ package r1j.train;
  * minLr at totalSteps (nanoGPT's get_lr; the V3 report's warm-up then decay).
  */
 public record LrSchedule(float peak, float minLr, int warmupSteps, int totalSteps, Decay decay) {
+    /** The shape of the learning rate after the warm-up. */
     public enum Decay { COSINE, LINEAR, CONSTANT }
 
     public LrSchedule {

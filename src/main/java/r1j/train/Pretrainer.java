@@ -27,6 +27,9 @@ import r1j.tokenizer.Tokenizer;
  */
 public final class Pretrainer {
 
+    /**
+     * The final model folder (null when stopped early), the steps done, the last losses and the peak resident memory.
+     */
     public record Result(Path finalModel, long steps, float trainLoss, float validationLoss, long peakRssBytes) {}
 
     private Pretrainer() {}

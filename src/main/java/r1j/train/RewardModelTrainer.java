@@ -134,6 +134,7 @@ public final class RewardModelTrainer {
     /** Settings a resume may change: they change no result. */
     static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("checkpoint_every");
 
+    /** The final reward model (null when stopped early) and its accuracy on the training and held-out pairs. */
     public record Result(Path finalModel, double trainAccuracy, double heldOutAccuracy, int heldOutPairs) {}
 
     /** One pair: the prompt, and the chosen and rejected replies. */

@@ -21,6 +21,7 @@ import r1j.tokenizer.Tokenizer;
  * pretraining. The batches of step s depend only on (seed, s), so a resumed run continues with the same data.
  */
 public final class SftTrainer {
+    /** The final model folder (null when stopped early), the steps done and the last losses. */
     public record Result(Path finalModel, long steps, float trainLoss, float validationLoss) {}
 
     private SftTrainer() {}

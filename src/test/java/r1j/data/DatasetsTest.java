@@ -46,6 +46,29 @@ class DatasetsTest {
                 .hasMessageContaining(":1").hasMessageContaining("'solution' has no \\boxed{} answer");
     }
 
+    /** Rows from memory read exactly as the same rows from a file (metadata included), and a bad one names its number. */
+    @Test
+    void rowsFromMemoryReadAsTheFileDoes() throws Exception {
+        List<java.util.Map<String, Object>> rows = List.of(
+                java.util.Map.of("question", "How many?\nSay it.", "answer", "work\n#### 12", "difficulty", 5),
+                java.util.Map.of("messages", List.of(java.util.Map.of("role", "user", "content", "hi"),
+                        java.util.Map.of("role", "assistant", "content", "hello"))));
+        List<String> lines = new java.util.ArrayList<>();
+        for (var r : rows) lines.add(Jsonl.write(r));
+        List<Datasets.Example> fromFile = read(lines.toArray(String[]::new)), fromMemory = Datasets.fromRows(rows);
+        assertThat(fromMemory).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(fromMemory.get(i).prompt()).isEqualTo(fromFile.get(i).prompt());
+            assertThat(fromMemory.get(i).answer()).isEqualTo(fromFile.get(i).answer());
+            assertThat(fromMemory.get(i).messages()).isEqualTo(fromFile.get(i).messages());
+            assertThat(fromMemory.get(i).meta()).isEqualTo(fromFile.get(i).meta());
+        }
+        assertThat(fromMemory.get(0).answer()).isEqualTo("12");
+        assertThat(fromMemory.get(0).meta()).containsEntry("difficulty", "5");
+        assertThatThrownBy(() -> Datasets.fromRows(List.of(java.util.Map.of("prompt", "x", "answer", "1"), java.util.Map.of("prompt", "y"))))
+                .hasMessageStartingWith("row 2: ").hasMessageContaining("needs 'answer'");
+    }
+
     @Test
     void boxedAndHashMarks() {
         assertThat(MarkedAnswers.lastBoxed("first \\boxed{1}, then \\boxed{\\frac{1}{2}} and \\boxed{unclosed")).isEqualTo("\\frac{1}{2}");
