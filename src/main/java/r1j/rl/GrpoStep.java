@@ -31,7 +31,7 @@ import java.util.Map;
 public record GrpoStep(int step, double rewardMean, double rewardStd, Map<String, Double> rewards, double zeroSpreadGroups,
                        double kl, double clipLow, double clipHigh, double entropy, double lengthMean, int lengthMax,
                        double reflection, double truncated, Hardest hardest, float logprobMaxDiff, double gradNorm, float lr,
-                       boolean skipped, Times times, Map<String, Object> rolloutCost) {
+                       boolean skipped, Times times, Map<String, Object> rolloutCost) implements r1j.train.StepMetrics {
 
     /**
      * The hardest level's rollouts (docs/world.md's level 5, where the R1 report's "aha" should show): their length,
@@ -49,7 +49,13 @@ public record GrpoStep(int step, double rewardMean, double rewardStd, Map<String
         return a == null ? Double.NaN : a;
     }
 
+    @Override
+    public String progress() {
+        return String.format("reward %.3f acc %.3f kl %.4f len %.0f | %.1f s/step", rewardMean, accuracy(), kl, lengthMean, times.total());
+    }
+
     /** The step's line of metrics.jsonl. */
+    @Override
     public Map<String, Object> row() {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("step", step);

@@ -21,7 +21,9 @@ import r1j.tensor.Tensor;
 import r1j.tokenizer.PromptFormat;
 import r1j.tokenizer.Tokenizer;
 import r1j.train.LrSchedule;
+import r1j.train.OptimizerStep;
 import r1j.train.Progress;
+import r1j.train.TrainingLoop;
 import r1j.train.TrainingRun;
 
 /**
@@ -160,28 +162,31 @@ public final class GrpoTrainer {
         PromptFormat template = PromptFormat.resolve(c.template(), from);
         Collect collect = new Collect(new RolloutBatch.Source(tok, template, tok.encode(template.constantPrefix(), false), rows),
                 rollouts != null ? rollouts : Rollouts.local(tok));
-        PolicyUpdate update = new PolicyUpdate(c, policy, reference, opt, new r1j.train.NumericGuard(log));
+        PolicyUpdate update = new PolicyUpdate(c, policy, reference,
+                new OptimizerStep(policy.trainable(), opt, new r1j.train.NumericGuard(log), c.grad_clip()));
         Rewards scoring = rewards != null ? rewards : Rewards.parse(c.rewards(), c.reward_weights());
         LrSchedule lr = new LrSchedule(c.lr(), c.lr(), c.warmup_steps(), c.steps(), LrSchedule.Decay.CONSTANT);
         TrainingRun.Folder folder = c.lora() != null ? TrainingRun.adapterFolder(policy, tok, c.model()) : TrainingRun.modelFolder(policy, tok);
         Map<String, TrainingRun.Folder> extras = c.lora() != null ? Map.of()
                 : Map.of("reference", d -> Checkpoint.save(reference, d, DType.F32, Long.MAX_VALUE));
-        Progress progress = new Progress("grpo", c.steps(), log);
-        int startStep = step;
-        double lastReward = Double.NaN;
-        while (step < c.steps() && (stopAfter <= 0 || step - startStep < stopAfter)) {
-            GrpoStep m = step(step, lr.at(step), collect, scoring, update, run);
-            step++;
-            lastReward = m.rewardMean();
-            run.metrics(m.row());
-            listener.onStep(m);
-            progress.update(step, startStep, String.format("reward %.3f acc %.3f kl %.4f len %.0f | %.1f s/step",
-                    m.rewardMean(), m.accuracy(), m.kl(), m.lengthMean(), m.times().total()));
-            if (c.ref_refresh_every() > 0 && step % c.ref_refresh_every() == 0) copyWeights(policy, reference);
-            if (step % c.checkpoint_every() == 0 || step == c.steps()) run.checkpoint(step, folder, extras, policy.trainable(), opt);
-        }
+        TrainingLoop loop = new TrainingLoop(run, new Progress("grpo", c.steps(), log), c.steps(), c.checkpoint_every(),
+                new TrainingLoop.Checkpoint(folder, extras, policy.trainable(), opt));
+        double[] lastReward = {Double.NaN};
+        step = (int) loop.run(step, stopAfter, new TrainingLoop.Job<GrpoStep>() {
+            @Override
+            public GrpoStep step(long s) throws IOException {
+                GrpoStep m = GrpoTrainer.this.step((int) s, lr.at((int) s), collect, scoring, update, run);
+                lastReward[0] = m.rewardMean();
+                return m;
+            }
+
+            @Override
+            public void afterStep(long done) {
+                if (c.ref_refresh_every() > 0 && done % c.ref_refresh_every() == 0) copyWeights(policy, reference);
+            }
+        }, listener::onStep);
         Path fin = step == c.steps() ? run.finish(folder) : null;
-        return new Result(fin, step, lastReward);
+        return new Result(fin, step, lastReward[0]);
     }
 
     /** What sampling a step's rollouts needs: the prompts and their template, and the sampler. */
@@ -224,7 +229,7 @@ public final class GrpoTrainer {
     }
 
     /** The optimiser's side of a step: the policy and its reference, AdamW and the guard against non-finite steps. */
-    record PolicyUpdate(GrpoConfig c, Transformer policy, Transformer reference, AdamW opt, r1j.train.NumericGuard guard) {
+    record PolicyUpdate(GrpoConfig c, Transformer policy, Transformer reference, OptimizerStep update) {
         /**
          * Optimise: μ passes of the objective over the packed micro-batches, each a forward of rows that continue the
          * shared prefix ({@link Transformer#forward(int[], int[], int, int, int[])}: the template is computed once per
@@ -234,13 +239,12 @@ public final class GrpoTrainer {
         Update optimise(RolloutBatch.Packed packed, float rate, long dropoutSeed, long step) {
             Update u = new Update();
             if (packed.microBatches().isEmpty()) return u;
-            List<Tensor> params = policy.trainable();
             GrpoObjective.Config oc = new GrpoObjective.Config(c.eps_low(), c.eps_high(), c.beta());
             int[] shared = packed.shared();
             double klSum = 0, lowSum = 0, highSum = 0, lossSum = 0;
             int batches = 0;
             for (int pass = 0; pass < c.mu(); pass++) {
-                for (Tensor p : params) p.zeroGrad();
+                update.zeroGrad();
                 for (RolloutBatch.MicroBatch m : packed.microBatches()) {
                     if (pass == 0) u.tokens += m.inputTokens();
                     float[] ref = new float[m.tokens().length];
@@ -266,9 +270,9 @@ public final class GrpoTrainer {
                     batches++;
                     res.loss().releaseGraph();
                 }
-                u.gradNorm = AdamW.clipGradNorm(params, c.grad_clip());
-                if (guard.allows(step, lossSum, u.gradNorm)) opt.step(rate);
-                else u.skipped = true;
+                OptimizerStep.Applied applied = update.apply(step, lossSum, rate);
+                u.gradNorm = applied.gradNorm();
+                u.skipped = !applied.updated();
             }
             u.kl = klSum / Math.max(1, batches);
             u.clipLow = lowSum / Math.max(1, batches);

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import r1j.io.Checkpoint;
@@ -34,12 +33,17 @@ public final class Pretrainer {
 
     private Pretrainer() {}
 
-    /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (for tests and budgets). */
     /** Settings a resume may change: they change no result. */
     static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("checkpoint_every", "eval_every");
 
     /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (for tests and budgets). */
     public static Result run(PretrainConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
+        return run(c, out, stopAfter, console, m -> {});
+    }
+
+    /** The same, handing each step's metrics to listener (on the training thread, after metrics.jsonl has its row). */
+    public static Result run(PretrainConfig c, Path out, long stopAfter, PrintStream console,
+                             java.util.function.Consumer<? super PretrainStep> listener) throws IOException {
         TrainingRun run = TrainingRun.open(out, c, PretrainConfig.defaults(), MAY_CHANGE, console);
         PrintStream log = run.log();
         Tokenizer tok = tokenizer(c, out, log);
@@ -60,65 +64,54 @@ public final class Pretrainer {
         long steps = c.steps();
         LrSchedule lr = new LrSchedule(c.lr(), c.min_lr(), c.warmup_steps(), (int) steps, LrSchedule.Decay.COSINE);
         Transformer.LossOptions lossOpt = new Transformer.LossOptions(c.mtp_lambda(), c.balance_alpha());
-        List<Tensor> params = model.trainable();
+        OptimizerStep update = new OptimizerStep(model.trainable(), opt, new NumericGuard(log), c.grad_clip());
         TrainingRun.Folder folder = TrainingRun.modelFolder(model, tok);
-        Progress progress = new Progress("pretrain", steps, log);
-        NumericGuard guard = new NumericGuard(log);
-        long startStep = step, t0 = System.nanoTime(), tokensThisRun = 0;
-        float loss = Float.NaN, val = Float.NaN;
-        boolean gatePassed = false;
-        while (step < steps && (stopAfter <= 0 || step - startStep < stopAfter)) {
-            TokenStream.Batch b = data.batch(false, c.batch_size(), c.seq_len(), c.seed(), step);
-            for (Tensor p : params) p.zeroGrad();
-            model.resetExpertLoads();
-            Transformer.Loss l = model.loss(b.ids(), b.targets(), c.batch_size(), c.seq_len(), lossOpt);
-            l.total().backward();
-            float norm = AdamW.clipGradNorm(params, c.grad_clip());
-            float rate = lr.at(step);
-            boolean updated = guard.allows(step + 1, l.main().loss().item(), norm);
-            if (updated) opt.step(rate);
-            double ratio = model.expertLoadRatio();
-            if (c.bias_update_speed() > 0) model.updateRouterBiases(c.bias_update_speed());
-            loss = l.main().loss().item();
-            float mtp = l.mtp() == null ? Float.NaN : l.mtp().item();
-            l.total().releaseGraph();
-            step++;
-            tokensThisRun += (long) c.batch_size() * c.seq_len();
-            double secs = (System.nanoTime() - t0) / 1e9;
-            boolean evalNow = step % c.eval_every() == 0 || step == steps;
-            if (evalNow) val = validationLoss(model, data, c);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("step", step);
-            row.put("loss", loss);
-            if (!Float.isNaN(mtp)) row.put("mtp_loss", mtp);
-            if (evalNow) row.put("val_loss", val);
-            row.put("lr", rate);
-            row.put("grad_norm", norm);
-            if (!updated) row.put("skipped", true);
-            row.put("expert_load_max_min", Math.round(ratio * 1000) / 1000.0);
-            row.put("tokens", step * c.batch_size() * (long) c.seq_len());
-            row.put("tokens_per_s", Math.round(tokensThisRun / secs));
-            row.put("rss_mb", currentRss() >> 20);
-            run.metrics(row);
-            progress.update(step, startStep, String.format("loss %.3f%s | %.0f tok/s", loss,
-                    Float.isNaN(val) ? "" : String.format(" val %.3f", val), tokensThisRun / secs));
-            if (step % c.checkpoint_every() == 0 || step == steps) run.checkpoint(step, folder, Map.of(), params, opt);
-            if (c.gate_every() > 0 && step % c.gate_every() == 0 && step < steps) {
+        TrainingLoop loop = new TrainingLoop(run, new Progress("pretrain", steps, log), steps, c.checkpoint_every(),
+                new TrainingLoop.Checkpoint(folder, Map.of(), update.params(), opt));
+        long startStep = step, t0 = System.nanoTime();
+        float[] last = {Float.NaN, Float.NaN};
+        boolean[] gatePassed = {false};
+        step = loop.run(startStep, stopAfter, new TrainingLoop.Job<PretrainStep>() {
+            @Override
+            public PretrainStep step(long s) {
+                TokenStream.Batch b = data.batch(false, c.batch_size(), c.seq_len(), c.seed(), s);
+                update.zeroGrad();
+                model.resetExpertLoads();
+                Transformer.Loss l = model.loss(b.ids(), b.targets(), c.batch_size(), c.seq_len(), lossOpt);
+                l.total().backward();
+                float rate = lr.at(s);
+                OptimizerStep.Applied u = update.apply(s + 1, l.main().loss().item(), rate);
+                double ratio = model.expertLoadRatio();
+                if (c.bias_update_speed() > 0) model.updateRouterBiases(c.bias_update_speed());
+                last[0] = l.main().loss().item();
+                float mtp = l.mtp() == null ? Float.NaN : l.mtp().item();
+                l.total().releaseGraph();
+                long done = s + 1, tokensThisRun = (done - startStep) * c.batch_size() * c.seq_len();
+                double secs = (System.nanoTime() - t0) / 1e9;
+                boolean evalNow = done % c.eval_every() == 0 || done == steps;
+                if (evalNow) last[1] = validationLoss(model, data, c);
+                return new PretrainStep(done, last[0], mtp, last[1], evalNow, rate, u.gradNorm(), u.updated(),
+                        Math.round(ratio * 1000) / 1000.0, done * c.batch_size() * (long) c.seq_len(), Math.round(tokensThisRun / secs),
+                        currentRss() >> 20);
+            }
+
+            @Override
+            public boolean finishedEarly(long done) throws IOException {
+                if (c.gate_every() <= 0 || done % c.gate_every() != 0 || done >= steps) return false;
                 r1j.eval.BaseGate.Result g = r1j.eval.BaseGate.check(model, tok, 100, c.seed(), 160);
                 model.resetExpertLoads();
-                log.printf("gate at step %d: single steps %.1f%%, pass@8 %.1f%% → %s%n", step, 100 * g.singleStep(),
+                log.printf("gate at step %d: single steps %.1f%%, pass@8 %.1f%% → %s%n", done, 100 * g.singleStep(),
                         100 * g.passAt8(), g.passed() ? "passed" : "not yet");
-                if (g.passed()) {
-                    run.checkpoint(step, folder, Map.of(), params, opt);
-                    gatePassed = true;
-                    break;
-                }
+                if (g.passed()) loop.save(done);
+                gatePassed[0] = g.passed();
+                return g.passed();
             }
-        }
-        boolean done = step == steps || gatePassed;
+        }, listener);
+        float loss = last[0], val = last[1];
+        boolean done = step == steps || gatePassed[0];
         Path fin = done ? run.finish(folder) : null;
         long rss = peakRss();
-        log.printf("%s at step %d/%d; peak RSS %,d MB%n", gatePassed ? "gate passed, finished" : done ? "finished" : "stopped",
+        log.printf("%s at step %d/%d; peak RSS %,d MB%n", gatePassed[0] ? "gate passed, finished" : done ? "finished" : "stopped",
                 step, steps, rss >> 20);
         return new Result(fin, step, loss, val, rss);
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import r1j.data.Jsonl;
@@ -160,11 +159,17 @@ public final class RewardModelTrainer {
 
     /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps. */
     public static Result run(Config c, Path out, long stopAfter, PrintStream console) throws IOException {
+        return run(c, out, stopAfter, console, m -> {});
+    }
+
+    /** The same, handing each step's metrics to listener (on the training thread, after metrics.jsonl has its row). */
+    public static Result run(Config c, Path out, long stopAfter, PrintStream console,
+                             java.util.function.Consumer<? super RewardModelStep> listener) throws IOException {
         TrainingRun run = TrainingRun.open(out, c, Config.defaults(), MAY_CHANGE, console);
         PrintStream log = run.log();
         List<Pair> all = read(Path.of(c.data()));
-        List<Pair> train = new ArrayList<>(), held = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) (c.heldOut(i) ? held : train).add(all.get(i));
+        List<Pair> train = new ArrayList<>(), heldOut = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) (c.heldOut(i) ? heldOut : train).add(all.get(i));
         Segment seg = Segment.valueOf(c.segment().toUpperCase(java.util.Locale.ROOT));
         Path latest = run.latestCheckpoint();
         RewardModel rm = latest != null ? RewardModel.load(c.name(), latest, seg) : RewardModel.fromBackbone(c.name(), Path.of(c.model()), seg, c.seed());
@@ -173,55 +178,45 @@ public final class RewardModelTrainer {
         long step = run.resume(latest, params, opt);
         int perEpoch = (train.size() + c.batch_pairs() - 1) / c.batch_pairs(), steps = perEpoch * c.epochs();
         LrSchedule lr = new LrSchedule(c.lr(), c.lr() / 10, Math.min(20, steps / 10), steps, LrSchedule.Decay.COSINE);
-        Progress progress = new Progress("rm " + c.name(), steps, log);
-        NumericGuard guard = new NumericGuard(log);
-        long startStep = step;
-        int[] order = null;
-        int orderEpoch = -1;
-        while (step < steps && (stopAfter <= 0 || step - startStep < stopAfter)) {
+        OptimizerStep update = new OptimizerStep(params, opt, new NumericGuard(log), c.grad_clip());
+        TrainingLoop loop = new TrainingLoop(run, new Progress("rm " + c.name(), steps, log), steps, c.checkpoint_every(),
+                new TrainingLoop.Checkpoint(rm::save, Map.of(), params, opt));
+        int[][] order = {null};
+        int[] orderEpoch = {-1};
+        step = loop.run(step, stopAfter, s -> {
             // The pairs of step s depend only on (seed, s): a resumed run sees the same batches.
-            int epoch = (int) (step / perEpoch), b = (int) (step % perEpoch) * c.batch_pairs();
-            if (epoch != orderEpoch) {
-                order = Seeds.permutation(train.size(), Seeds.mix(c.seed(), epoch, 11));
-                orderEpoch = epoch;
+            int epoch = (int) (s / perEpoch), b = (int) (s % perEpoch) * c.batch_pairs();
+            if (epoch != orderEpoch[0]) {
+                order[0] = Seeds.permutation(train.size(), Seeds.mix(c.seed(), epoch, 11));
+                orderEpoch[0] = epoch;
             }
             List<Pair> batch = new ArrayList<>();
-            for (int i = b; i < Math.min(train.size(), b + c.batch_pairs()); i++) batch.add(train.get(order[i]));
-            for (Tensor p : params) p.zeroGrad();
+            for (int i = b; i < Math.min(train.size(), b + c.batch_pairs()); i++) batch.add(train.get(order[0][i]));
+            update.zeroGrad();
             Tensor margin = margins(rm, batch);
             // −log σ(d), with σ kept away from 0 so that a badly wrong pair gives a large finite loss.
             Tensor loss = Elementwise.scale(Reduce.mean(Elementwise.log(Elementwise.clamp(Elementwise.sigmoid(margin), 1e-6f, 1f))), -1f);
             loss.backward();
-            float norm = AdamW.clipGradNorm(params, c.grad_clip());
-            float rate = lr.at((int) step);
-            boolean updated = guard.allows(step + 1, loss.item(), norm);
-            if (updated) opt.step(rate);
+            float rate = lr.at((int) s);
+            OptimizerStep.Applied u = update.apply(s + 1, loss.item(), rate);
             int right = 0;
             for (int i = 0; i < batch.size(); i++) if (margin.data[i] > 0) right++;
-            step++;
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("step", step);
-            row.put("loss", loss.item());
-            row.put("accuracy", (double) right / batch.size());
-            row.put("margin", Reduce.mean(margin.detach()).item());
-            row.put("grad_norm", norm);
-            if (!updated) row.put("skipped", true);
-            row.put("lr", rate);
+            long done = s + 1;
+            float lossValue = loss.item(), meanMargin = Reduce.mean(margin.detach()).item();
             loss.releaseGraph();
-            if (step % c.eval_every() == 0 || step == steps) row.put("held_out_accuracy", accuracy(rm, held));
-            run.metrics(row);
-            progress.update(step, startStep, String.format("loss %.3f", (float) row.get("loss")));
-            if (step % c.checkpoint_every() == 0 || step == steps) run.checkpoint(step, rm::save, Map.of(), params, opt);
-        }
+            Double heldAccuracy = done % c.eval_every() == 0 || done == steps ? accuracy(rm, heldOut) : null;
+            return new RewardModelStep(done, lossValue, (double) right / batch.size(), meanMargin, u.gradNorm(), u.updated(), rate,
+                    heldAccuracy);
+        }, listener);
         if (step < steps) {
             log.printf("stopped at step %d/%d%n", step, steps);
-            return new Result(null, Double.NaN, Double.NaN, held.size());
+            return new Result(null, Double.NaN, Double.NaN, heldOut.size());
         }
-        double trainAcc = accuracy(rm, train), heldAcc = accuracy(rm, held);
+        double trainAcc = accuracy(rm, train), heldAcc = accuracy(rm, heldOut);
         Path fin = run.finish(rm::save);
         log.printf("reward model '%s': accuracy %.1f%% on %d training pairs, %.1f%% on %d held-out pairs%n", c.name(), 100 * trainAcc,
-                train.size(), 100 * heldAcc, held.size());
-        return new Result(fin, trainAcc, heldAcc, held.size());
+                train.size(), 100 * heldAcc, heldOut.size());
+        return new Result(fin, trainAcc, heldAcc, heldOut.size());
     }
 
     /** r(chosen) − r(rejected) per pair [pairs, 1]: one forward over the chosen rows and then the rejected rows. */

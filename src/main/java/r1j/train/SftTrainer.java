@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import r1j.data.Datasets;
@@ -29,7 +28,14 @@ public final class SftTrainer {
     /** Settings a resume may change: they change no result. */
     static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("checkpoint_every", "eval_every", "gradient_checkpointing");
 
+    /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (resume later). */
     public static Result run(SftConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
+        return run(c, out, stopAfter, console, m -> {});
+    }
+
+    /** The same, handing each step's metrics to listener (on the training thread, after metrics.jsonl has its row). */
+    public static Result run(SftConfig c, Path out, long stopAfter, PrintStream console,
+                             java.util.function.Consumer<? super SftStep> listener) throws IOException {
         TrainingRun run = TrainingRun.open(out, c, SftConfig.defaults(), MAY_CHANGE, console);
         PrintStream log = run.log();
         Path latest = run.latestCheckpoint();
@@ -60,44 +66,33 @@ public final class SftTrainer {
         log.printf("SFT: %,d examples (%,d held out; %d cut to %d tokens), %d epochs, %,d steps of %d rows%n", data.size(),
                 val.size(), data.truncated(), c.seq_len(), c.epochs(), steps, c.batch_size());
         LrSchedule lr = new LrSchedule(c.lr(), c.min_lr(), c.warmup_steps(), (int) steps, LrSchedule.Decay.COSINE);
-        List<Tensor> params = model.trainable();
+        OptimizerStep update = new OptimizerStep(model.trainable(), opt, new NumericGuard(log), c.grad_clip());
         TrainingRun.Folder folder = c.lora() != null ? TrainingRun.adapterFolder(model, tok, c.model()) : TrainingRun.modelFolder(model, tok);
-        Progress progress = new Progress("sft", steps, log);
-        NumericGuard guard = new NumericGuard(log);
-        long startStep = step, t0 = System.nanoTime(), tokens = 0;
-        float loss = Float.NaN, vloss = Float.NaN;
-        while (step < steps && (stopAfter <= 0 || step - startStep < stopAfter)) {
-            SftExamples.Batch b = data.batch(schedule.get((int) step));
-            for (Tensor p : params) p.zeroGrad();
-            r1j.tensor.LowRank.seedStep(r1j.tensor.Seeds.mix(c.seed(), step));
+        TrainingLoop loop = new TrainingLoop(run, new Progress("sft", steps, log), steps, c.checkpoint_every(),
+                new TrainingLoop.Checkpoint(folder, Map.of(), update.params(), opt));
+        long startStep = step, t0 = System.nanoTime();
+        long[] tokens = {0};
+        float[] last = {Float.NaN, Float.NaN};
+        step = loop.run(startStep, stopAfter, s -> {
+            SftExamples.Batch b = data.batch(schedule.get((int) s));
+            update.zeroGrad();
+            r1j.tensor.LowRank.seedStep(r1j.tensor.Seeds.mix(c.seed(), s));
             Transformer.Loss l = model.loss(b.ids(), b.targets(), b.rows(), b.seq(), Transformer.LossOptions.NONE);
             l.total().backward();
-            float norm = AdamW.clipGradNorm(params, c.grad_clip());
-            float rate = lr.at(step);
-            boolean updated = guard.allows(step + 1, l.main().loss().item(), norm);
-            if (updated) opt.step(rate);
+            float rate = lr.at(s);
+            OptimizerStep.Applied u = update.apply(s + 1, l.main().loss().item(), rate);
             model.resetExpertLoads();
-            loss = l.main().loss().item();
+            last[0] = l.main().loss().item();
             l.total().releaseGraph();
-            step++;
-            tokens += b.targetTokens();
-            boolean evalNow = step % c.eval_every() == 0 || step == steps;
-            if (evalNow) vloss = validationLoss(model, val, c.seed());
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("step", step);
-            row.put("epoch", Math.round(1000.0 * step * c.epochs() / steps) / 1000.0);
-            row.put("loss", loss);
-            if (evalNow && !Float.isNaN(vloss)) row.put("val_loss", vloss);
-            row.put("lr", rate);
-            row.put("grad_norm", norm);
-            if (!updated) row.put("skipped", true);
-            row.put("target_tokens", b.targetTokens());
-            row.put("tokens_per_s", Math.round(tokens / ((System.nanoTime() - t0) / 1e9)));
-            row.put("rss_mb", Pretrainer.currentRss() >> 20);
-            run.metrics(row);
-            progress.update(step, startStep, String.format("loss %.3f%s", loss, Float.isNaN(vloss) ? "" : String.format(" val %.3f", vloss)));
-            if (step % c.checkpoint_every() == 0 || step == steps) run.checkpoint(step, folder, Map.of(), params, opt);
-        }
+            long done = s + 1;
+            tokens[0] += b.targetTokens();
+            boolean evalNow = done % c.eval_every() == 0 || done == steps;
+            if (evalNow) last[1] = validationLoss(model, val, c.seed());
+            return new SftStep(done, Math.round(1000.0 * done * c.epochs() / steps) / 1000.0, last[0], last[1], evalNow, rate,
+                    u.gradNorm(), u.updated(), b.targetTokens(), Math.round(tokens[0] / ((System.nanoTime() - t0) / 1e9)),
+                    Pretrainer.currentRss() >> 20);
+        }, listener);
+        float loss = last[0], vloss = last[1];
         boolean done = step == steps;
         Path fin = done ? run.finish(folder) : null;
         log.printf("%s at step %d/%d%n", done ? "finished" : "stopped", step, steps);

@@ -71,7 +71,15 @@ class RewardModelTest {
         RewardModelTrainer.Config c = RewardModelTrainer.Config.builder().model(base).data(data).batchPairs(8)
                 .lr(3e-3f).seed(2).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        RewardModelTrainer.Result full = RewardModelTrainer.run(c, tmp.resolve("a"), quiet);
+        List<r1j.train.RewardModelStep> seen = new java.util.ArrayList<>();
+        RewardModelTrainer.Result full = RewardModelTrainer.run(c, tmp.resolve("a"), 0, quiet, seen::add);
+        // The listener receives each step's metrics, typed, exactly as metrics.jsonl has them.
+        List<String> rows = java.nio.file.Files.readAllLines(tmp.resolve("a/metrics.jsonl"));
+        assertThat(seen).hasSize(rows.size());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int i = 0; i < rows.size(); i++) assertThat(json.readTree(rows.get(i))).isEqualTo(json.readTree(r1j.data.Jsonl.write(seen.get(i).row())));
+        assertThat(seen.get(seen.size() - 1).heldOutAccuracy()).isNotNull();
+        assertThatStepsWithoutHeldOutHaveNone(seen);
         assertThat(RewardModelTrainer.run(c.toBuilder().checkpointEvery(3).build(), tmp.resolve("b"), 4, quiet).finalModel()).isNull();
         assertThat(tmp.resolve("b/checkpoints/step-0000003")).isDirectory();
         RewardModelTrainer.Result resumed = RewardModelTrainer.run(c, tmp.resolve("b"), quiet);
@@ -81,6 +89,13 @@ class RewardModelTest {
             assertThat(b.backbone().tensors().get(e.getKey()).data).as(e.getKey()).containsExactly(e.getValue().data);
         }
         assertThat(java.nio.file.Files.readAllLines(tmp.resolve("b/metrics.jsonl"))).isEqualTo(java.nio.file.Files.readAllLines(tmp.resolve("a/metrics.jsonl")));
+    }
+
+    private static void assertThatStepsWithoutHeldOutHaveNone(List<r1j.train.RewardModelStep> steps) {
+        for (r1j.train.RewardModelStep m : steps) {
+            boolean measured = m.step() % 50 == 0 || m.step() == steps.size();
+            assertThat(m.heldOutAccuracy() != null).as("step %d", m.step()).isEqualTo(measured);
+        }
     }
 
     @Test

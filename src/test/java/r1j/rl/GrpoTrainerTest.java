@@ -168,7 +168,7 @@ class GrpoTrainerTest {
             batch.computeAdvantages(c.advantage_scale());
             RolloutBatch.Packed packed = batch.pack(prefix, c.micro_batch(), c.aggregation(), false, false, c.max_completion_tokens());
             AdamW opt = new AdamW(policy.trainable(), new AdamW.Config(0.9f, 0.99f, 1e-8f, 0f));
-            new GrpoTrainer.PolicyUpdate(c, policy, policy, opt, new r1j.train.NumericGuard(System.err)).optimise(packed, 3e-3f, 0L, 1);
+            new GrpoTrainer.PolicyUpdate(c, policy, policy, new r1j.train.OptimizerStep(policy.trainable(), opt, new r1j.train.NumericGuard(System.err), c.grad_clip())).optimise(packed, 3e-3f, 0L, 1);
             double up = 0, down = 0;
             int nUp = 0, nDown = 0;
             try (var g = Grad.noGrad()) {

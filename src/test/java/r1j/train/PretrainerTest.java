@@ -38,8 +38,16 @@ class PretrainerTest {
     void interruptedAndResumedRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
         Path corpus = corpus(40_000);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        Pretrainer.Result full = Pretrainer.run(config(corpus), tmp.resolve("a"), 0, quiet);
+        List<PretrainStep> seen = new java.util.ArrayList<>();
+        Pretrainer.Result full = Pretrainer.run(config(corpus), tmp.resolve("a"), 0, quiet, seen::add);
         assertThat(full.steps()).isEqualTo(12);
+        // The listener receives each step's metrics, typed, exactly as metrics.jsonl has them.
+        List<String> lines = Files.readAllLines(tmp.resolve("a/metrics.jsonl"));
+        assertThat(seen).hasSize(12);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int i = 0; i < 12; i++) assertThat(json.readTree(lines.get(i))).isEqualTo(json.readTree(r1j.data.Jsonl.write(seen.get(i).row())));
+        assertThat(seen.get(11).loss()).isEqualTo(full.trainLoss());
+        assertThat(seen.get(11).valLoss()).isEqualTo(full.validationLoss());
         Pretrainer.Result first = Pretrainer.run(config(corpus), tmp.resolve("b"), 5, quiet);
         assertThat(first.finalModel()).isNull();
         assertThat(first.steps()).isEqualTo(5);

@@ -129,7 +129,17 @@ class SftTrainerTest {
         SftConfig c = SftConfig.builder().model(base).data(data).epochs(6).batchSize(2).seqLen(64)
                 .peakLr(3e-3f).warmupSteps(2).evalEvery(10).checkpointEvery(10).seed(9).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        SftTrainer.Result full = SftTrainer.run(c, tmp.resolve("a"), 0, quiet);
+        List<SftStep> seen = new java.util.ArrayList<>();
+        SftTrainer.Result full = SftTrainer.run(c, tmp.resolve("a"), 0, quiet, seen::add);
+        // The listener receives each step's metrics, typed, exactly as metrics.jsonl has them.
+        List<String> rows = Files.readAllLines(tmp.resolve("a/metrics.jsonl"));
+        assertThat(seen).hasSize(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(new ObjectMapper().readTree(rows.get(i))).isEqualTo(new ObjectMapper().readTree(r1j.data.Jsonl.write(seen.get(i).row())));
+        }
+        assertThat(seen.get(9).evaluated()).isTrue();
+        assertThat(seen.get(8).evaluated()).isFalse();
+        assertThat(seen.get(seen.size() - 1).loss()).isEqualTo(full.trainLoss());
         SftTrainer.Result part = SftTrainer.run(c, tmp.resolve("b"), 13, quiet);
         assertThat(part.finalModel()).isNull();
         SftTrainer.Result resumed = SftTrainer.run(c, tmp.resolve("b"), 0, quiet);

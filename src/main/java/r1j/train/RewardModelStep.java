@@ -1,0 +1,38 @@
+package r1j.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one reward-model step measured.
+ *
+ * @param step the step just taken (from 1)
+ * @param loss the Bradley–Terry loss of the batch
+ * @param accuracy the share of the batch's pairs whose chosen reply scored higher
+ * @param margin the mean r(chosen) − r(rejected)
+ * @param gradNorm the global gradient norm before clipping
+ * @param updated false when the update was skipped (loss or gradient not finite)
+ * @param lr the learning rate of the step
+ * @param heldOutAccuracy the accuracy on the held-out pairs when measured at this step, else null
+ */
+public record RewardModelStep(long step, float loss, double accuracy, float margin, float gradNorm, boolean updated, float lr,
+                              Double heldOutAccuracy) implements StepMetrics {
+    @Override
+    public Map<String, Object> row() {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("step", step);
+        row.put("loss", loss);
+        row.put("accuracy", accuracy);
+        row.put("margin", margin);
+        row.put("grad_norm", gradNorm);
+        if (!updated) row.put("skipped", true);
+        row.put("lr", lr);
+        if (heldOutAccuracy != null) row.put("held_out_accuracy", heldOutAccuracy);
+        return row;
+    }
+
+    @Override
+    public String progress() {
+        return String.format("loss %.3f", loss);
+    }
+}
