@@ -19,11 +19,27 @@ final class CachedAttention {
 
     private CachedAttention() {}
 
+    /** Rows of an array: row i starts at off + i·stride (heads of a query, a score or an output buffer). */
+    record Strided(float[] a, int off, int stride) {
+        /** The same rows from row i on. */
+        Strided from(int i) {
+            return new Strided(a, off + i * stride, stride);
+        }
+    }
+
+    /** Features f0.. of a by-feature cache: feature f of position j at t[(f0 + f)·cap + j]. */
+    record ByFeature(float[] t, int f0, int cap) {}
+
+    /** Features f0.. of a by-token cache: feature f of position j at rows[j·stride + f0 + f]. */
+    record ByToken(float[] rows, int stride, int f0) {}
+
     /**
-     * s[j] += Σ_f q[qOff + f]·t[(f0 + f)·cap + j] for j &lt; len: one head's query of width dim against features
-     * f0 … f0+dim of a by-feature cache with token stride cap.
+     * s[j] += Σ_f q[f]·t[(f0 + f)·cap + j] for j &lt; len: one head's query (its first row) of width dim against
+     * features f0 … f0+dim of a by-feature cache with token stride cap.
      */
-    static void addScores(float[] q, int qOff, int dim, float[] t, int f0, int cap, int len, float[] s) {
+    static void addScores(Strided query, int dim, ByFeature cache, int len, float[] s) {
+        float[] q = query.a(), t = cache.t();
+        int qOff = query.off(), f0 = cache.f0(), cap = cache.cap();
         int j = 0;
         // Four blocks of positions at once: four independent FMA chains hide the FMA latency.
         for (; j + 4 * L <= len; j += 4 * L) {
@@ -42,7 +58,7 @@ final class CachedAttention {
             a2.intoArray(s, j + 2 * L);
             a3.intoArray(s, j + 3 * L);
         }
-        if (j < len) tail(q, qOff, dim, t, f0, cap, j, len, s, 0);
+        if (j < len) tail(query, dim, cache, j, len, new Strided(s, 0, 0));
     }
 
     /** s[off .. off+len) ← softmax(scale·s). */
@@ -61,10 +77,12 @@ final class CachedAttention {
     }
 
     /**
-     * out[oOff + f] = Σ_j p[j]·rows[j·rowStride + f0 + f] for f &lt; dim (rows of a by-token cache), four vectors
+     * out[oOff + f] = Σ_j p[j]·rows[j·stride + f0 + f] for f &lt; dim (rows of a by-token cache), four vectors
      * of output held in registers while the positions stream past.
      */
-    static void weightedRows(float[] p, int len, float[] rows, int rowStride, int f0, int dim, float[] out, int oOff) {
+    static void weightedRows(float[] p, int len, ByToken cache, int dim, float[] out, int oOff) {
+        float[] rows = cache.rows();
+        int rowStride = cache.stride(), f0 = cache.f0();
         int f = 0;
         for (; f + 4 * L <= dim; f += 4 * L) {
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
@@ -95,10 +113,11 @@ final class CachedAttention {
     }
 
     /**
-     * Scores of four heads at once: s[sOff + h·sStride + j] += Σ_f q[qOff + h·qStride + f]·t[(f0 + f)·cap + j].
+     * Scores of four heads at once: score row h, s[h][j] += Σ_f q[h][f]·t[(f0 + f)·cap + j].
      */
-    static void addScores4(float[] q, int qOff, int qStride, int dim, float[] t, int f0, int cap, int len,
-                           float[] s, int sOff, int sStride) {
+    static void addScores4(Strided query, int dim, ByFeature cache, int len, Strided scores) {
+        float[] q = query.a(), t = cache.t(), s = scores.a();
+        int qOff = query.off(), qStride = query.stride(), f0 = cache.f0(), cap = cache.cap(), sOff = scores.off(), sStride = scores.stride();
         int j = 0;
         for (; j + 2 * L <= len; j += 2 * L) {
             int s0 = sOff + j, s1 = s0 + sStride, s2 = s1 + sStride, s3 = s2 + sStride;
@@ -130,14 +149,14 @@ final class CachedAttention {
             b3.intoArray(s, s3 + L);
         }
         if (j < len) {
-            for (int h = 0; h < 4; h++) {
-                tail(q, qOff + h * qStride, dim, t, f0, cap, j, len, s, sOff + h * sStride);
-            }
+            for (int h = 0; h < 4; h++) tail(query.from(h), dim, cache, j, len, scores.from(h));
         }
     }
 
-    /** The single-head scores for positions [from, len). */
-    private static void tail(float[] q, int qOff, int dim, float[] t, int f0, int cap, int from, int len, float[] s, int sOff) {
+    /** The single-head scores for positions [from, len): the query and the scores at their first rows. */
+    private static void tail(Strided query, int dim, ByFeature cache, int from, int len, Strided scores) {
+        float[] q = query.a(), t = cache.t(), s = scores.a();
+        int qOff = query.off(), f0 = cache.f0(), cap = cache.cap(), sOff = scores.off();
         for (int j = from; j < len; j += L) {
             VectorMask<Float> m = S.indexInRange(j, len);
             FloatVector acc = FloatVector.fromArray(S, s, sOff + j, m);
@@ -150,11 +169,12 @@ final class CachedAttention {
     }
 
     /**
-     * Four heads' outputs at once over cached rows of width dim (a multiple of L): out[oOff + h·oStride + f] =
-     * Σ_j p[pOff + h·pStride + j]·rows[j·rowStride + f].
+     * Four heads' outputs at once over cached rows of width dim (a multiple of L): output row h,
+     * out[h][f] = Σ_j p[h][j]·rows[j·rowStride + f].
      */
-    static void weightedRows4(float[] p, int pOff, int pStride, int len, float[] rows, int rowStride, int dim,
-                              float[] out, int oOff, int oStride) {
+    static void weightedRows4(Strided probs, int len, float[] rows, int rowStride, int dim, Strided output) {
+        float[] p = probs.a(), out = output.a();
+        int pOff = probs.off(), pStride = probs.stride(), oOff = output.off(), oStride = output.stride();
         for (int f = 0; f < dim; f += 2 * L) {
             boolean two = f + 2 * L <= dim;
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;

@@ -58,7 +58,7 @@ final class GqaAttention implements AttentionLayer {
         Tensor q = Rope.apply(heads(x, wq, bq, qNorm, h), pos, h, hd, 0, rope, false);
         Tensor k = Rope.apply(heads(x, wk, bk, kNorm, kvh), pos, kvh, hd, 0, rope, false);
         Tensor v = project(x, wv, bv);
-        return MatMul.linear(Attention.causal(q, k, v, prefix, batch, seq, h, kvh, scale), wo);
+        return MatMul.linear(Attention.causal(q, k, v, new Attention.Shape(prefix, batch, seq, h, kvh, scale)), wo);
     }
 
     @Override
@@ -87,9 +87,10 @@ final class GqaAttention implements AttentionLayer {
                 KvCache cache = rows.cache()[i];
                 int len = rows.pos()[i] + 1;
                 java.util.Arrays.fill(s, 0, len, 0f);
-                CachedAttention.addScores(q.data, i * h * hd + hh * hd, hd, cache.aByFeature(layer), g * hd, cache.capacity(), len, s);
+                CachedAttention.addScores(new CachedAttention.Strided(q.data, i * h * hd + hh * hd, hd), hd,
+                        new CachedAttention.ByFeature(cache.aByFeature(layer), g * hd, cache.capacity()), len, s);
                 CachedAttention.softmax(s, 0, len, scale);
-                CachedAttention.weightedRows(s, len, cache.b(layer), kw, g * hd, hd, out.data, i * h * hd + hh * hd);
+                CachedAttention.weightedRows(s, len, new CachedAttention.ByToken(cache.b(layer), kw, g * hd), hd, out.data, i * h * hd + hh * hd);
             }
         });
         return MatMul.linear(out, wo);

@@ -73,7 +73,7 @@ final class Mla implements AttentionLayer {
         Tensor kv = MatMul.linear(latent, kvB);
         Tensor k = Rows.selectCols(Rows.concatCols(kv, kRope), kCols);
         Tensor v = Rows.selectCols(kv, vCols);
-        return MatMul.linear(Attention.causal(qq, k, v, prefix, batch, seq, h, h, scale), o);
+        return MatMul.linear(Attention.causal(qq, k, v, new Attention.Shape(prefix, batch, seq, h, h, scale)), o);
     }
 
     @Override
@@ -117,18 +117,22 @@ final class Mla implements AttentionLayer {
                 java.util.Arrays.fill(s, 0f);
                 // score_j = q_lat·c_j + q_rope·k_rope_j, then the softmax, then o_lat = Σ_j p_j c_j
                 if (nh == 4) {
-                    CachedAttention.addScores4(qLat, (i * h + h0) * r, r, r, cache.aByFeature(layer), 0, cap, len, s, 0, maxLen);
-                    CachedAttention.addScores4(qq.data, i * h * dqk + h0 * dqk + dn, dqk, dr, cache.bByFeature(layer), 0, cap,
-                            len, s, 0, maxLen);
+                    CachedAttention.Strided scores = new CachedAttention.Strided(s, 0, maxLen);
+                    CachedAttention.addScores4(new CachedAttention.Strided(qLat, (i * h + h0) * r, r), r,
+                            new CachedAttention.ByFeature(cache.aByFeature(layer), 0, cap), len, scores);
+                    CachedAttention.addScores4(new CachedAttention.Strided(qq.data, i * h * dqk + h0 * dqk + dn, dqk), dr,
+                            new CachedAttention.ByFeature(cache.bByFeature(layer), 0, cap), len, scores);
                     for (int k = 0; k < 4; k++) CachedAttention.softmax(s, k * maxLen, len, scale);
-                    CachedAttention.weightedRows4(s, 0, maxLen, len, cache.a(layer), r, r, oLat, (i * h + h0) * r, r);
+                    CachedAttention.weightedRows4(scores, len, cache.a(layer), r, r, new CachedAttention.Strided(oLat, (i * h + h0) * r, r));
                 } else {
                     for (int hh = h0; hh < h0 + nh; hh++) {
                         java.util.Arrays.fill(s, 0, len, 0f);
-                        CachedAttention.addScores(qLat, (i * h + hh) * r, r, cache.aByFeature(layer), 0, cap, len, s);
-                        CachedAttention.addScores(qq.data, i * h * dqk + hh * dqk + dn, dr, cache.bByFeature(layer), 0, cap, len, s);
+                        CachedAttention.addScores(new CachedAttention.Strided(qLat, (i * h + hh) * r, r), r,
+                                new CachedAttention.ByFeature(cache.aByFeature(layer), 0, cap), len, s);
+                        CachedAttention.addScores(new CachedAttention.Strided(qq.data, i * h * dqk + hh * dqk + dn, dqk), dr,
+                                new CachedAttention.ByFeature(cache.bByFeature(layer), 0, cap), len, s);
                         CachedAttention.softmax(s, 0, len, scale);
-                        CachedAttention.weightedRows(s, len, cache.a(layer), r, 0, r, oLat, (i * h + hh) * r);
+                        CachedAttention.weightedRows(s, len, new CachedAttention.ByToken(cache.a(layer), r, 0), r, oLat, (i * h + hh) * r);
                     }
                 }
             }

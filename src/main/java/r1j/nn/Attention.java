@@ -30,13 +30,21 @@ public final class Attention {
 
     private Attention() {}
 
-    public static Tensor causal(Tensor q, Tensor k, Tensor v, int batch, int seq, int heads, int kvHeads, float scale) {
-        return causal(q, k, v, 0, batch, seq, heads, kvHeads, scale);
+    /**
+     * The layout of one attention call: batch sequences of seq rows that all continue the same first prefix rows (0:
+     * none), heads query heads over kvHeads key/value heads, and the softmax scale.
+     */
+    public record Shape(int prefix, int batch, int seq, int heads, int kvHeads, float scale) {
+        /** batch sequences of seq rows each, no shared prefix. */
+        public static Shape of(int batch, int seq, int heads, int kvHeads, float scale) {
+            return new Shape(0, batch, seq, heads, kvHeads, scale);
+        }
     }
 
-    /** Causal attention for batch sequences of seq rows that all continue the same first prefix rows. */
-    public static Tensor causal(Tensor q, Tensor k, Tensor v, int prefix, int batch, int seq, int heads, int kvHeads,
-                                float scale) {
+    /** Causal attention over q, k and v laid out as the shape says. */
+    public static Tensor causal(Tensor q, Tensor k, Tensor v, Shape shape) {
+        int prefix = shape.prefix(), batch = shape.batch(), seq = shape.seq(), heads = shape.heads(), kvHeads = shape.kvHeads();
+        float scale = shape.scale();
         int rows = prefix + batch * seq;
         if (q.rows() != rows || k.rows() != rows || v.rows() != rows) {
             throw new IllegalArgumentException("attention: q, k, v need " + rows + " rows (prefix " + prefix + " + batch "
@@ -51,13 +59,14 @@ public final class Attention {
         Dims dm = new Dims(rows, prefix, batch, seq, heads, kvHeads, q.cols() / heads, v.cols() / kvHeads, scale);
         float[] lse = new float[heads * rows];
         Tensor out = Tensor.result(new int[] {rows, heads * dm.dv}, o -> backward(q, k, v, o, lse, dm), q, k, v);
+        Io io = new Io(q.data, k.data, v.data, out.data, lse);
         Parallel.range(dm.groups() * kvHeads, 1, (c, lo, hi) -> {
-            float[] s = new float[BQ * BK], acc = new float[BQ * dm.dv], m = new float[BQ], l = new float[BQ];
+            Scratch scratch = new Scratch(new float[BQ * BK], new float[BQ * dm.dv], new float[BQ], new float[BQ]);
             for (int task = lo; task < hi; task++) {
                 Group g = dm.group(task / kvHeads);
                 int kvh = task % kvHeads;
                 for (int h = kvh * dm.perKv(); h < (kvh + 1) * dm.perKv(); h++) {
-                    for (int i0 = 0; i0 < g.len; i0 += BQ) forwardBlock(g, kvh, h, i0, q.data, k.data, v.data, out.data, lse, dm, s, acc, m, l);
+                    for (int i0 = 0; i0 < g.len; i0 += BQ) forwardBlock(new Block(g, kvh, h, i0), io, dm, scratch);
                 }
             }
         });
@@ -107,8 +116,20 @@ public final class Attention {
      */
     private record Group(int b, int row, int len, int pos0, int[] segRow, int[] segLen, int[] segPos) {}
 
-    private static void forwardBlock(Group g, int kvh, int h, int i0, float[] q, float[] k, float[] v, float[] o,
-                                     float[] lse, Dims dm, float[] s, float[] acc, float[] m, float[] l) {
+    /** The arrays of one forward call: the inputs, the output and the per-row log-sum-exp the backward reads. */
+    private record Io(float[] q, float[] k, float[] v, float[] o, float[] lse) {}
+
+    /** A worker's block buffers: scores S/P [BQ, BK], the output accumulator [BQ, dv], row maxima and normalisers. */
+    private record Scratch(float[] s, float[] acc, float[] m, float[] l) {}
+
+    /** Query block i0.. of group g for head h, which reads kv head kvh. */
+    private record Block(Group g, int kvh, int h, int i0) {}
+
+    private static void forwardBlock(Block blk, Io io, Dims dm, Scratch scratch) {
+        Group g = blk.g();
+        int kvh = blk.kvh(), h = blk.h(), i0 = blk.i0();
+        float[] q = io.q(), k = io.k(), v = io.v(), o = io.o(), lse = io.lse();
+        float[] s = scratch.s(), acc = scratch.acc(), m = scratch.m(), l = scratch.l();
         int mq = Math.min(g.len - i0, BQ), qRow = g.row + i0, qPos = g.pos0 + i0;
         int qCols = dm.heads * dm.dqk, kCols = dm.kvHeads * dm.dqk, vCols = dm.kvHeads * dm.dv;
         java.util.Arrays.fill(m, Float.NEGATIVE_INFINITY);

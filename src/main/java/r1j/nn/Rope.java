@@ -28,19 +28,29 @@ public final class Rope {
         int maxPos = 0;
         for (int p : positions) maxPos = Math.max(maxPos, p);
         table.ensure(maxPos + 1);
-        float[] cos = table.cos(), sin = table.sin();
-        Tensor y = Tensor.result(x.shape(), out -> {
-            float[] gx = x.gradBuffer();
-            rotate(out.grad(), gx, true, n, positions, heads, headStride, offset, half, cos, sin, interleaved, -1f);
-        }, x);
-        rotate(x.data, y.data, false, n, positions, heads, headStride, offset, half, cos, sin, interleaved, 1f);
+        Slices at = new Slices(positions, heads, headStride, offset, half, interleaved);
+        // The table's arrays as of this forward (a later, longer forward may replace them with longer ones).
+        Angles angles = new Angles(table.cos(), table.sin());
+        Tensor y = Tensor.result(x.shape(), out -> rotate(out.grad(), x.gradBuffer(), true, at, angles, -1f), x);
+        rotate(x.data, y.data, false, at, angles, 1f);
         return y;
     }
 
+    /**
+     * Where the rotary slices are: row r is at position positions[r] and holds heads of headStride columns, whose
+     * slice [offset, offset + 2·half) is rotated, its pairs interleaved or half-split.
+     */
+    private record Slices(int[] positions, int heads, int headStride, int offset, int half, boolean interleaved) {}
+
+    /** cos and sin of every (position, frequency), position-major. */
+    private record Angles(float[] cos, float[] sin) {}
+
     /** dst = R(sign·angle)·src on the rotary slices (added to dst when accumulate), copied elsewhere. */
-    private static void rotate(float[] src, float[] dst, boolean accumulate, int n, int[] positions, int heads,
-                               int headStride, int offset, int half, float[] cos, float[] sin,
-                               boolean interleaved, float sign) {
+    private static void rotate(float[] src, float[] dst, boolean accumulate, Slices at, Angles angles, float sign) {
+        int[] positions = at.positions();
+        int heads = at.heads(), headStride = at.headStride(), offset = at.offset(), half = at.half(), n = positions.length;
+        boolean interleaved = at.interleaved();
+        float[] cos = angles.cos(), sin = angles.sin();
         int cols = heads * headStride;
         Parallel.range(n, Math.max(1, 8192 / cols), (c, lo, hi) -> {
             for (int r = lo; r < hi; r++) {

@@ -14,7 +14,7 @@ class NnValuesTest {
         int b = 2, t = 70, h = 4, kvh = 2, dqk = 6, dv = 5;
         Tensor q = randn("q", 1, 1f, b * t, h * dqk), k = randn("k", 2, 1f, b * t, kvh * dqk), v = randn("v", 3, 1f, b * t, kvh * dv);
         float scale = 0.45f;
-        Tensor o = Attention.causal(q, k, v, b, t, h, kvh, scale);
+        Tensor o = Attention.causal(q, k, v, Attention.Shape.of(b, t, h, kvh, scale));
         for (int s = 0; s < b; s++) {
             for (int hh = 0; hh < h; hh++) {
                 int g = hh / (h / kvh);
@@ -47,7 +47,7 @@ class NnValuesTest {
         Tensor qf = Tensor.param("qf", expand(q.data, p, b, t, h * dqk), b * full, h * dqk);
         Tensor kf = Tensor.param("kf", expand(k.data, p, b, t, kvh * dqk), b * full, kvh * dqk);
         Tensor vf = Tensor.param("vf", expand(v.data, p, b, t, kvh * dv), b * full, kvh * dv);
-        Tensor o = Attention.causal(q, k, v, p, b, t, h, kvh, 0.45f), of = Attention.causal(qf, kf, vf, b, full, h, kvh, 0.45f);
+        Tensor o = Attention.causal(q, k, v, new Attention.Shape(p, b, t, h, kvh, 0.45f)), of = Attention.causal(qf, kf, vf, Attention.Shape.of(b, full, h, kvh, 0.45f));
         float[] r = new float[o.numel()];
         for (int i = 0; i < r.length; i++) r[i] = (float) Math.sin(i * 0.37);
         float[] rf = new float[of.numel()];
