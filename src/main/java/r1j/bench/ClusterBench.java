@@ -53,7 +53,7 @@ public final class ClusterBench {
                         if (first == 0) first = port;
                     }
                     progress.printf("bench cluster: GRPO on %d worker(s)%n", n);
-                    try (Rollouts r = ClusterRollouts.connect(name, List.of("127.0.0.1:" + first), "127.0.0.1", freePort(), n, 120,
+                    try (Rollouts r = ClusterRollouts.connect(new ClusterRollouts.Connection(name, List.of("127.0.0.1:" + first), "127.0.0.1", freePort(), n, 120),
                             ModelSpec.policy(model.toAbsolutePath().toString(), null, c.seed()), Tokenizer.load(model), progress)) {
                         out.add(measure(n, c, dir.resolve("workers-" + n), r));
                     }

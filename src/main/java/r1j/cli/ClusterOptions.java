@@ -34,7 +34,8 @@ public final class ClusterOptions {
         check();
         if (!enabled()) return null;
         try {
-            return r1j.cluster.ClusterRollouts.connect(name, cluster, bindInterface, port, minWorkers, timeoutSeconds, spec, tok, System.err);
+            return r1j.cluster.ClusterRollouts.connect(new r1j.cluster.ClusterRollouts.Connection(name, cluster, bindInterface, port,
+                    minWorkers, timeoutSeconds), spec, tok, System.err);
         } catch (NoClassDefFoundError e) {
             throw new UserError("--cluster needs Hazelcast on the class path (./r1j adds target/cluster-lib for it): " + e.getMessage());
         }

@@ -72,7 +72,7 @@ public final class ColdStartCommand implements Callable<Integer> {
         var base = Checkpoint.loadFrozen(this.base);
         Tokenizer tok = Tokenizer.load(this.base);
         var z = r1Zero == null ? null : Checkpoint.loadFrozen(r1Zero);
-        List<Map<String, Object>> summary = ColdStart.build(out, base, tok, z, all, problems, shots, worked,
+        List<Map<String, Object>> summary = ColdStart.build(out, new ColdStart.Models(base, tok, z), all, new ColdStart.Plan(problems, shots, worked),
                 new ColdStart.Sampling(samples, sampling.temperature, sampling.maxNewTokens, sampling.seed));
         Map<String, Object> total = summary.get(summary.size() - 1);
         if (json) {

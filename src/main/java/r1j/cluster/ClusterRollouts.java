@@ -45,11 +45,20 @@ public final class ClusterRollouts implements Rollouts {
         this.log = log;
     }
 
-    /** Joins the cluster at the addresses given as a lite member and waits (up to timeoutSeconds) for minWorkers. */
-    public static ClusterRollouts connect(String clusterName, List<String> join, String bindInterface, int port, int minWorkers,
-                                          int timeoutSeconds, ModelSpec spec, r1j.tokenizer.Tokenizer tok,
-                                          PrintStream log) throws InterruptedException {
-        HazelcastInstance hz = Members.start(clusterName, port, join, bindInterface, true);
+    /**
+     * Where the cluster is and how long to wait for it: its name, the members' addresses to join, the interface and
+     * port this JVM binds, the workers needed, and the seconds to wait for them.
+     */
+    public record Connection(String clusterName, List<String> join, String bindInterface, int port, int minWorkers,
+                             int timeoutSeconds) {}
+
+    /** Joins the cluster at the connection's addresses as a lite member and waits for its workers. */
+    public static ClusterRollouts connect(Connection c, ModelSpec spec, r1j.tokenizer.Tokenizer tok, PrintStream log)
+            throws InterruptedException {
+        String clusterName = c.clusterName();
+        List<String> join = c.join();
+        int minWorkers = c.minWorkers(), timeoutSeconds = c.timeoutSeconds();
+        HazelcastInstance hz = Members.start(clusterName, c.port(), join, c.bindInterface(), true);
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         while (workers(hz).size() < minWorkers) {
             if (System.nanoTime() > deadline) {
@@ -90,7 +99,11 @@ public final class ClusterRollouts implements Rollouts {
         }
         int redone = 0;
         int[] failures = new int[shards];
-        for (int s = 0; s < shards; s++) submit(s, shards, requests, prefix, group, p, version, v, workers.isEmpty() ? null : workers.get(s), pending, on);
+        Round round = new Round(requests, prefix, group, p, version, v, shards);
+        for (int s = 0; s < shards; s++) {
+            on.set(s, workers.isEmpty() ? null : workers.get(s));
+            pending.set(s, submit(round, s, on.get(s)));
+        }
         for (int s = 0; s < shards; s++) {
             while (results.get(s) == null) {
                 try {
@@ -113,7 +126,8 @@ public final class ClusterRollouts implements Rollouts {
                     log.printf("rollout shard %d/%d on %s failed (%s); %s%n", s + 1, shards, failed.getAddress(), rootCause(e),
                             next == null ? "sampling it here" : "sending it to " + next.getAddress());
                     if (next != null) bytes += sync(List.of(next), v, w);
-                    submit(s, shards, requests, prefix, group, p, version, v, next, pending, on);
+                    on.set(s, next);
+                    pending.set(s, submit(round, s, next));
                 }
             }
         }
@@ -128,11 +142,14 @@ public final class ClusterRollouts implements Rollouts {
         return all;
     }
 
-    private void submit(int s, int shards, List<Generator.Request> requests, int[] prefix, int group, SamplingParams p, long step, String v,
-                        Member m, List<Future<ArrayList<List<Completion>>>> pending, List<Member> on) {
-        on.set(s, m);
-        pending.set(s, m == null ? null : executor.submitToMember(new RolloutShard(spec, v, step, prefix,
-                new ArrayList<>(part(requests, s, shards)), group, p), m));
+    /** One step's rollouts: the requests (split into shards) continuing prefix, G each, and the weights' version. */
+    private record Round(List<Generator.Request> requests, int[] prefix, int group, SamplingParams p, long step, String version,
+                         int shards) {}
+
+    /** Sends shard s of the round to member m (null: none, the shard is sampled here). */
+    private Future<ArrayList<List<Completion>>> submit(Round r, int s, Member m) {
+        return m == null ? null : executor.submitToMember(new RolloutShard(spec, r.version(), r.step(), r.prefix(),
+                new ArrayList<>(part(r.requests(), s, r.shards())), r.group(), r.p()), m);
     }
 
     /** Sends the weights to the workers that lack version v; returns the bytes sent. A worker that fails is left out. */

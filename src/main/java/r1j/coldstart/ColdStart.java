@@ -50,6 +50,15 @@ public final class ColdStart {
     /** Sampling settings shared by the sources. */
     public record Sampling(int samples, float temperature, int maxNewTokens, long seed) {}
 
+    /** The models that write cold-start data: the base (few-shot and direct prompting), its tokenizer, and R1-Zero (or null). */
+    public record Models(Transformer base, Tokenizer tok, Transformer r1Zero) {}
+
+    /**
+     * How much each source writes: problems per source, worked examples per few-shot prompt, and the world's own worked
+     * solutions added (0: none).
+     */
+    public record Plan(int perSource, int shots, int worked) {}
+
     private static final LanguageConsistencyReward LANGUAGE = new LanguageConsistencyReward();
 
     private ColdStart() {}
@@ -62,9 +71,11 @@ public final class ColdStart {
      * an interrupted job resumes), distinct problems for each source, then coldstart.jsonl (filtered and merged) and
      * summary.json. Returns the summary rows: one per source, then the total with the drop counts. r1Zero may be null.
      */
-    public static List<Map<String, Object>> build(Path out, Transformer base, Tokenizer tok, Transformer r1Zero,
-                                                  List<Datasets.Example> problems, int perSource, int shots, int worked,
-                                                  Sampling s) throws IOException {
+    public static List<Map<String, Object>> build(Path out, Models models, List<Datasets.Example> problems, Plan plan, Sampling s)
+            throws IOException {
+        Transformer base = models.base(), r1Zero = models.r1Zero();
+        Tokenizer tok = models.tok();
+        int perSource = plan.perSource(), shots = plan.shots(), worked = plan.worked();
         Files.createDirectories(out);
         Map<String, List<Map<String, Object>>> raw = new LinkedHashMap<>();
         raw.put("fewshot", source(out, "fewshot", () -> fewShot(base, tok, problems.subList(0, perSource), longChains(s.seed()), shots, s)));

@@ -265,24 +265,32 @@ public final class Transformer implements LanguageModel {
         System.arraycopy(ids, 0, all, p, ids.length);
         Tensor x = Embedding.lookup(embed, all);
         Tensor[] weights = gradientCheckpointing && Grad.isEnabled() ? trainable().toArray(new Tensor[0]) : null;
+        Layout rows = new Layout(pos, p, batch, seq);
+        Balance bal = new Balance(alpha, balance);
         for (Block b : blocks) {
             if (weights != null && b.moe() == null) {
                 // MoE layers are not recomputed: routing twice would count each token's expert load twice.
-                x = r1j.tensor.Recompute.apply(in -> blockForward(b, in, pos, p, batch, seq, alpha, balance), x, weights);
+                x = r1j.tensor.Recompute.apply(in -> blockForward(b, in, rows, bal), x, weights);
             } else {
-                x = blockForward(b, x, pos, p, batch, seq, alpha, balance);
+                x = blockForward(b, x, rows, bal);
             }
         }
         return x;
     }
 
-    private Tensor blockForward(Block b, Tensor x, int[] pos, int prefix, int batch, int seq, float alpha, List<Tensor> balance) {
+    /** The rows of a forward: their positions, and [prefix shared rows ; batch sequences of seq rows]. */
+    private record Layout(int[] positions, int prefix, int batch, int seq) {}
+
+    /** The sequence-wise balance loss's α (0: none) and the list that collects each MoE layer's term. */
+    private record Balance(float alpha, List<Tensor> terms) {}
+
+    private Tensor blockForward(Block b, Tensor x, Layout rows, Balance balance) {
         float eps = (float) cfg.rms_norm_eps();
-        x = Elementwise.add(x, b.attn().forward(RMSNorm.apply(x, b.inNorm(), eps), pos, prefix, batch, seq));
+        x = Elementwise.add(x, b.attn().forward(RMSNorm.apply(x, b.inNorm(), eps), rows.positions(), rows.prefix(), rows.batch(), rows.seq()));
         Tensor m = RMSNorm.apply(x, b.postNorm(), eps);
         if (b.moe() == null) return Elementwise.add(x, b.mlp().forward(m));
-        MoE.Output out = b.moe().forward(m, batch, seq, alpha);
-        if (out.balanceLoss() != null && balance != null) balance.add(out.balanceLoss());
+        MoE.Output out = b.moe().forward(m, rows.batch(), rows.seq(), balance.alpha());
+        if (out.balanceLoss() != null && balance.terms() != null) balance.terms().add(out.balanceLoss());
         return Elementwise.add(x, out.y());
     }
 
@@ -322,7 +330,7 @@ public final class Transformer implements LanguageModel {
             Tensor e = RMSNorm.apply(Embedding.lookup(embed, tok), m.enorm(), eps);
             Tensor hPrev = RMSNorm.apply(Rows.gather(prev, keepRows), m.hnorm(), eps);
             Tensor x = MatMul.linear(Rows.concatCols(e, hPrev), m.ehProj());
-            Tensor hk = blockForward(m.block(), x, positions(batch, len), 0, batch, len, alpha, balance);
+            Tensor hk = blockForward(m.block(), x, new Layout(positions(batch, len), 0, batch, len), new Balance(alpha, balance));
             Tensor lg = MatMul.linear(RMSNorm.apply(hk, m.headNorm(), eps), head);
             Tensor l = CrossEntropy.apply(lg, tgt).loss();
             sum = sum == null ? l : Elementwise.add(sum, l);

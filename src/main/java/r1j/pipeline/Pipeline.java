@@ -120,8 +120,8 @@ public final class Pipeline {
         Path r1Zero = r1Zero(base, data);
         List<Datasets.Example> train = examples(data.resolve("train.jsonl"));
         int perSource = Math.min(p.coldStartProblems(), train.size() / 4);
-        Path cold = stage("coldstart", () -> ColdStart.build(o.out().resolve("coldstart"), Checkpoint.loadFrozen(base),
-                Tokenizer.load(base), Checkpoint.loadFrozen(r1Zero), train, perSource, p.coldStartShots(), p.coldStartWorked(),
+        Path cold = stage("coldstart", () -> ColdStart.build(o.out().resolve("coldstart"), new ColdStart.Models(Checkpoint.loadFrozen(base),
+                Tokenizer.load(base), Checkpoint.loadFrozen(r1Zero)), train, new ColdStart.Plan(perSource, p.coldStartShots(), p.coldStartWorked()),
                 new ColdStart.Sampling(p.coldStartSamples(), p.coldStartTemperature(), p.maxCompletionTokens() + 32, seed)));
         Path sft1 = stage("sft1", () -> sft(p.sft().toBuilder().model(base).data(cold.resolve("coldstart.jsonl")).build(), "sft1")).resolve("final");
         // §2.3.2: R1-Zero's RL (accuracy, and the format reward — here the readable format's) plus 0.2·language consistency.

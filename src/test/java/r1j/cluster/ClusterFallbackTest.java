@@ -33,7 +33,7 @@ class ClusterFallbackTest {
         int port = freePort();
         HazelcastInstance worker = Members.start(name, port, List.of(), "127.0.0.1", false);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (ClusterRollouts r = ClusterRollouts.connect(name, List.of("127.0.0.1:" + port), "127.0.0.1", freePort(), 1, 60,
+        try (ClusterRollouts r = ClusterRollouts.connect(new ClusterRollouts.Connection(name, List.of("127.0.0.1:" + port), "127.0.0.1", freePort(), 1, 60),
                 ModelSpec.policy(tmp.resolve("not-there").toString(), null, 1), tok, new PrintStream(log, true, StandardCharsets.UTF_8))) {
             int[] prefix = tok.encode("What is", false);
             List<Generator.Request> reqs = List.of(new Generator.Request(tok.encode(" 2 + 3?", false), 11),
