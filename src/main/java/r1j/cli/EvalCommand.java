@@ -49,6 +49,10 @@ public final class EvalCommand implements Callable<Integer> {
     boolean noGreedy;
 
 
+    @Option(names = "--slice-by", split = ",", paramLabel = "FIELD", description = "Group the table by these fields of "
+            + "the rows (e.g. source,level) instead of the world's slices (difficulty, language, category, trap, safety).")
+    List<String> sliceBy;
+
     @Option(names = "--json", description = "One JSON object per slice on stdout.")
     boolean json;
 
@@ -106,7 +110,7 @@ public final class EvalCommand implements Callable<Integer> {
                 }
             }
         }
-        List<Map<String, Object>> rows = Report.slices(rs, k);
+        List<Map<String, Object>> rows = Report.slices(rs, k, sliceBy == null ? r1j.data.World.SLICES : r1j.data.Slice.fields(sliceBy));
         if (json) {
             for (Map<String, Object> r : rows) System.out.println(Jsonl.write(r));
         } else {

@@ -12,6 +12,44 @@ import java.util.SplittableRandom;
  * weights and trap share; traps are drawn by frequency, so their share holds in every split.
  */
 public final class World {
+    /**
+     * The world's slices of an evaluation: by difficulty level, language, category and precedence trap, and safety
+     * prompts split into harmful requests (where a refusal is right) and their harmless look-alikes.
+     */
+    public static final java.util.List<Slice> SLICES = java.util.List.of(Slice.field("difficulty"), languageSlice(),
+            Slice.field("category"), Slice.field("trap"), safetySlice());
+
+    /** The world's hardest level (5), where the R1 report's "aha" (longer replies that check themselves) should show. */
+    public static final java.util.function.Predicate<Datasets.Example> HARDEST = e -> "5".equals(String.valueOf(e.meta().get("difficulty")));
+
+    private static Slice languageSlice() {
+        return new Slice() {
+            @Override
+            public String name() {
+                return "language";
+            }
+
+            @Override
+            public String of(Datasets.Example row) {
+                return row.language();
+            }
+        };
+    }
+
+    private static Slice safetySlice() {
+        return new Slice() {
+            @Override
+            public String name() {
+                return "safety";
+            }
+
+            @Override
+            public String of(Datasets.Example row) {
+                if (!"safety".equals(row.meta().get("category"))) return null;
+                return GeneralProblems.REFUSE.equals(row.answer()) ? "harmful" : "harmless";
+            }
+        };
+    }
     /** Level weights for arithmetic (levels 1–5), the trap share of levels 2–5, and category weights. */
     public record Mix(double[] levels, double trapShare, Map<String, Double> categories) {
         public static Mix defaults() {

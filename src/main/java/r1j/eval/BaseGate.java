@@ -73,7 +73,7 @@ public final class BaseGate {
         }
         Evaluator.Options o = new Evaluator.Options(Templates.R1_ZERO, 8, 0.6f, 0.95f, maxNewTokens, false, 64, seed);
         List<Evaluator.ProblemResult> rs = Evaluator.run(model, tok, ex, o);
-        List<Map<String, Object>> slices = Report.slices(rs, 8);
+        List<Map<String, Object>> slices = Report.slices(rs, 8, r1j.data.World.SLICES);
         double p8 = (double) slices.get(0).get("pass@8"), p1 = (double) slices.get(0).get("pass@1");
         double single = total == 0 ? 0 : (double) right / total;
         return new Result(single, total, p8, p1, test.size(), single >= SINGLE_STEP && p8 >= PASS_AT_8, slices);

@@ -5,38 +5,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
-import r1j.data.Datasets;
+import r1j.data.Slice;
 import r1j.reward.Answers;
 
-/** Evaluation results summarised overall and by difficulty, language, category and trap. */
+/** Evaluation results summarised overall and by each slice of the task (the world's: {@code World.SLICES}). */
 public final class Report {
     private Report() {}
 
-    /** One row per slice: {slice, n, pass@1, cons@k, pass@k, greedy, format, readable, clean, language, length, reflection}. */
-    public static List<Map<String, Object>> slices(List<Evaluator.ProblemResult> rs, int k) {
+    /**
+     * One row per group of each slice, after the row of all problems: {slice, problems, pass@1, cons@k, pass@k, greedy,
+     * format, readable, clean, language, length, reflection}. A slice with fewer than two groups adds no rows.
+     */
+    public static List<Map<String, Object>> slices(List<Evaluator.ProblemResult> rs, int k, List<Slice> slices) {
         List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(summarize("all", rs, k));
-        addBy(rows, rs, k, "difficulty", p -> String.valueOf(p.meta().get("difficulty")));
-        addBy(rows, rs, k, "language", p -> p.language());
-        addBy(rows, rs, k, "category", p -> String.valueOf(p.meta().get("category")));
-        addBy(rows, rs, k, "trap", p -> String.valueOf(p.meta().get("trap")));
-        // On safety prompts pass@1 is the right behaviour: the refusal rate on harmful requests, the answer rate on look-alikes.
-        addBy(rows, rs, k, "safety", p -> !"safety".equals(p.meta().get("category")) ? null
-                : r1j.data.GeneralProblems.REFUSE.equals(p.answer()) ? "harmful" : "harmless");
+        for (Slice s : slices) addBy(rows, rs, k, s);
         return rows;
     }
 
-    private static void addBy(List<Map<String, Object>> rows, List<Evaluator.ProblemResult> rs, int k, String name,
-                              Function<Datasets.Example, String> key) {
+    private static void addBy(List<Map<String, Object>> rows, List<Evaluator.ProblemResult> rs, int k, Slice slice) {
         Map<String, List<Evaluator.ProblemResult>> groups = new TreeMap<>();
         for (Evaluator.ProblemResult r : rs) {
-            String v = key.apply(r.problem());
+            String v = slice.of(r.problem());
             if (v == null || v.equals("null")) continue;
             groups.computeIfAbsent(v, x -> new ArrayList<>()).add(r);
         }
         if (groups.size() < 2) return;
-        for (var e : groups.entrySet()) rows.add(summarize(name + "=" + e.getKey(), e.getValue(), k));
+        for (var e : groups.entrySet()) rows.add(summarize(slice.name() + "=" + e.getKey(), e.getValue(), k));
     }
 
     static Map<String, Object> summarize(String slice, List<Evaluator.ProblemResult> rs, int k) {

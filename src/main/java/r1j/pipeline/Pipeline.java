@@ -377,9 +377,9 @@ public final class Pipeline {
         Evaluator.Options eo = new Evaluator.Options(m.template(), k, o.preset().evalTemperature(), o.preset().evalTopP(), o.preset().maxCompletionTokens() + 32, false, o.preset().evalBatch(), o.seed());
         List<Evaluator.ProblemResult> rs = Evaluator.run(model, tok, examples(data.resolve("test.jsonl")), eo);
         List<Evaluator.ProblemResult> ss = Evaluator.run(model, tok, examples(data.resolve("test-safety.jsonl")), eo);
-        List<Map<String, Object>> reasoning = Report.slices(rs, k);
-        List<Map<String, Object>> general = Report.slices(Evaluator.run(model, tok, examples(data.resolve("test-general.jsonl")), eo), k);
-        List<Map<String, Object>> safety = Report.slices(ss, k);
+        List<Map<String, Object>> reasoning = Report.slices(rs, k, r1j.data.World.SLICES);
+        List<Map<String, Object>> general = Report.slices(Evaluator.run(model, tok, examples(data.resolve("test-general.jsonl")), eo), k, r1j.data.World.SLICES);
+        List<Map<String, Object>> safety = Report.slices(ss, k, r1j.data.World.SLICES);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("stage", m.name());
         Map<String, Object> all = reasoning.get(0);
@@ -395,7 +395,7 @@ public final class Pipeline {
             if ("trap=true".equals(s.get("slice"))) row.put("traps_pass@1", s.get("pass@1"));
         }
         row.put("general_accuracy", general.get(0).get("pass@1"));
-        row.put("general_seen_accuracy", Report.slices(Evaluator.run(model, tok, examples(data.resolve("seen-general.jsonl")), eo), k).get(0).get("pass@1"));
+        row.put("general_seen_accuracy", Report.slices(Evaluator.run(model, tok, examples(data.resolve("seen-general.jsonl")), eo), k, r1j.data.World.SLICES).get(0).get("pass@1"));
         for (Map<String, Object> s : safety) {
             if ("safety=harmful".equals(s.get("slice"))) row.put("harmful_refused", s.get("pass@1"));
             if ("safety=harmless".equals(s.get("slice"))) row.put("harmless_answered", s.get("pass@1"));

@@ -20,7 +20,8 @@ import java.util.Map;
  * @param lengthMax the longest completion
  * @param reflection the share of completions that check themselves ({@link r1j.reward.Reflection})
  * @param truncated the share cut at max_completion_tokens
- * @param hardest the world's hardest level's figures, or null when the step had none of its prompts
+ * @param hardest the figures of the task's hardest rows ({@link GrpoTrainer.Builder#hardest}; the world's level 5),
+ *     or null when the step had none
  * @param logprobMaxDiff the largest |log π_old(sampler) − log π_old(trainer)| (0 when both are one engine)
  * @param gradNorm the global gradient norm before clipping
  * @param lr the learning rate of the step
@@ -34,8 +35,9 @@ public record GrpoStep(int step, double rewardMean, double rewardStd, Map<String
                        boolean skipped, Times times, Map<String, Object> rolloutCost) implements r1j.train.StepMetrics {
 
     /**
-     * The hardest level's rollouts (docs/world.md's level 5, where the R1 report's "aha" should show): their length,
-     * the share that check themselves, and the accuracy of those that check against those that do not (null: none).
+     * The rollouts of the task's hardest rows (the world's level 5, where the R1 report's "aha" should show; written
+     * as level5_* in metrics.jsonl): their length, the share that check themselves, and the accuracy of those that
+     * check against those that do not (null: none).
      */
     public record Hardest(double length, double reflection, Double accuracyChecked, Double accuracyUnchecked) {}
 

@@ -57,6 +57,7 @@ public final class GrpoTrainer {
     private final Rollouts rollouts;
     private final Listener listener;
     private final PrintStream console;
+    private final java.util.function.Predicate<Datasets.Example> hardest;
 
     private GrpoTrainer(Builder b) {
         this.rewards = b.rewards;
@@ -65,6 +66,7 @@ public final class GrpoTrainer {
         this.rollouts = b.rollouts;
         this.listener = b.listener;
         this.console = b.console;
+        this.hardest = b.hardest;
     }
 
     /**
@@ -98,6 +100,7 @@ public final class GrpoTrainer {
         private Rollouts rollouts;
         private Listener listener = s -> {};
         private PrintStream console = System.err;
+        private java.util.function.Predicate<Datasets.Example> hardest = r1j.data.World.HARDEST;
 
         private Builder(GrpoConfig config) {
             this.config = java.util.Objects.requireNonNull(config, "config");
@@ -114,6 +117,11 @@ public final class GrpoTrainer {
         public Builder rollouts(Rollouts v) { rollouts = v; return this; }
         /** Receives each step's typed metrics. */
         public Builder listener(Listener v) { listener = java.util.Objects.requireNonNull(v, "listener"); return this; }
+        /**
+         * The rows of the task's hardest level, whose replies' length, self-checking and accuracy each step reports
+         * (GrpoStep.hardest; the "aha" of R1 §2.2.4); null: none. The default is the world's level 5.
+         */
+        public Builder hardest(java.util.function.Predicate<Datasets.Example> v) { hardest = v; return this; }
         /** Where the progress lines go (they are also copied into the run folder's run.log). */
         public Builder console(PrintStream v) { console = java.util.Objects.requireNonNull(v, "console"); return this; }
 
@@ -212,7 +220,8 @@ public final class GrpoTrainer {
         if (c.bias_update_speed() > 0) update.policy().updateRouterBiases(c.bias_update_speed());
         else update.policy().resetExpertLoads();
         update.reference().resetExpertLoads();
-        GrpoStep m = StepMetrics.of(step + 1, batch, u, rate, new long[] {t0, t1, t2, t3}, collect.rollouts().lastCost());
+        GrpoStep m = StepMetrics.of(step + 1, batch, u, rate, new long[] {t0, t1, t2, t3},
+                new StepMetrics.Watch(hardest, collect.rollouts().lastCost()));
         if (c.sample_every() > 0 && (step + 1) % c.sample_every() == 0) {
             for (Map<String, Object> s : StepMetrics.samples(step + 1, batch, 2)) run.append(SAMPLES, s);
         }

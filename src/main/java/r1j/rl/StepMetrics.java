@@ -17,10 +17,16 @@ final class StepMetrics {
     private StepMetrics() {}
 
     /**
-     * The step's metrics. times: the nanosecond clock at the start of collect, score, optimise and at the end;
-     * rolloutCost: what the rollouts' workers reported.
+     * What a step's metrics watch beyond its rollouts: the rows of the task's hardest level (null: none), and what the
+     * rollouts' workers reported.
      */
-    static GrpoStep of(int step, RolloutBatch batch, GrpoTrainer.Update u, float rate, long[] times, Map<String, Object> rolloutCost) {
+    record Watch(java.util.function.Predicate<r1j.data.Datasets.Example> hardest, Map<String, Object> rolloutCost) {}
+
+    /**
+     * The step's metrics. times: the nanosecond clock at the start of collect, score, optimise and at the end;
+     * watch: the hardest level's rows and the workers' report.
+     */
+    static GrpoStep of(int step, RolloutBatch batch, GrpoTrainer.Update u, float rate, long[] times, Watch watch) {
         double[][] r = batch.rewards();
         double sum = 0, sq = 0, entropy = 0;
         int n = 0, truncated = 0, reflect = 0, maxLen = 0, entropyTokens = 0;
@@ -29,7 +35,7 @@ final class StepMetrics {
         Hardest hardest = new Hardest();
         for (int i = 0; i < r.length; i++) {
             List<Completion> cs = batch.groups().get(i).completions();
-            boolean hard = HARDEST.equals(String.valueOf(batch.groups().get(i).example().meta().get("difficulty")));
+            boolean hard = watch.hardest() != null && watch.hardest().test(batch.groups().get(i).example());
             for (int g = 0; g < cs.size(); g++) {
                 Completion cp = cs.get(g);
                 if (hard) hardest.add(cp, batch.parts().get(i).get(g).get("accuracy"));
@@ -58,7 +64,7 @@ final class StepMetrics {
                 round((double) batch.zeroSpreadGroups() / r.length), round(u.kl), round(u.clipLow), round(u.clipHigh),
                 round(entropyTokens == 0 ? 0 : entropy / entropyTokens), round((double) tokens / n), maxLen,
                 round((double) reflect / n), round((double) truncated / n), hardest.figures(), u.logprobMaxDiff, round(u.gradNorm),
-                rate, u.skipped, t, rolloutCost);
+                rate, u.skipped, t, watch.rolloutCost());
     }
 
     /** The first completion of the first few prompts, with its rewards, for samples.jsonl and the report. */
@@ -79,9 +85,6 @@ final class StepMetrics {
         }
         return out;
     }
-
-    /** The world's hardest level, where the R1 report's "aha" (longer replies that check themselves) should show. */
-    private static final String HARDEST = "5";
 
     /**
      * Rollouts of the hardest level: their length, how many check themselves, and whether checking pays — the

@@ -83,8 +83,11 @@ class GrpoLibraryTest {
         Reward shortAnswer = Reward.of("short", s -> s.completion().length() <= 20 ? 1 : 0);
         List<GrpoStep> lambda = new ArrayList<>();
         GrpoTrainer.builder(c.toBuilder().steps(2).build()).rewards(Rewards.builder().add(shortAnswer, 1).build()).prompts(rows)
-                .listener(lambda::add).console(quiet).build().train(tmp.resolve("lambda"));
+                .listener(lambda::add).hardest(e -> e.answer() != null).console(quiet).build().train(tmp.resolve("lambda"));
         assertThat(lambda).hasSize(2);
+        // The task's hardest rows (here every row) are the ones whose replies each step reports apart.
+        assertThat(lambda.get(0).hardest()).isNotNull();
+        assertThat(lambda.get(0).hardest().length()).isEqualTo(lambda.get(0).lengthMean());
         assertThat(lambda.get(0).rewards()).containsOnlyKeys("short");
         assertThat(lambda.get(0).accuracy()).isNaN();
     }
