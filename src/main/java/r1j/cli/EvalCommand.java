@@ -77,7 +77,9 @@ public final class EvalCommand implements Callable<Integer> {
             if (e.answer() == null) throw new UserError(data + ":" + e.line() + ": eval needs prompt/answer rows");
         }
         if (limit != null) ex = ex.subList(0, Math.min(limit, ex.size()));
-        Evaluator.Options o = new Evaluator.Options(PromptFormat.resolve(template, model), k, sampling.temperature, sampling.topP, sampling.maxNewTokens, !noGreedy, 64, sampling.seed);
+        Evaluator.Options o = Evaluator.Options.builder().template(PromptFormat.resolve(template, model))
+                .k(k).temperature(sampling.temperature).topP(sampling.topP)
+                .maxNewTokens(sampling.maxNewTokens).greedy(!noGreedy).seed(sampling.seed).build();
         long t0 = System.nanoTime();
         if (cluster.enabled() && adapter != null) throw new UserError("--cluster samples from model folders: merge the adapter first (r1j merge)");
         List<Evaluator.ProblemResult> rs;

@@ -82,8 +82,11 @@ public final class RejectSampleCommand implements Callable<Integer> {
         Transformer m = Checkpoint.loadFrozen(model);
         Tokenizer tok = Tokenizer.load(model);
         Judge j = judge == null ? null : new Judge(Checkpoint.loadFrozen(judge), Tokenizer.load(judge));
-        RejectionSampler.Options o = new RejectionSampler.Options(PromptFormat.resolve(template, model), samples, sampling.temperature, sampling.topP, sampling.maxNewTokens,
-                keep, maxParagraph, sampling.seed);
+        RejectionSampler.Options o = RejectionSampler.Options.builder()
+                .template(PromptFormat.resolve(template, model)).samples(samples)
+                .temperature(sampling.temperature).topP(sampling.topP)
+                .maxNewTokens(sampling.maxNewTokens).keepPerPrompt(keep).maxParagraphChars(maxParagraph)
+                .seed(sampling.seed).build();
         long t0 = System.nanoTime();
         RejectionSampler.Outcome r;
         try (r1j.generate.Rollouts workers = cluster.connect(r1j.cluster.ModelSpec.sampler(JobSettings.path(model)), tok)) {

@@ -80,7 +80,9 @@ public final class SamplingOptions {
         if (temperature < 0 || topP <= 0 || topP > 1 || maxNewTokens < 1) {
             throw new UserError("--temperature ≥ 0, 0 < --top-p ≤ 1 and --max-new-tokens ≥ 1");
         }
-        return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, maxNewTokens, stops, stopTokens);
+        return SamplingParams.builder().temperature(temperature).topP(topP).topK(topK).minP(minP)
+                .repetitionPenalty(repetitionPenalty).maxNewTokens(maxNewTokens).stopStrings(stops)
+                .stopTokens(stopTokens).build();
     }
 
     /** These options as job settings (job.json of an output folder). */

@@ -266,7 +266,8 @@ public final class ColdStart {
     }
 
     private static List<Evaluator.ProblemResult> sample(Transformer m, Tokenizer tok, PromptFormat t, List<Datasets.Example> ps, Sampling s) {
-        return Evaluator.run(m, tok, ps, new Evaluator.Options(t, s.samples(), s.temperature(), 1f, s.maxNewTokens(), false, 64, s.seed()));
+        return Evaluator.run(m, tok, ps, Evaluator.Options.builder().template(t).k(s.samples())
+                .temperature(s.temperature()).topP(1f).maxNewTokens(s.maxNewTokens()).seed(s.seed()).build());
     }
 
     private static Map<String, Object> row(Datasets.Example p, String completion, String source, String raw) {

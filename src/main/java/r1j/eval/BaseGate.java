@@ -71,7 +71,8 @@ public final class BaseGate {
             Map<String, Object> meta = new LinkedHashMap<>(p.row());
             ex.add(new Datasets.Example(0, p.prompt(), p.answer(), null, null, meta));
         }
-        Evaluator.Options o = new Evaluator.Options(Templates.R1_ZERO, 8, 0.6f, 0.95f, maxNewTokens, false, 64, seed);
+        Evaluator.Options o = Evaluator.Options.builder().template(Templates.R1_ZERO).k(8).temperature(0.6f)
+                .topP(0.95f).maxNewTokens(maxNewTokens).seed(seed).build();
         List<Evaluator.ProblemResult> rs = Evaluator.run(model, tok, ex, o);
         List<Map<String, Object>> slices = Report.slices(rs, 8, r1j.data.World.SLICES);
         double p8 = (double) slices.get(0).get("pass@8"), p1 = (double) slices.get(0).get("pass@1");

@@ -30,7 +30,56 @@ import r1j.tokenizer.Tokenizer;
 public final class Evaluator {
     /** How the evaluation samples: template, k samples per problem, temperature and top-p, length, batch and seed. */
     public record Options(PromptFormat template, int k, float temperature, float topP, int maxNewTokens, boolean greedy,
-                          int maxBatch, long seed) {}
+                          int maxBatch, long seed) {
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder holding these values, to change some by name. */
+        public Builder toBuilder() {
+            return new Builder(this);
+        }
+
+        /** The evaluation's settings by name; a field's initial value is its default (the R1 report's protocol, §3). */
+        public static final class Builder {
+            private PromptFormat template = r1j.tokenizer.Templates.R1_ZERO;
+            private int k = 8;
+            private float temperature = 0.6f;
+            private float topP = 0.95f;
+            private int maxNewTokens = 160;
+            private boolean greedy;
+            private int maxBatch = 64;
+            private long seed = 1;
+
+            private Builder() {}
+
+            private Builder(Options o) {
+                template = o.template; k = o.k; temperature = o.temperature; topP = o.topP; maxNewTokens = o.maxNewTokens;
+                greedy = o.greedy; maxBatch = o.maxBatch; seed = o.seed;
+            }
+
+            public Options build() {
+                return new Options(template, k, temperature, topP, maxNewTokens, greedy, maxBatch, seed);
+            }
+
+            /** How a problem becomes a prompt (r1-zero, chat, plain, or a model's chat template). */
+            public Builder template(PromptFormat v) { template = v; return this; }
+            /** Samples per problem: pass@1 is their mean, cons@k their majority vote, pass@k the unbiased estimate. */
+            public Builder k(int v) { k = v; return this; }
+            /** Sampling temperature (R1: 0.6). */
+            public Builder temperature(float v) { temperature = v; return this; }
+            /** Nucleus sampling (R1: 0.95). */
+            public Builder topP(float v) { topP = v; return this; }
+            /** The longest reply, in tokens. */
+            public Builder maxNewTokens(int v) { maxNewTokens = v; return this; }
+            /** Also decode each problem greedily. */
+            public Builder greedy(boolean v) { greedy = v; return this; }
+            /** Sequences decoded together (changes speed, not the result). */
+            public Builder maxBatch(int v) { maxBatch = v; return this; }
+            /** The seed of every problem's samples. */
+            public Builder seed(long v) { seed = v; return this; }
+        }
+    }
 
     /** One completion, judged. */
     public record Judged(String completion, int tokens, String finish, String answer, String answerKey, boolean correct,
@@ -66,7 +115,7 @@ public final class Evaluator {
         }
         int[] stop = r1j.generate.GenerationConfig.stopTokensOf(model, tok);
         Generator g = new Generator(model, tok, o.maxBatch());
-        SamplingParams sp = new SamplingParams(o.temperature(), o.topP(), 0, 0f, 1f, o.maxNewTokens(), List.of(), stop);
+        SamplingParams sp = SamplingParams.sample(o.temperature(), o.topP(), o.maxNewTokens(), stop);
         SamplingParams gp = SamplingParams.greedy(o.maxNewTokens(), stop);
         List<List<Completion>> sampled = rollouts != null ? rollouts.generate(model, 0, prefix, reqs, o.k(), sp) : g.generate(prefix, reqs, o.k(), sp, null);
         List<List<Completion>> greedy = !o.greedy() ? null

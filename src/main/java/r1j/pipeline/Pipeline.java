@@ -123,14 +123,16 @@ public final class Pipeline {
         Path cold = stage("coldstart", () -> ColdStart.build(o.out().resolve("coldstart"), new ColdStart.Models(Checkpoint.loadFrozen(base),
                 Tokenizer.load(base), Checkpoint.loadFrozen(r1Zero)), train, new ColdStart.Plan(perSource, p.coldStartShots(), p.coldStartWorked()),
                 new ColdStart.Sampling(p.coldStartSamples(), p.coldStartTemperature(), p.maxCompletionTokens() + 32, seed)));
-        Path sft1 = stage("sft1", () -> sft(p.sft().toBuilder().model(base).data(cold.resolve("coldstart.jsonl")).build(), "sft1")).resolve("final");
+        Path sft1 = stage("sft1", () -> sft(p.sft().toBuilder().model(base)
+                .data(cold.resolve("coldstart.jsonl")).build(), "sft1")).resolve("final");
         // §2.3.2: R1-Zero's RL (accuracy, and the format reward — here the readable format's) plus 0.2·language consistency.
         Path rl = stage("reasoning-rl", () -> grpo(o.grpo().forStage("chat", "accuracy,language,readable", "1,0.2,0.1", p.reasoningRlSteps(),
                 p.maxCompletionTokens()), sft1, data.resolve("train-hard.jsonl"), "reasoning-rl")).resolve("final");
         int rejectFrom = 3 * perSource;
         Path rejection = stage("rejection", () -> rejectionSample(rl,
                 train.subList(rejectFrom, Math.min(train.size(), rejectFrom + p.rejectionProblems())), "rejection", seed));
-        Path sft2 = stage("sft2", () -> sft(p.sft().toBuilder().model(base).data(rejection.resolve("sft.jsonl")).build(), "sft2")).resolve("final");
+        Path sft2 = stage("sft2", () -> sft(p.sft().toBuilder().model(base)
+                .data(rejection.resolve("sft.jsonl")).build(), "sft2")).resolve("final");
         World world = new World(World.Mix.defaults());
         World safety = new World(World.Mix.defaults().withCategories(Map.of("safety", 1.0)));
         Path rmHelp = stage("rm-helpfulness", () -> rewardModel("helpfulness", "summary", sft2, () ->
@@ -235,7 +237,8 @@ public final class Pipeline {
      */
     public Path distill(Path teacher, Path studentBase, List<Datasets.Example> prompts) throws IOException {
         Path data = stage("distill-data", () -> rejectionSample(teacher, prompts, "distill-data", o.seed() + 5));
-        return stage("student-distilled", () -> sft(o.preset().sft().toBuilder().model(studentBase).data(data.resolve("sft.jsonl"))
+        return stage("student-distilled", () -> sft(o.preset().sft().toBuilder().model(studentBase)
+                .data(data.resolve("sft.jsonl"))
                 .peakLr(o.preset().studentLr()).build(), "student-distilled")).resolve("final");
     }
 
@@ -251,8 +254,10 @@ public final class Pipeline {
      * with a quarter of non-reasoning rows: SFT 2's data, and the distillation data.
      */
     private void rejectionSample(Path model, List<Datasets.Example> prompts, String name, long seed) throws IOException {
-        RejectionSampler.Options ro = new RejectionSampler.Options(Templates.CHAT, o.preset().rejectionSamples(), o.preset().rejectionTemperature(), o.preset().rejectionTopP(),
-                o.preset().maxCompletionTokens() + 32, 1, 400, seed);
+        RejectionSampler.Options ro = RejectionSampler.Options.builder().template(Templates.CHAT)
+                .samples(o.preset().rejectionSamples()).temperature(o.preset().rejectionTemperature())
+                .topP(o.preset().rejectionTopP()).maxNewTokens(o.preset().maxCompletionTokens() + 32)
+                .seed(seed).build();
         Tokenizer tok = Tokenizer.load(model);
         RejectionSampler.Outcome r;
         try (r1j.generate.Rollouts workers = sampler == null ? null : sampler.forModel(model, tok)) {
@@ -297,7 +302,8 @@ public final class Pipeline {
         for (Problem q : qs) ex.add(new Datasets.Example(0, q.prompt(), q.answer(), null, null, Map.of("language", q.language(), "category", q.category())));
         int samples = 8;
         List<Evaluator.ProblemResult> rs = Evaluator.run(Checkpoint.loadFrozen(policy), Tokenizer.load(policy), ex,
-                new Evaluator.Options(Templates.CHAT, samples, 1.0f, 1.0f, o.preset().maxCompletionTokens(), false, 64, o.seed() + 5));
+                Evaluator.Options.builder().template(Templates.CHAT).k(samples).temperature(1.0f)
+                        .topP(1.0f).maxNewTokens(o.preset().maxCompletionTokens()).seed(o.seed() + 5).build());
         int handWritten = pairs.size(), misbehaved = 0;
         for (int i = 0; i < qs.size(); i++) {
             Problem q = qs.get(i);
@@ -349,7 +355,8 @@ public final class Pipeline {
     }
 
     private void grpo(GrpoConfig c, Path from, Path prompts, String name) throws IOException {
-        GrpoTrainer.Result r = GrpoTrainer.run(c.toBuilder().model(from).data(prompts).build(), o.out().resolve(name), 0, log);
+        GrpoTrainer.Result r = GrpoTrainer.run(c.toBuilder().model(from).data(prompts).build(), o.out().resolve(name), 0,
+                log);
         if (r.finalModel() == null) throw new IllegalStateException(name + ": GRPO stopped before its last step");
     }
 
@@ -374,7 +381,10 @@ public final class Pipeline {
         Transformer model = Checkpoint.loadFrozen(m.model());
         Tokenizer tok = Tokenizer.load(m.model());
         int k = o.preset().evalK();
-        Evaluator.Options eo = new Evaluator.Options(m.template(), k, o.preset().evalTemperature(), o.preset().evalTopP(), o.preset().maxCompletionTokens() + 32, false, o.preset().evalBatch(), o.seed());
+        Evaluator.Options eo = Evaluator.Options.builder().template(m.template()).k(k)
+                .temperature(o.preset().evalTemperature()).topP(o.preset().evalTopP())
+                .maxNewTokens(o.preset().maxCompletionTokens() + 32).maxBatch(o.preset().evalBatch())
+                .seed(o.seed()).build();
         List<Evaluator.ProblemResult> rs = Evaluator.run(model, tok, examples(data.resolve("test.jsonl")), eo);
         List<Evaluator.ProblemResult> ss = Evaluator.run(model, tok, examples(data.resolve("test-safety.jsonl")), eo);
         List<Map<String, Object>> reasoning = Report.slices(rs, k, r1j.data.World.SLICES);

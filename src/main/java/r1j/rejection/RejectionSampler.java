@@ -37,7 +37,56 @@ public final class RejectionSampler {
      * prompt, the longest paragraph allowed, seed.
      */
     public record Options(PromptFormat template, int samples, float temperature, float topP, int maxNewTokens, int keepPerPrompt,
-                          int maxParagraphChars, long seed) {}
+                          int maxParagraphChars, long seed) {
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder holding these values, to change some by name. */
+        public Builder toBuilder() {
+            return new Builder(this);
+        }
+
+        /** Rejection sampling's settings by name; a field's initial value is its default (the pipeline's). */
+        public static final class Builder {
+            private PromptFormat template = r1j.tokenizer.Templates.CHAT;
+            private int samples = 4;
+            private float temperature = 0.8f;
+            private float topP = 0.95f;
+            private int maxNewTokens = 192;
+            private int keepPerPrompt = 1;
+            private int maxParagraphChars = 400;
+            private long seed = 1;
+
+            private Builder() {}
+
+            private Builder(Options o) {
+                template = o.template; samples = o.samples; temperature = o.temperature; topP = o.topP;
+                maxNewTokens = o.maxNewTokens; keepPerPrompt = o.keepPerPrompt; maxParagraphChars = o.maxParagraphChars; seed = o.seed;
+            }
+
+            public Options build() {
+                return new Options(template, samples, temperature, topP, maxNewTokens, keepPerPrompt, maxParagraphChars, seed);
+            }
+
+            /** How a problem becomes a prompt. */
+            public Builder template(PromptFormat v) { template = v; return this; }
+            /** Samples drawn per prompt (R1 §2.3.3 samples several and keeps the correct ones). */
+            public Builder samples(int v) { samples = v; return this; }
+            /** Sampling temperature. */
+            public Builder temperature(float v) { temperature = v; return this; }
+            /** Nucleus sampling. */
+            public Builder topP(float v) { topP = v; return this; }
+            /** The longest reply, in tokens. */
+            public Builder maxNewTokens(int v) { maxNewTokens = v; return this; }
+            /** Replies kept per prompt among those that pass. */
+            public Builder keepPerPrompt(int v) { keepPerPrompt = v; return this; }
+            /** Replies with a longer paragraph are rejected (R1 §2.3.3: long paragraphs are filtered out). */
+            public Builder maxParagraphChars(int v) { maxParagraphChars = v; return this; }
+            /** The seed of every prompt's samples. */
+            public Builder seed(long v) { seed = v; return this; }
+        }
+    }
 
     /** The exported rows and the counts of the summary. */
     public record Outcome(List<Map<String, Object>> kept, Map<String, Integer> rejected, int prompts, int drawn,
@@ -66,7 +115,8 @@ public final class RejectionSampler {
     public static Outcome run(Transformer model, Tokenizer tok, List<Datasets.Example> prompts, Options o, Judge judge,
                               r1j.generate.Rollouts rollouts) {
         List<Evaluator.ProblemResult> rs = Evaluator.run(model, tok, prompts,
-                new Evaluator.Options(o.template(), o.samples(), o.temperature(), o.topP(), o.maxNewTokens(), false, 64, o.seed()), rollouts);
+                Evaluator.Options.builder().template(o.template()).k(o.samples()).temperature(o.temperature()).topP(o.topP())
+                        .maxNewTokens(o.maxNewTokens()).seed(o.seed()).build(), rollouts);
         // Rule checks first; what needs the judge is collected and judged in one batch.
         String[][] reasons = new String[rs.size()][];
         List<int[]> pending = new ArrayList<>();

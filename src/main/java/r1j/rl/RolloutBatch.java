@@ -79,7 +79,7 @@ public final class RolloutBatch {
             ids.add(p);
             reqs.add(new Generator.Request(p, Seeds.mix(c.seed(), step, i)));
         }
-        SamplingParams sp = new SamplingParams(c.temperature(), c.top_p(), 0, 0f, 1f, c.max_completion_tokens(), List.of(),
+        SamplingParams sp = SamplingParams.sample(c.temperature(), c.top_p(), c.max_completion_tokens(),
                 r1j.generate.GenerationConfig.stopTokensOf(policy, tok));
         List<List<Completion>> comps = rollouts.generate(policy, step, source.prefix(), reqs, c.group_size(), sp);
         List<Group> groups = new ArrayList<>();

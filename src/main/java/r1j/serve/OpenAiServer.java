@@ -392,7 +392,8 @@ public final class OpenAiServer implements AutoCloseable {
         float temperature = (float) (req.temperature() != null ? req.temperature() : gc.temperature() != null ? gc.temperature() : 1.0);
         float topP = (float) (req.topP() != null ? req.topP() : gc.topP() != null ? gc.topP() : 1.0);
         int topK = req.topK() != null ? req.topK() : gc.topK() != null ? gc.topK() : 0;
-        SamplingParams sp = new SamplingParams(temperature, topP, topK, 0f, 1f, maxTokens, req.stops(), stopTokens);
+        SamplingParams sp = SamplingParams.builder().temperature(temperature).topP(topP).topK(topK)
+                .maxNewTokens(maxTokens).stopStrings(req.stops()).stopTokens(stopTokens).build();
         long seed = req.seed() != null ? req.seed() : System.nanoTime();
         Job job = new Job(req, adapter, ids, chat && rendered.stripTrailing().endsWith(ReasoningSplitter.OPEN), sp, seed);
         String id = (chat ? "chatcmpl-" : "cmpl-") + Long.toHexString(System.nanoTime());

@@ -38,7 +38,9 @@ class ClusterFallbackTest {
             int[] prefix = tok.encode("What is", false);
             List<Generator.Request> reqs = List.of(new Generator.Request(tok.encode(" 2 + 3?", false), 11),
                     new Generator.Request(tok.encode(" 4 * 5?", false), 12));
-            SamplingParams sp = new SamplingParams(1f, 1f, 0, 0f, 1f, 6, List.of(), new int[] {tok.eosId()});
+            SamplingParams sp = SamplingParams.builder().temperature(1f).topP(1f).topK(0).minP(0f)
+                    .repetitionPenalty(1f).maxNewTokens(6).stopStrings(List.of())
+                    .stopTokens(new int[] {tok.eosId()}).build();
             List<List<Completion>> got = r.generate(policy, 0, prefix, reqs, 2, sp);
             List<List<Completion>> want = Rollouts.local(tok).generate(policy, 0, prefix, reqs, 2, sp);
             assertThat(got).hasSameSizeAs(want);

@@ -83,7 +83,9 @@ class GeneratorTest {
 
     @Test
     void seededSamplesDoNotDependOnBatchComposition() {
-        SamplingParams p = new SamplingParams(0.9f, 0.95f, 50, 0.01f, 1.1f, 16, List.of(), new int[] {eos});
+        SamplingParams p = SamplingParams.builder().temperature(0.9f).topP(0.95f).topK(50)
+                .minP(0.01f).repetitionPenalty(1.1f).maxNewTokens(16).stopStrings(List.of())
+                .stopTokens(new int[] {eos}).build();
         int[] prefix = enc("What is");
         Generator.Request a = new Generator.Request(enc(" 1 + 1?"), 42);
         Generator.Request b = new Generator.Request(enc(" 9 + 8 + 7?"), 7);
@@ -133,12 +135,15 @@ class GeneratorTest {
         float expected = (float) Math.log(p.token() == 0 ? 0.625 : 0.375);
         assertThat(p.sampleLogprob()).isCloseTo(expected, offset(1e-5f));
         assertThat(p.modelLogprob()).isCloseTo(logits[p.token()], offset(1e-5f));
-        SamplingParams minP = new SamplingParams(1f, 1f, 0, 0.5f, 1f, 1, List.of(), new int[0]);
+        SamplingParams minP = SamplingParams.builder().temperature(1f).topP(1f).topK(0).minP(0.5f)
+                .repetitionPenalty(1f).maxNewTokens(1).stopStrings(List.of()).stopTokens(new int[0]).build();
         for (int i = 0; i < 500; i++) assertThat(Sampler.pick(logits, 0, 3, minP, new int[0], 0, rng).token()).isIn(0, 1);
-        SamplingParams top1 = new SamplingParams(1f, 1f, 1, 0f, 1f, 1, List.of(), new int[0]);
+        SamplingParams top1 = SamplingParams.builder().temperature(1f).topP(1f).topK(1).minP(0f)
+                .repetitionPenalty(1f).maxNewTokens(1).stopStrings(List.of()).stopTokens(new int[0]).build();
         assertThat(Sampler.pick(logits, 0, 3, top1, new int[0], 0, rng).token()).isZero();
         // A repetition penalty of 10 on token 0 makes token 1 the greedy choice.
-        SamplingParams rep = new SamplingParams(0f, 1f, 0, 0f, 10f, 1, List.of(), new int[0]);
+        SamplingParams rep = SamplingParams.builder().temperature(0f).topP(1f).topK(0).minP(0f)
+                .repetitionPenalty(10f).maxNewTokens(1).stopStrings(List.of()).stopTokens(new int[0]).build();
         float[] pos = {2f, 1.5f, 0f};
         assertThat(Sampler.pick(pos, 0, 3, rep, new int[] {0}, 1, rng).token()).isEqualTo(1);
     }
@@ -187,7 +192,8 @@ class GeneratorTest {
      */
     @Test
     void requestsJoiningWhileOthersDecodeGetTheirOwnCompletions() throws Exception {
-        SamplingParams hot = new SamplingParams(1f, 1f, 0, 0f, 1f, 12, List.of(), new int[] {eos});
+        SamplingParams hot = SamplingParams.builder().temperature(1f).topP(1f).topK(0).minP(0f)
+                .repetitionPenalty(1f).maxNewTokens(12).stopStrings(List.of()).stopTokens(new int[] {eos}).build();
         SamplingParams greedy = SamplingParams.greedy(9, eos);
         int[] a = enc("What is 3 + 4?"), b = enc("What is 1 + 2?"), c = enc("What is 5 + 6?");
         List<Completion> aloneA = new Generator(model, tok, 8).generate(new int[0], List.of(new Generator.Request(a, 11)), 2, hot, null).get(0);

@@ -25,8 +25,12 @@ class SettingsBuildersTest {
         SftConfig s = SftConfig.defaults();
         RewardModelTrainer.Config r = RewardModelTrainer.Config.defaults();
         PipelinePreset pp = PipelinePreset.of("tiny");
+        r1j.eval.Evaluator.Options eo = r1j.eval.Evaluator.Options.builder().build();
+        r1j.rejection.RejectionSampler.Options ro = r1j.rejection.RejectionSampler.Options.builder().build();
+        r1j.generate.SamplingParams sp = r1j.generate.SamplingParams.builder().stopTokens(2).build();
         return List.of(new Case(g, g::toBuilder), new Case(p, p::toBuilder), new Case(s, s::toBuilder),
-                new Case(r, r::toBuilder), new Case(pp, pp::toBuilder));
+                new Case(r, r::toBuilder), new Case(pp, pp::toBuilder), new Case(eo, eo::toBuilder), new Case(ro, ro::toBuilder),
+                new Case(sp, sp::toBuilder));
     }
 
     @Test
@@ -46,7 +50,11 @@ class SettingsBuildersTest {
                 }
             }
             Object same = c.toBuilder().get();
-            assertThat(same.getClass().getMethod("build").invoke(same)).as(type.getSimpleName() + " round trip").isEqualTo(c.base());
+            Object copy = same.getClass().getMethod("build").invoke(same);
+            for (RecordComponent x : type.getRecordComponents()) {
+                assertThat(x.getAccessor().invoke(copy)).as(type.getSimpleName() + " round trip of " + x.getName())
+                        .isEqualTo(x.getAccessor().invoke(c.base()));
+            }
         }
     }
 
@@ -71,11 +79,14 @@ class SettingsBuildersTest {
     private static Object differentValue(Class<?> t, Object v) {
         if (t == int.class) return (int) v + 1;
         if (t == long.class) return (long) v + 1;
-        if (t == float.class) return (float) v + 0.5f;
+        if (t == float.class) return (float) v > 0.5f ? (float) v - 0.25f : (float) v + 0.25f;
         if (t == double.class) return (double) v + 0.5;
         if (t == boolean.class) return !(boolean) v;
         if (t == String.class) return v + "x";
         if (t == r1j.model.LoraConfig.class) return r1j.model.LoraConfig.defaults();
+        if (t == r1j.tokenizer.PromptFormat.class) return v == r1j.tokenizer.Templates.CHAT ? r1j.tokenizer.Templates.PLAIN : r1j.tokenizer.Templates.CHAT;
+        if (t == List.class) return List.of("</answer>");
+        if (t == int[].class) return new int[] {7, 8};
         if (t == PretrainConfig.class) return ((PretrainConfig) v).toBuilder().seed(((PretrainConfig) v).seed() + 1).build();
         if (t == SftConfig.class) return ((SftConfig) v).toBuilder().seed(((SftConfig) v).seed() + 1).build();
         if (t.isEnum()) {

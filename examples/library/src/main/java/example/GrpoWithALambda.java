@@ -72,7 +72,8 @@ public final class GrpoWithALambda {
                 SamplingParams.sample(0.6f, 0.95f, 16, stop), 1L, null).get(0);
         System.out.println("reply: " + reply.text());
         List<Evaluator.ProblemResult> judged = Evaluator.run(policy, trained, prompts.subList(0, 8),
-                new Evaluator.Options(Templates.R1_ZERO, 2, 0.6f, 0.95f, 16, false, 16, 1L));
+                Evaluator.Options.builder().template(Templates.R1_ZERO).k(2).temperature(0.6f)
+                        .topP(0.95f).maxNewTokens(16).maxBatch(16).seed(1L).build());
         System.out.println("pass@1 " + Report.slices(judged, 2).get(0).get("pass@1"));
     }
 }
