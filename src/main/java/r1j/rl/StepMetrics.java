@@ -60,11 +60,13 @@ final class StepMetrics {
         for (var e : perReward.entrySet()) rewards.put(e.getKey(), round(e.getValue()[0] / n));
         GrpoStep.Times t = new GrpoStep.Times(Math.round(tokens / collect), Math.round(u.tokens / update), round(collect),
                 round((times[2] - times[1]) / 1e9), round(u.refSeconds), round(update - u.refSeconds), round((times[3] - times[0]) / 1e9));
-        return new GrpoStep(step, round(mean), round(Math.sqrt(Math.max(0, sq / n - mean * mean))), rewards,
-                round((double) batch.zeroSpreadGroups() / r.length), round(u.kl), round(u.clipLow), round(u.clipHigh),
-                round(entropyTokens == 0 ? 0 : entropy / entropyTokens), round((double) tokens / n), maxLen,
-                round((double) reflect / n), round((double) truncated / n), hardest.figures(), u.logprobMaxDiff, round(u.gradNorm),
-                rate, u.skipped, t, watch.rolloutCost());
+        GrpoStep.Rewards rs = new GrpoStep.Rewards(round(mean), round(Math.sqrt(Math.max(0, sq / n - mean * mean))), rewards,
+                round((double) batch.zeroSpreadGroups() / r.length));
+        GrpoStep.Policy policy = new GrpoStep.Policy(round(u.kl), round(u.clipLow), round(u.clipHigh),
+                round(entropyTokens == 0 ? 0 : entropy / entropyTokens), u.logprobMaxDiff);
+        GrpoStep.Replies replies = new GrpoStep.Replies(round((double) tokens / n), maxLen, round((double) reflect / n),
+                round((double) truncated / n), hardest.figures());
+        return new GrpoStep(step, rs, policy, replies, new GrpoStep.Update(round(u.gradNorm), rate, u.skipped), t, watch.rolloutCost());
     }
 
     /** The first completion of the first few prompts, with its rewards, for samples.jsonl and the report. */

@@ -90,9 +90,10 @@ public final class Pretrainer {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 boolean evalNow = done % c.eval_every() == 0 || done == steps;
                 if (evalNow) last[1] = validationLoss(model, data, c);
-                return new PretrainStep(done, last[0], mtp, last[1], evalNow, rate, u.gradNorm(), u.updated(),
-                        Math.round(ratio * 1000) / 1000.0, done * c.batch_size() * (long) c.seq_len(), Math.round(tokensThisRun / secs),
-                        currentRss() >> 20);
+                return new PretrainStep(done, new StepMetrics.Losses(last[0], last[1], evalNow), mtp,
+                        new StepMetrics.Update(rate, u.gradNorm(), u.updated()), Math.round(ratio * 1000) / 1000.0,
+                        done * c.batch_size() * (long) c.seq_len(),
+                        new StepMetrics.Throughput(Math.round(tokensThisRun / secs), currentRss() >> 20));
             }
 
             @Override

@@ -10,13 +10,11 @@ import java.util.Map;
  * @param loss the Bradley–Terry loss of the batch
  * @param accuracy the share of the batch's pairs whose chosen reply scored higher
  * @param margin the mean r(chosen) − r(rejected)
- * @param gradNorm the global gradient norm before clipping
- * @param updated false when the update was skipped (loss or gradient not finite)
- * @param lr the learning rate of the step
+ * @param update the optimiser's step
  * @param heldOutAccuracy the accuracy on the held-out pairs when measured at this step, else null
  */
-public record RewardModelStep(long step, float loss, double accuracy, float margin, float gradNorm, boolean updated, float lr,
-                              Double heldOutAccuracy) implements StepMetrics {
+public record RewardModelStep(long step, float loss, double accuracy, float margin, Update update, Double heldOutAccuracy)
+        implements StepMetrics {
     @Override
     public Map<String, Object> row() {
         Map<String, Object> row = new LinkedHashMap<>();
@@ -24,9 +22,9 @@ public record RewardModelStep(long step, float loss, double accuracy, float marg
         row.put("loss", loss);
         row.put("accuracy", accuracy);
         row.put("margin", margin);
-        row.put("grad_norm", gradNorm);
-        if (!updated) row.put("skipped", true);
-        row.put("lr", lr);
+        row.put("grad_norm", update.gradNorm());
+        if (!update.updated()) row.put("skipped", true);
+        row.put("lr", update.lr());
         if (heldOutAccuracy != null) row.put("held_out_accuracy", heldOutAccuracy);
         return row;
     }

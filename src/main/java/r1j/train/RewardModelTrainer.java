@@ -205,8 +205,8 @@ public final class RewardModelTrainer {
             float lossValue = loss.item(), meanMargin = Reduce.mean(margin.detach()).item();
             loss.releaseGraph();
             Double heldAccuracy = done % c.eval_every() == 0 || done == steps ? accuracy(rm, heldOut) : null;
-            return new RewardModelStep(done, lossValue, (double) right / batch.size(), meanMargin, u.gradNorm(), u.updated(), rate,
-                    heldAccuracy);
+            return new RewardModelStep(done, lossValue, (double) right / batch.size(), meanMargin,
+                    new StepMetrics.Update(rate, u.gradNorm(), u.updated()), heldAccuracy);
         }, listener);
         if (step < steps) {
             log.printf("stopped at step %d/%d%n", step, steps);

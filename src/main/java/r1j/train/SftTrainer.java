@@ -88,9 +88,10 @@ public final class SftTrainer {
             tokens[0] += b.targetTokens();
             boolean evalNow = done % c.eval_every() == 0 || done == steps;
             if (evalNow) last[1] = validationLoss(model, val, c.seed());
-            return new SftStep(done, Math.round(1000.0 * done * c.epochs() / steps) / 1000.0, last[0], last[1], evalNow, rate,
-                    u.gradNorm(), u.updated(), b.targetTokens(), Math.round(tokens[0] / ((System.nanoTime() - t0) / 1e9)),
-                    Pretrainer.currentRss() >> 20);
+            return new SftStep(done, Math.round(1000.0 * done * c.epochs() / steps) / 1000.0,
+                    new StepMetrics.Losses(last[0], last[1], evalNow), new StepMetrics.Update(rate, u.gradNorm(), u.updated()),
+                    b.targetTokens(), new StepMetrics.Throughput(Math.round(tokens[0] / ((System.nanoTime() - t0) / 1e9)),
+                    Pretrainer.currentRss() >> 20));
         }, listener);
         float loss = last[0], vloss = last[1];
         boolean done = step == steps;

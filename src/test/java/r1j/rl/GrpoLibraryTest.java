@@ -75,7 +75,7 @@ class GrpoLibraryTest {
             assertThat(json.readTree(lines.get(i))).isEqualTo(json.readTree(Jsonl.write(seen.get(i).row())));
             assertThat(seen.get(i).step()).isEqualTo(i + 1);
         }
-        assertThat(seen.get(2).rewards()).containsOnlyKeys("accuracy", "format");
+        assertThat(seen.get(2).rewards().parts()).containsOnlyKeys("accuracy", "format");
         assertThat(r.lastReward()).isEqualTo(seen.get(2).rewardMean());
         assertThat(json.readTree(tmp.resolve("as-objects").resolve("config.json").toFile()).get("rewards").asText()).isEqualTo("accuracy,format");
 
@@ -86,9 +86,9 @@ class GrpoLibraryTest {
                 .listener(lambda::add).hardest(e -> e.answer() != null).console(quiet).build().train(tmp.resolve("lambda"));
         assertThat(lambda).hasSize(2);
         // The task's hardest rows (here every row) are the ones whose replies each step reports apart.
-        assertThat(lambda.get(0).hardest()).isNotNull();
-        assertThat(lambda.get(0).hardest().length()).isEqualTo(lambda.get(0).lengthMean());
-        assertThat(lambda.get(0).rewards()).containsOnlyKeys("short");
+        assertThat(lambda.get(0).replies().hardest()).isNotNull();
+        assertThat(lambda.get(0).replies().hardest().length()).isEqualTo(lambda.get(0).replies().lengthMean());
+        assertThat(lambda.get(0).rewards().parts()).containsOnlyKeys("short");
         assertThat(lambda.get(0).accuracy()).isNaN();
     }
 

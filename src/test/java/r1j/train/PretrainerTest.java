@@ -46,8 +46,8 @@ class PretrainerTest {
         assertThat(seen).hasSize(12);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         for (int i = 0; i < 12; i++) assertThat(json.readTree(lines.get(i))).isEqualTo(json.readTree(r1j.data.Jsonl.write(seen.get(i).row())));
-        assertThat(seen.get(11).loss()).isEqualTo(full.trainLoss());
-        assertThat(seen.get(11).valLoss()).isEqualTo(full.validationLoss());
+        assertThat(seen.get(11).losses().loss()).isEqualTo(full.trainLoss());
+        assertThat(seen.get(11).losses().valLoss()).isEqualTo(full.validationLoss());
         Pretrainer.Result first = Pretrainer.run(config(corpus), tmp.resolve("b"), 5, quiet);
         assertThat(first.finalModel()).isNull();
         assertThat(first.steps()).isEqualTo(5);

@@ -137,9 +137,9 @@ class SftTrainerTest {
         for (int i = 0; i < rows.size(); i++) {
             assertThat(new ObjectMapper().readTree(rows.get(i))).isEqualTo(new ObjectMapper().readTree(r1j.data.Jsonl.write(seen.get(i).row())));
         }
-        assertThat(seen.get(9).evaluated()).isTrue();
-        assertThat(seen.get(8).evaluated()).isFalse();
-        assertThat(seen.get(seen.size() - 1).loss()).isEqualTo(full.trainLoss());
+        assertThat(seen.get(9).losses().evaluated()).isTrue();
+        assertThat(seen.get(8).losses().evaluated()).isFalse();
+        assertThat(seen.get(seen.size() - 1).losses().loss()).isEqualTo(full.trainLoss());
         SftTrainer.Result part = SftTrainer.run(c, tmp.resolve("b"), 13, quiet);
         assertThat(part.finalModel()).isNull();
         SftTrainer.Result resumed = SftTrainer.run(c, tmp.resolve("b"), 0, quiet);

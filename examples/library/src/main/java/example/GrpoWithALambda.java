@@ -59,7 +59,7 @@ public final class GrpoWithALambda {
                 .rewards(rewards)
                 .prompts(prompts)
                 .listener(step -> System.out.printf("step %d: reward %.3f (accuracy %.3f, closes_think %.3f), kl %.4f%n",
-                        step.step(), step.rewardMean(), step.accuracy(), step.rewards().get("closes_think"), step.kl()))
+                        step.step(), step.rewardMean(), step.accuracy(), step.rewards().parts().get("closes_think"), step.kl()))
                 .build()
                 .train(dir.resolve("grpo"));
         System.out.println("trained " + r.steps() + " steps: " + r.finalModel());
@@ -74,6 +74,6 @@ public final class GrpoWithALambda {
         List<Evaluator.ProblemResult> judged = Evaluator.run(policy, trained, prompts.subList(0, 8),
                 Evaluator.Options.builder().template(Templates.R1_ZERO).k(2).temperature(0.6f)
                         .topP(0.95f).maxNewTokens(16).maxBatch(16).seed(1L).build());
-        System.out.println("pass@1 " + Report.slices(judged, 2).get(0).get("pass@1"));
+        System.out.println("pass@1 " + Report.slices(judged, 2, World.SLICES).get(0).get("pass@1"));
     }
 }
