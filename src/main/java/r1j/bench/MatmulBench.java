@@ -62,8 +62,9 @@ public final class MatmulBench {
                 float[] c = new float[s.m() * s.n()];
                 for (int t : threads) {
                     Parallel.setThreads(t);
-                    double sec = Timing.medianSeconds(() -> Gemm.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(),
-                            a, 0, s.lda(), b, 0, s.ldb(), c, 0, s.n(), false), reps, minSeconds);
+                    double sec = Timing.medianSeconds(() -> Gemm.gemm(s.m(), s.n(), s.k(),
+                            new Gemm.Operand(a, 0, s.lda(), s.transA()), new Gemm.Operand(b, 0, s.ldb(), s.transB()),
+                            Gemm.Operand.of(c, 0, s.n()), false), reps, minSeconds);
                     rows.add(new Row(s.shape(), s.layout(), t, s.flops() / sec / 1e9, blas.get(key(s.shape(), s.layout(), t))));
                 }
             }
@@ -81,7 +82,8 @@ public final class MatmulBench {
         long end = System.nanoTime() + 1_500_000_000L;
         while (System.nanoTime() < end) {
             for (MatmulShape s : shapes) {
-                Gemm.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), a, 0, s.lda(), b, 0, s.ldb(), c, 0, s.n(), false);
+                Gemm.gemm(s.m(), s.n(), s.k(), new Gemm.Operand(a, 0, s.lda(), s.transA()),
+                        new Gemm.Operand(b, 0, s.ldb(), s.transB()), Gemm.Operand.of(c, 0, s.n()), false);
             }
         }
     }

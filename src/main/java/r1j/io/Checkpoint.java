@@ -104,7 +104,9 @@ public final class Checkpoint {
                     if (merge) {
                         float[] a = ad.read(an), b = ad.read(bn), delta = new float[w.length];
                         // ΔW [out, in] = B [out, r] · A [r, in]
-                        r1j.tensor.Gemm.gemm(false, false, shape[0], shape[1], lc.r(), b, 0, lc.r(), a, 0, shape[1], delta, 0, shape[1], false);
+                        r1j.tensor.Gemm.gemm(shape[0], shape[1], lc.r(), r1j.tensor.Gemm.Operand.of(b, 0, lc.r()),
+                                r1j.tensor.Gemm.Operand.of(a, 0, shape[1]),
+                                r1j.tensor.Gemm.Operand.of(delta, 0, shape[1]), false);
                         float s = lc.scale();
                         for (int i = 0; i < w.length; i++) w[i] += s * delta[i];
                     }

@@ -101,7 +101,8 @@ final class Mla implements AttentionLayer {
         float[] qLat = new float[n * h * r];
         for (int hh = 0; hh < h; hh++) {
             // q_lat[:, h] = q_nope[:, h] · W_UK[h], W_UK[h] = kv_b rows [h·kvw, h·kvw + dn) as [dn, r]
-            Gemm.gemm(false, false, n, r, dn, qq.data, hh * dqk, h * dqk, kvB.data, hh * kvw * r, r, qLat, hh * r, h * r, false);
+            Gemm.gemm(n, r, dn, Gemm.Operand.of(qq.data, hh * dqk, h * dqk), Gemm.Operand.of(kvB.data, hh * kvw * r, r),
+                    Gemm.Operand.of(qLat, hh * r, h * r), false);
         }
         float[] oLat = new float[n * h * r];
         int maxLen = rows.maxPos() + 1;
@@ -140,7 +141,9 @@ final class Mla implements AttentionLayer {
         Tensor heads = Tensor.zeros(n, h * dv);
         for (int hh = 0; hh < h; hh++) {
             // o[:, h] = o_lat[:, h] · W_UV[h]ᵀ, W_UV[h] = kv_b rows [h·kvw + dn, (h+1)·kvw) as [dv, r]
-            Gemm.gemm(false, true, n, dv, r, oLat, hh * r, h * r, kvB.data, (hh * kvw + dn) * r, r, heads.data, hh * dv, h * dv, false);
+            Gemm.gemm(n, dv, r, Gemm.Operand.of(oLat, hh * r, h * r),
+                    Gemm.Operand.transposed(kvB.data, (hh * kvw + dn) * r, r),
+                    Gemm.Operand.of(heads.data, hh * dv, h * dv), false);
         }
         return MatMul.linear(heads, o);
     }

@@ -138,7 +138,8 @@ public final class Attention {
         for (int sg = 0; sg < g.segRow.length; sg++) {
             for (int j0 = 0; j0 < g.segLen[sg] && g.segPos[sg] + j0 < qPos + mq; j0 += BK) {
                 int nk = Math.min(BK, g.segLen[sg] - j0), kRow = g.segRow[sg] + j0, kPos = g.segPos[sg] + j0;
-                Gemm.gemm(false, true, mq, nk, dm.dqk, q, dm.qOff(qRow, h), qCols, k, dm.kOff(kRow, kvh), kCols, s, 0, BK, false);
+                Gemm.gemm(mq, nk, dm.dqk, Gemm.Operand.of(q, dm.qOff(qRow, h), qCols),
+                        Gemm.Operand.transposed(k, dm.kOff(kRow, kvh), kCols), Gemm.Operand.of(s, 0, BK), false);
                 for (int r = 0; r < mq; r++) {
                     int valid = Math.min(nk, qPos + r - kPos + 1);
                     int so = r * BK;
@@ -156,7 +157,8 @@ public final class Attention {
                     if (corr != 1f) Kernels.scale(corr, acc, r * dm.dv, dm.dv);
                     m[r] = nm;
                 }
-                Gemm.gemm(false, false, mq, dm.dv, nk, s, 0, BK, v, dm.vOff(kRow, kvh), vCols, acc, 0, dm.dv, true);
+                Gemm.gemm(mq, dm.dv, nk, Gemm.Operand.of(s, 0, BK), Gemm.Operand.of(v, dm.vOff(kRow, kvh), vCols),
+                        Gemm.Operand.of(acc, 0, dm.dv), true);
             }
         }
         for (int r = 0; r < mq; r++) {
@@ -214,8 +216,10 @@ public final class Attention {
                             for (int j0 = 0; j0 < g.segLen[sg] && g.segPos[sg] + j0 < qPos + mq; j0 += BK) {
                                 int nk = Math.min(BK, g.segLen[sg] - j0), kRow = g.segRow[sg] + j0, kPos = g.segPos[sg] + j0;
                                 int ko = dm.kOff(kRow, kvh), vo = dm.vOff(kRow, kvh);
-                                Gemm.gemm(false, true, mq, nk, dm.dqk, qd, qo, qCols, kd, ko, kCols, p, 0, BK, false);
-                                Gemm.gemm(false, true, mq, nk, dm.dv, dO, oo, oCols, vd, vo, vCols, ds, 0, BK, false);
+                                Gemm.gemm(mq, nk, dm.dqk, Gemm.Operand.of(qd, qo, qCols),
+                                        Gemm.Operand.transposed(kd, ko, kCols), Gemm.Operand.of(p, 0, BK), false);
+                                Gemm.gemm(mq, nk, dm.dv, Gemm.Operand.of(dO, oo, oCols),
+                                        Gemm.Operand.transposed(vd, vo, vCols), Gemm.Operand.of(ds, 0, BK), false);
                                 for (int r = 0; r < mq; r++) {
                                     int valid = Math.max(0, Math.min(nk, qPos + r - kPos + 1));
                                     int so = r * BK;
@@ -227,9 +231,12 @@ public final class Attention {
                                         ds[so + cc] = 0f;
                                     }
                                 }
-                                if (dq != null) Gemm.gemm(false, false, mq, dm.dqk, nk, ds, 0, BK, kd, ko, kCols, dq, qo, qCols, true);
-                                if (dkTo != null) Gemm.gemm(true, false, nk, dm.dqk, mq, ds, 0, BK, qd, qo, qCols, dkTo, kTo + ko, kCols, true);
-                                if (dvTo != null) Gemm.gemm(true, false, nk, dm.dv, mq, p, 0, BK, dO, oo, oCols, dvTo, vTo + vo, vCols, true);
+                                if (dq != null) Gemm.gemm(mq, dm.dqk, nk, Gemm.Operand.of(ds, 0, BK),
+                                        Gemm.Operand.of(kd, ko, kCols), Gemm.Operand.of(dq, qo, qCols), true);
+                                if (dkTo != null) Gemm.gemm(nk, dm.dqk, mq, Gemm.Operand.transposed(ds, 0, BK),
+                                        Gemm.Operand.of(qd, qo, qCols), Gemm.Operand.of(dkTo, kTo + ko, kCols), true);
+                                if (dvTo != null) Gemm.gemm(nk, dm.dv, mq, Gemm.Operand.transposed(p, 0, BK),
+                                        Gemm.Operand.of(dO, oo, oCols), Gemm.Operand.of(dvTo, vTo + vo, vCols), true);
                             }
                         }
                     }

@@ -49,34 +49,50 @@ public final class Gemm {
 
     private Gemm() {}
 
+    /**
+     * A matrix inside an array, as BLAS passes one: element (i, j) of the matrix as stored is data[offset + i·ld + j].
+     * Transposed, the stored matrix is the operand's transpose (A stored [K,M] for op(A) = Aᵀ).
+     */
+    public record Operand(float[] data, int offset, int ld, boolean transposed) {
+        /** The matrix stored as it is used, rows ld apart from offset. */
+        public static Operand of(float[] data, int offset, int ld) {
+            return new Operand(data, offset, ld, false);
+        }
+
+        /** The matrix stored transposed (its columns are the stored rows, ld apart from offset). */
+        public static Operand transposed(float[] data, int offset, int ld) {
+            return new Operand(data, offset, ld, true);
+        }
+    }
+
     /** C[M,N] = A[M,K] · B[N,K]ᵀ, all contiguous (the x·Wᵀ of a linear layer). */
     public static void matmulNT(int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
-        gemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, accumulate);
+        gemm(m, n, k, Operand.of(a, 0, k), Operand.transposed(b, 0, k), Operand.of(c, 0, n), accumulate);
     }
 
     /**
-     * General form. op(A) is A stored [M,K] with row stride lda, or with transA A stored [K,M] with row stride lda;
-     * op(B) is B stored [K,N] (ldb), or with transB B stored [N,K] (ldb). C is [M,N] with row stride ldc.
-     * With accumulate the product is added to C, otherwise C is overwritten.
+     * C[M,N] = op(A)[M,K]·op(B)[K,N], or with accumulate C += op(A)·op(B). op(A) is A stored [M,K], or [K,M] when
+     * a is transposed; op(B) is B stored [K,N], or [N,K] when b is transposed; c is not transposed.
      */
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
-                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                            float[] c, int cOff, int ldc, boolean accumulate) {
-        run(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, null);
+    public static void gemm(int m, int n, int k, Operand a, Operand b, Operand c, boolean accumulate) {
+        run(m, n, new Call(k, a, b, c, accumulate, null));
     }
 
     /** C[M,N] (+)= A[M,K]·Wᵀ with W packed beforehand ({@link #pack}): the same arithmetic, without packing W. */
-    public static void gemmPacked(int m, float[] a, int aOff, int lda, PackedB w, float[] c, int cOff, int ldc, boolean accumulate) {
-        run(false, true, m, w.n, w.k, a, aOff, lda, null, 0, w.k, c, cOff, ldc, accumulate, w);
+    public static void gemmPacked(int m, Operand a, PackedB w, Operand c, boolean accumulate) {
+        run(m, w.n, new Call(w.k, a, Operand.transposed(null, 0, w.k), c, accumulate, w));
     }
 
     /**
      * C[M,K] (+)= A[M,N]·W with W [N,K] packed (the input gradient dY·W of a frozen linear layer): op(B) is packed
      * from W's slivers as it would be from W itself, so the arithmetic is the same as {@link #gemm} on W's values.
      */
-    public static void gemmPackedNN(int m, float[] a, int aOff, int lda, PackedB w, float[] c, int cOff, int ldc, boolean accumulate) {
-        run(false, false, m, w.k, w.n, a, aOff, lda, null, 0, 0, c, cOff, ldc, accumulate, w);
+    public static void gemmPackedNN(int m, Operand a, PackedB w, Operand c, boolean accumulate) {
+        run(m, w.k, new Call(w.n, a, Operand.of(null, 0, 0), c, accumulate, w));
     }
+
+    /** One product: the inner dimension, the operands, whether C accumulates, and a packed op(B) or W (or null). */
+    private record Call(int k, Operand a, Operand b, Operand c, boolean accumulate, PackedB pre) {}
 
     /**
      * A weight W [N,K] used as x·Wᵀ, packed once into the kernel's slivers for every KC block: in float32, or in
@@ -190,18 +206,18 @@ public final class Gemm {
             int pc = bl * KC, kc = Math.min(KC, k - pc);
             off[bl] = nPad * pc;
             float[] tmp = new float[nPad * kc];
-            packB(true, w, 0, k, pc, kc, 0, n, tmp);
+            packB(Operand.transposed(w, 0, k), new Block(pc, kc, 0, n), tmp);
             System.arraycopy(tmp, 0, data, off[bl], tmp.length);
         }
         return new PackedB(n, k, data, null, false, off);
     }
 
-    private static void run(boolean transA, boolean transB, int m, int n, int k,
-                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                            float[] c, int cOff, int ldc, boolean accumulate, PackedB pre) {
+    private static void run(int m, int n, Call call) {
+        int k = call.k(), cOff = call.c().offset(), ldc = call.c().ld();
+        boolean transA = call.a().transposed();
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
-            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            if (!call.accumulate()) for (int i = 0; i < m; i++) java.util.Arrays.fill(call.c().data(), cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
         long work = (long) m * n * k;
@@ -213,25 +229,41 @@ public final class Gemm {
         // Below ~1M multiply-adds (a few microseconds) a hand-off to another thread costs more than it saves.
         int chunks = work < (1 << 20) ? 1 : (splitRows ? byRows : byCols);
         if (chunks <= 1) {
-            blocked(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, pre);
+            blocked(call, 0, m, 0, n);
             return;
         }
         final int tiles = splitRows ? (m + MR - 1) / MR : (n + NR - 1) / NR;
         Parallel.range(tiles, Math.max(1, tiles / chunks), (ch, lo, hi) -> {
-            if (splitRows) {
-                int i0 = lo * MR, i1 = Math.min(m, hi * MR);
-                blocked(transA, transB, i0, i1, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, pre);
-            } else {
-                int j0 = lo * NR, j1 = Math.min(n, hi * NR);
-                blocked(transA, transB, 0, m, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, pre);
-            }
+            if (splitRows) blocked(call, lo * MR, Math.min(m, hi * MR), 0, n);
+            else blocked(call, 0, m, lo * NR, Math.min(n, hi * NR));
         });
     }
 
+    /**
+     * Where the micro-kernel reads its MR rows of op(A): row r of the sliver at off + r·rs, step p at + p·ks. One per
+     * loop nest, moved from tile to tile (an object per tile would cost an allocation per 8×16 tile).
+     */
+    private static final class ASliver {
+        float[] data;
+        int off, rs, ks;
+    }
+
+    /** Where the micro-kernel writes its MR×NR tile: row r at off + r·ld of data, added to when add. */
+    private static final class CTile {
+        float[] data;
+        int off, ld;
+        boolean add;
+    }
+
     /** The BLIS loop nest over C[i0:i1, j0:j1]. */
-    private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, boolean accumulate, PackedB pre) {
+    private static void blocked(Call call, int i0, int i1, int j0, int j1) {
+        int k = call.k();
+        boolean transA = call.a().transposed(), transB = call.b().transposed(), accumulate = call.accumulate();
+        float[] a = call.a().data(), c = call.c().data();
+        int aOff = call.a().offset(), lda = call.a().ld(), cOff = call.c().offset(), ldc = call.c().ld();
+        PackedB pre = call.pre();
+        ASliver as = new ASliver();
+        CTile ct = new CTile();
         // With transB, pre is op(B) already packed; without, pre is the weight W whose values op(B) is packed from.
         PackedB src = transB ? null : pre;
         if (!transB) pre = null;
@@ -246,13 +278,13 @@ public final class Gemm {
                 boolean add = accumulate || pc > 0;
                 int pbBase = 0;
                 if (src != null) packB(src, pc, kc, jc, nc, pb);
-                else if (pre == null) packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                else if (pre == null) packB(call.b(), new Block(pc, kc, jc, nc), pb);
                 else pbBase = pre.blockOffset[pc / KC] + jc * kc;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     // A stored [M,K] is read in place (rows are contiguous streams along K); only A stored
                     // transposed, and a last partial sliver, are packed.
-                    if (transA) packA(true, a, aOff, lda, ic, mc, pc, kc, pa);
+                    if (transA) packA(call.a(), new Block(ic, mc, pc, kc), pa);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int pbOff = pbBase + jr * kc;
@@ -274,21 +306,32 @@ public final class Gemm {
                                 rs = lda;
                                 ks = 1;
                             } else {
-                                packA(false, a, aOff, lda, ic + ir, mr, pc, kc, pa);
+                                packA(call.a(), new Block(ic + ir, mr, pc, kc), pa);
                                 ao = 0;
                                 rs = 1;
                                 ks = MR;
                             }
-                            float[] as = transA || mr < MR ? pa : a;
+                            as.data = transA || mr < MR ? pa : a;
+                            as.off = ao;
+                            as.rs = rs;
+                            as.ks = ks;
                             int co = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                kernel(kc, as, ao, rs, ks, bs, pbOff, c, co, ldc, add);
+                                ct.data = c;
+                                ct.off = co;
+                                ct.ld = ldc;
+                                ct.add = add;
+                                kernel(kc, as, bs, pbOff, ct);
                             } else {
                                 // The edge tile continues C's chain exactly as a full tile does: it starts from C's
                                 // values (or zeros), so a row's sums do not depend on where the tile boundaries fall.
                                 java.util.Arrays.fill(edge, 0f);
                                 if (add) for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, edge, r * NR, nr);
-                                kernel(kc, as, ao, rs, ks, bs, pbOff, edge, 0, NR, true);
+                                ct.data = edge;
+                                ct.off = 0;
+                                ct.ld = NR;
+                                ct.add = true;
+                                kernel(kc, as, bs, pbOff, ct);
                                 for (int r = 0; r < mr; r++) System.arraycopy(edge, r * NR, c, co + r * ldc, nr);
                             }
                         }
@@ -298,8 +341,14 @@ public final class Gemm {
         }
     }
 
+    /** A block of a matrix: rows [r0, r0 + rows) and columns [c0, c0 + cols). */
+    private record Block(int r0, int rows, int c0, int cols) {}
+
     /** Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row slivers: pa[sliver*MR*kc + p*MR + r], zero-padded rows. */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] pa) {
+    private static void packA(Operand op, Block blk, float[] pa) {
+        boolean transA = op.transposed();
+        float[] a = op.data();
+        int aOff = op.offset(), lda = op.ld(), ic = blk.r0(), mc = blk.rows(), pc = blk.c0(), kc = blk.cols();
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int base = ir * kc;
@@ -328,7 +377,10 @@ public final class Gemm {
     }
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column slivers: pb[jr*kc + p*NR + q], zero-padded columns. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] pb) {
+    private static void packB(Operand op, Block blk, float[] pb) {
+        boolean transB = op.transposed();
+        float[] b = op.data();
+        int bOff = op.offset(), ldb = op.ld(), pc = blk.r0(), kc = blk.rows(), jc = blk.c0(), nc = blk.cols();
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
@@ -390,8 +442,10 @@ public final class Gemm {
      * The MR×NR register tile: 8 rows × 2 vectors = 16 accumulators. Everything is written out in this one method
      * (no helper calls): a vector that crosses a call the JIT did not inline is boxed, which costs 8× here.
      */
-    private static void kernel(int kc, float[] pa, int paOff, int rs, int ks, float[] pb, int pbOff,
-                               float[] c, int co, int ldc, boolean add) {
+    private static void kernel(int kc, ASliver as, float[] pb, int pbOff, CTile ct) {
+        float[] pa = as.data, c = ct.data;
+        int paOff = as.off, rs = as.rs, ks = as.ks, co = ct.off, ldc = ct.ld;
+        boolean add = ct.add;
         int o0 = co, o1 = co + ldc, o2 = co + 2 * ldc, o3 = co + 3 * ldc;
         int o4 = co + 4 * ldc, o5 = co + 5 * ldc, o6 = co + 6 * ldc, o7 = co + 7 * ldc;
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
@@ -434,9 +488,10 @@ public final class Gemm {
     }
 
     /** Scalar reference of {@link #gemm}, accumulating in double: what the fast kernel is tested against. */
-    public static void reference(boolean transA, boolean transB, int m, int n, int k,
-                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                 float[] c, int cOff, int ldc, boolean accumulate) {
+    public static void reference(int m, int n, int k, Operand op, Operand bop, Operand cop, boolean accumulate) {
+        boolean transA = op.transposed(), transB = bop.transposed();
+        float[] a = op.data(), b = bop.data(), c = cop.data();
+        int aOff = op.offset(), lda = op.ld(), bOff = bop.offset(), ldb = bop.ld(), cOff = cop.offset(), ldc = cop.ld();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;

@@ -19,20 +19,25 @@ public final class MatMul {
         Gemm.PackedB frozen = w.packed();
         if (frozen != null) {
             Tensor y = Tensor.result(Shapes.withLast(x.shape(), n), out -> {
-                if (x.requiresGrad()) Gemm.gemmPackedNN(m, out.grad, 0, n, frozen, x.gradBuffer(), 0, k, true);
+                if (x.requiresGrad()) Gemm.gemmPackedNN(m, Gemm.Operand.of(out.grad, 0, n), frozen,
+                        Gemm.Operand.of(x.gradBuffer(), 0, k), true);
             }, x, w);
-            Gemm.gemmPacked(m, x.data, 0, k, frozen, y.data, 0, n, false);
+            Gemm.gemmPacked(m, Gemm.Operand.of(x.data, 0, k), frozen, Gemm.Operand.of(y.data, 0, n), false);
             return y;
         }
         Tensor y = Tensor.result(Shapes.withLast(x.shape(), n), out -> {
             float[] dy = out.grad;
             // dX[M,K] += dY[M,N]·W[N,K];  dW[N,K] += dY[M,N]ᵀ·X[M,K]
-            if (x.requiresGrad()) Gemm.gemm(false, false, m, k, n, dy, 0, n, w.data, 0, k, x.gradBuffer(), 0, k, true);
-            if (w.requiresGrad()) Gemm.gemm(true, false, n, k, m, dy, 0, n, x.data, 0, k, w.gradBuffer(), 0, k, true);
+            if (x.requiresGrad()) Gemm.gemm(m, k, n, Gemm.Operand.of(dy, 0, n), Gemm.Operand.of(w.data, 0, k),
+                    Gemm.Operand.of(x.gradBuffer(), 0, k), true);
+            if (w.requiresGrad()) Gemm.gemm(n, k, m, Gemm.Operand.transposed(dy, 0, n), Gemm.Operand.of(x.data, 0, k),
+                    Gemm.Operand.of(w.gradBuffer(), 0, k), true);
         }, x, w);
         Gemm.PackedB packed = Grad.isEnabled() ? null : PackedWeights.lookup(w.data, n, k);
-        if (packed != null) Gemm.gemmPacked(m, x.data, 0, k, packed, y.data, 0, n, false);
-        else Gemm.gemm(false, true, m, n, k, x.data, 0, k, w.data, 0, k, y.data, 0, n, false);
+        if (packed != null) Gemm.gemmPacked(m, Gemm.Operand.of(x.data, 0, k), packed, Gemm.Operand.of(y.data, 0, n),
+                false);
+        else Gemm.gemm(m, n, k, Gemm.Operand.of(x.data, 0, k), Gemm.Operand.transposed(w.data, 0, k),
+                Gemm.Operand.of(y.data, 0, n), false);
         return y;
     }
 
@@ -43,10 +48,13 @@ public final class MatMul {
         Tensor c = Tensor.result(new int[] {m, n}, out -> {
             float[] dc = out.grad;
             // dA[M,K] += dC[M,N]·B[K,N]ᵀ;  dB[K,N] += A[M,K]ᵀ·dC[M,N]
-            if (a.requiresGrad()) Gemm.gemm(false, true, m, k, n, dc, 0, n, b.data, 0, n, a.gradBuffer(), 0, k, true);
-            if (b.requiresGrad()) Gemm.gemm(true, false, k, n, m, a.data, 0, k, dc, 0, n, b.gradBuffer(), 0, n, true);
+            if (a.requiresGrad()) Gemm.gemm(m, k, n, Gemm.Operand.of(dc, 0, n), Gemm.Operand.transposed(b.data, 0, n),
+                    Gemm.Operand.of(a.gradBuffer(), 0, k), true);
+            if (b.requiresGrad()) Gemm.gemm(k, n, m, Gemm.Operand.transposed(a.data, 0, k), Gemm.Operand.of(dc, 0, n),
+                    Gemm.Operand.of(b.gradBuffer(), 0, n), true);
         }, a, b);
-        Gemm.gemm(false, false, m, n, k, a.data, 0, k, b.data, 0, n, c.data, 0, n, false);
+        Gemm.gemm(m, n, k, Gemm.Operand.of(a.data, 0, k), Gemm.Operand.of(b.data, 0, n), Gemm.Operand.of(c.data, 0, n),
+                false);
         return c;
     }
 
@@ -66,16 +74,20 @@ public final class MatMul {
                 int ao = i * m * k, bo = i * k * n, co = i * m * n;
                 if (a.requiresGrad()) {
                     // dA = dC·op(B)ᵀ
-                    Gemm.gemm(false, !transB, m, k, n, dc, co, n, b.data, bo, ldb, a.gradBuffer(), ao, k, true);
+                    Gemm.gemm(m, k, n, Gemm.Operand.of(dc, co, n), new Gemm.Operand(b.data, bo, ldb, !transB),
+                            Gemm.Operand.of(a.gradBuffer(), ao, k), true);
                 }
                 if (b.requiresGrad()) {
-                    if (transB) Gemm.gemm(true, false, n, k, m, dc, co, n, a.data, ao, k, b.gradBuffer(), bo, k, true);
-                    else Gemm.gemm(true, false, k, n, m, a.data, ao, k, dc, co, n, b.gradBuffer(), bo, n, true);
+                    if (transB) Gemm.gemm(n, k, m, Gemm.Operand.transposed(dc, co, n), Gemm.Operand.of(a.data, ao, k),
+                            Gemm.Operand.of(b.gradBuffer(), bo, k), true);
+                    else Gemm.gemm(k, n, m, Gemm.Operand.transposed(a.data, ao, k), Gemm.Operand.of(dc, co, n),
+                            Gemm.Operand.of(b.gradBuffer(), bo, n), true);
                 }
             }
         }, a, b);
         for (int i = 0; i < batch; i++) {
-            Gemm.gemm(false, transB, m, n, k, a.data, i * m * k, k, b.data, i * k * n, ldb, c.data, i * m * n, n, false);
+            Gemm.gemm(m, n, k, Gemm.Operand.of(a.data, i * m * k, k), new Gemm.Operand(b.data, i * k * n, ldb, transB),
+                    Gemm.Operand.of(c.data, i * m * n, n), false);
         }
         return c;
     }

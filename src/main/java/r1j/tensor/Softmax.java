@@ -127,10 +127,13 @@ public final class Softmax {
                     }
                 });
                 if (h.requiresGrad()) {
-                    if (head.packed() != null) Gemm.gemmPackedNN(rows, buf, 0, v, head.packed(), h.gradBuffer(), c0 * d, d, true);
-                    else Gemm.gemm(false, false, rows, d, v, buf, 0, v, head.data, 0, d, h.gradBuffer(), c0 * d, d, true);
+                    if (head.packed() != null) Gemm.gemmPackedNN(rows, Gemm.Operand.of(buf, 0, v), head.packed(),
+                            Gemm.Operand.of(h.gradBuffer(), c0 * d, d), true);
+                    else Gemm.gemm(rows, d, v, Gemm.Operand.of(buf, 0, v), Gemm.Operand.of(head.data, 0, d),
+                            Gemm.Operand.of(h.gradBuffer(), c0 * d, d), true);
                 }
-                if (head.requiresGrad()) Gemm.gemm(true, false, v, d, rows, buf, 0, v, h.data, c0 * d, d, head.gradBuffer(), 0, d, true);
+                if (head.requiresGrad()) Gemm.gemm(v, d, rows, Gemm.Operand.transposed(buf, 0, v),
+                        Gemm.Operand.of(h.data, c0 * d, d), Gemm.Operand.of(head.gradBuffer(), 0, d), true);
             }
             BufferPool.give(buf);
         }, h, head);
@@ -157,8 +160,10 @@ public final class Softmax {
     /** Rows [c0, c0 + rows) of h·headᵀ into buf, as MatMul.linear computes them. */
     private static void logitsOf(Tensor h, Tensor head, int c0, int rows, float[] buf) {
         int d = h.cols(), v = head.dim(0);
-        if (head.packed() != null) Gemm.gemmPacked(rows, h.data, c0 * d, d, head.packed(), buf, 0, v, false);
-        else Gemm.gemm(false, true, rows, v, d, h.data, c0 * d, d, head.data, 0, d, buf, 0, v, false);
+        if (head.packed() != null) Gemm.gemmPacked(rows, Gemm.Operand.of(h.data, c0 * d, d), head.packed(),
+                Gemm.Operand.of(buf, 0, v), false);
+        else Gemm.gemm(rows, v, d, Gemm.Operand.of(h.data, c0 * d, d), Gemm.Operand.transposed(head.data, 0, d),
+                Gemm.Operand.of(buf, 0, v), false);
     }
 
     /** log Σ exp x[o .. o+n), computed stably around the maximum. */

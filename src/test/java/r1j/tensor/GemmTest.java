@@ -27,8 +27,10 @@ class GemmTest {
                     int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;
                     float[] a = random((ta ? k : m) * lda + 5, 1), b = random((tb ? n : k) * ldb + 4, 2);
                     float[] c = random(m * ldc + 7, 3), ref = c.clone();
-                    Gemm.gemm(ta, tb, m, n, k, a, 5, lda, b, 4, ldb, c, 7, ldc, acc);
-                    Gemm.reference(ta, tb, m, n, k, a, 5, lda, b, 4, ldb, ref, 7, ldc, acc);
+                    Gemm.gemm(m, n, k, new Gemm.Operand(a, 5, lda, ta), new Gemm.Operand(b, 4, ldb, tb),
+                            Gemm.Operand.of(c, 7, ldc), acc);
+                    Gemm.reference(m, n, k, new Gemm.Operand(a, 5, lda, ta), new Gemm.Operand(b, 4, ldb, tb),
+                            Gemm.Operand.of(ref, 7, ldc), acc);
                     for (int i = 0; i < c.length; i++) {
                         assertThat(c[i]).as("ta=%s tb=%s acc=%s at %d", ta, tb, acc, i)
                                 .isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-4f * (float) Math.sqrt(k) + 1e-5f));
@@ -70,9 +72,12 @@ class GemmTest {
         for (int first : new int[] {0, 3, 8, 13, 20}) {
             for (int rows : new int[] {1, Math.min(8, m - first)}) {
                 float[] part = new float[rows * n], partPacked = new float[rows * n], partT = new float[rows * n];
-                Gemm.gemm(false, true, rows, n, k, a, first * k, k, w, 0, k, part, 0, n, false);
-                Gemm.gemmPacked(rows, a, first * k, k, packed, partPacked, 0, n, false);
-                Gemm.gemm(true, true, rows, n, k, aT, first, m, w, 0, k, partT, 0, n, false);
+                Gemm.gemm(rows, n, k, Gemm.Operand.of(a, first * k, k), Gemm.Operand.transposed(w, 0, k),
+                        Gemm.Operand.of(part, 0, n), false);
+                Gemm.gemmPacked(rows, Gemm.Operand.of(a, first * k, k), packed, Gemm.Operand.of(partPacked, 0, n),
+                        false);
+                Gemm.gemm(rows, n, k, Gemm.Operand.transposed(aT, first, m), Gemm.Operand.transposed(w, 0, k),
+                        Gemm.Operand.of(partT, 0, n), false);
                 float[] expected = java.util.Arrays.copyOfRange(all, first * n, (first + rows) * n);
                 assertThat(part).as("rows %d..%d", first, first + rows).containsExactly(expected);
                 assertThat(partPacked).as("packed, rows %d..%d", first, first + rows).containsExactly(expected);
@@ -82,16 +87,19 @@ class GemmTest {
         // Accumulating into C continues the same chain from C's values, in a full tile or an edge one.
         float[] twice = all.clone(), edge = java.util.Arrays.copyOfRange(all, 0, n);
         Gemm.matmulNT(m, n, k, a, w, twice, true);
-        Gemm.gemm(false, true, 1, n, k, a, 0, k, w, 0, k, edge, 0, n, true);
+        Gemm.gemm(1, n, k, Gemm.Operand.of(a, 0, k), Gemm.Operand.transposed(w, 0, k), Gemm.Operand.of(edge, 0, n),
+                true);
         assertThat(edge).containsExactly(java.util.Arrays.copyOfRange(twice, 0, n));
     }
 
     @Test
     void zeroReductionLengthClearsOrKeeps() {
         float[] c = {1, 2, 3, 4};
-        Gemm.gemm(false, true, 2, 2, 0, new float[0], 0, 0, new float[0], 0, 0, c, 0, 2, true);
+        Gemm.gemm(2, 2, 0, Gemm.Operand.of(new float[0], 0, 0), Gemm.Operand.transposed(new float[0], 0, 0),
+                Gemm.Operand.of(c, 0, 2), true);
         assertThat(c).containsExactly(1, 2, 3, 4);
-        Gemm.gemm(false, true, 2, 2, 0, new float[0], 0, 0, new float[0], 0, 0, c, 0, 2, false);
+        Gemm.gemm(2, 2, 0, Gemm.Operand.of(new float[0], 0, 0), Gemm.Operand.transposed(new float[0], 0, 0),
+                Gemm.Operand.of(c, 0, 2), false);
         assertThat(c).containsExactly(0, 0, 0, 0);
     }
 }

@@ -51,14 +51,16 @@ class PackedHalfTest {
         for (int m : new int[] {1, M, 64}) {
             float[] x = random(m * K, 2);
             float[] want = new float[m * N], got = new float[m * N];
-            Gemm.gemm(false, true, m, N, K, x, 0, K, w.values(), 0, K, want, 0, N, false);
-            Gemm.gemmPacked(m, x, 0, K, p, got, 0, N, false);
+            Gemm.gemm(m, N, K, Gemm.Operand.of(x, 0, K), Gemm.Operand.transposed(w.values(), 0, K),
+                    Gemm.Operand.of(want, 0, N), false);
+            Gemm.gemmPacked(m, Gemm.Operand.of(x, 0, K), p, Gemm.Operand.of(got, 0, N), false);
             assertThat(got).as("x·Wᵀ, M=%d", m).containsExactly(want);
 
             float[] dy = random(m * N, 3);
             float[] dxWant = random(m * K, 4), dxGot = dxWant.clone();
-            Gemm.gemm(false, false, m, K, N, dy, 0, N, w.values(), 0, K, dxWant, 0, K, true);
-            Gemm.gemmPackedNN(m, dy, 0, N, p, dxGot, 0, K, true);
+            Gemm.gemm(m, K, N, Gemm.Operand.of(dy, 0, N), Gemm.Operand.of(w.values(), 0, K),
+                    Gemm.Operand.of(dxWant, 0, K), true);
+            Gemm.gemmPackedNN(m, Gemm.Operand.of(dy, 0, N), p, Gemm.Operand.of(dxGot, 0, K), true);
             assertThat(dxGot).as("dY·W accumulated, M=%d", m).containsExactly(dxWant);
         }
     }
