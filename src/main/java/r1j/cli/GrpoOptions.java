@@ -89,6 +89,24 @@ public final class GrpoOptions {
     @Option(names = "--seed")
     long seed = D.seed();
 
+    @Option(names = "--adam-beta1", description = "AdamW's β1.")
+    float adamBeta1 = D.adam_beta1();
+
+    @Option(names = "--adam-beta2", description = "AdamW's β2 (RL's gradients are noisier than pretraining's: 0.99).")
+    float adamBeta2 = D.adam_beta2();
+
+    @Option(names = "--adam-epsilon", description = "AdamW's ε.")
+    float adamEpsilon = D.adam_epsilon();
+
+    @Option(names = "--overlong-max-length", description = "The overlong reward reaches −1 at this completion length (DAPO).")
+    int overlongMax = D.overlong_max_length();
+
+    @Option(names = "--overlong-buffer", description = "The overlong reward falls from 0 over this many tokens before the limit.")
+    int overlongBuffer = D.overlong_buffer();
+
+    @Option(names = "--repetition-ngram", description = "The repetition reward's n-gram size.")
+    int repetitionNgram = D.repetition_ngram();
+
     GrpoConfig config() {
         if (group < 2) throw new UserError("--group-size must be at least 2 (advantages are relative to the group)");
         if (prompts < 1 || steps < 1 || mu < 1 || microBatch < 1) throw new UserError("--prompts-per-step, --steps, --mu, --micro-batch must be positive");
@@ -103,11 +121,21 @@ public final class GrpoOptions {
         if (maxCompletion < 1) throw new UserError("--max-completion-tokens must be ≥ 1, got " + maxCompletion);
         if (!(clip > 0)) throw new UserError("--grad-clip must be positive, got " + clip);
         if (warmup < 0 || refRefresh < 0) throw new UserError("--warmup and --ref-refresh-every must be ≥ 0");
+        if (!(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1) || !(adamEpsilon > 0)) {
+            throw new UserError("--adam-beta1 and --adam-beta2 must be in [0, 1) and --adam-epsilon positive, got " + adamBeta1 + ", "
+                    + adamBeta2 + " and " + adamEpsilon);
+        }
+        if (overlongBuffer < 1 || overlongBuffer > overlongMax) {
+            throw new UserError("--overlong-buffer must be within [1, --overlong-max-length " + overlongMax + "], got " + overlongBuffer);
+        }
+        if (repetitionNgram < 1) throw new UserError("--repetition-ngram must be ≥ 1, got " + repetitionNgram);
         return D.toBuilder().template(template).rewards(rewards).rewardWeights(weights).groupSize(group).promptsPerStep(prompts)
                 .mu(mu).epsLow(epsLow).epsHigh(epsHigh).beta(beta).advantageScale(scale).aggregation(aggregation)
                 .maskTruncated(maskTruncated).dynamicSampling(dynamicSampling).refRefreshEvery(refRefresh)
                 .temperature(temperature).topP(topP).lr(lr).warmupSteps(warmup).steps(steps)
                 .maxCompletionTokens(maxCompletion).microBatch(microBatch).gradClip(clip).biasUpdateSpeed(gamma)
-                .checkpointEvery(checkpointEvery).sampleEvery(sampleEvery).seed(seed).build();
+                .checkpointEvery(checkpointEvery).sampleEvery(sampleEvery).seed(seed).adamBeta1(adamBeta1).adamBeta2(adamBeta2)
+                .adamEpsilon(adamEpsilon).overlongMaxLength(overlongMax).overlongBuffer(overlongBuffer).repetitionNgram(repetitionNgram)
+                .build();
     }
 }

@@ -23,14 +23,29 @@ public final class OptimizerOptions {
     @Option(names = "--grad-clip", description = "Global gradient-norm clipping.")
     float clip;
 
-    /** Starts from a settings record with lr, min_lr, warmup_steps, weight_decay and grad_clip. */
-    OptimizerOptions(float lr, float minLr, int warmup, float weightDecay, float clip) {
-        this.lr = lr;
-        this.minLr = minLr;
-        this.warmup = warmup;
-        this.weightDecay = weightDecay;
-        this.clip = clip;
+    @Option(names = "--adam-beta1", description = "AdamW's β1.")
+    float adamBeta1;
+
+    @Option(names = "--adam-beta2", description = "AdamW's β2.")
+    float adamBeta2;
+
+    @Option(names = "--adam-epsilon", description = "AdamW's ε.")
+    float adamEpsilon;
+
+    /** Starts from a job's default optimiser settings. */
+    OptimizerOptions(Defaults d) {
+        this.lr = d.lr();
+        this.minLr = d.minLr();
+        this.warmup = d.warmup();
+        this.weightDecay = d.weightDecay();
+        this.clip = d.clip();
+        this.adamBeta1 = d.adam().beta1();
+        this.adamBeta2 = d.adam().beta2();
+        this.adamEpsilon = d.adam().eps();
     }
+
+    /** A job's default optimiser settings: the schedule's, the clip, and AdamW's (weight decay included). */
+    record Defaults(float lr, float minLr, int warmup, float weightDecay, float clip, r1j.tensor.AdamW.Config adam) {}
 
     /** The builder with these values set. */
     <B extends OptimizerSettings<B>> B applyTo(B settings) {
@@ -40,6 +55,11 @@ public final class OptimizerOptions {
         if (warmup < 0) throw new UserError("--warmup must be ≥ 0, got " + warmup);
         if (!(weightDecay >= 0)) throw new UserError("--weight-decay must be ≥ 0, got " + weightDecay);
         if (!(clip > 0)) throw new UserError("--grad-clip must be positive, got " + clip);
-        return settings.lr(lr).minLr(minLr).warmupSteps(warmup).weightDecay(weightDecay).gradClip(clip);
+        if (!(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1) || !(adamEpsilon > 0)) {
+            throw new UserError("--adam-beta1 and --adam-beta2 must be in [0, 1) and --adam-epsilon positive, got " + adamBeta1 + ", "
+                    + adamBeta2 + " and " + adamEpsilon);
+        }
+        return settings.lr(lr).minLr(minLr).warmupSteps(warmup).weightDecay(weightDecay).gradClip(clip).adamBeta1(adamBeta1)
+                .adamBeta2(adamBeta2).adamEpsilon(adamEpsilon);
     }
 }

@@ -15,7 +15,8 @@ public final class PretrainCommand implements Callable<Integer> {
     private static final PretrainConfig D = PretrainConfig.defaults();
 
     @Mixin
-    OptimizerOptions optimizer = new OptimizerOptions(D.lr(), D.min_lr(), D.warmup_steps(), D.weight_decay(), D.grad_clip());
+    OptimizerOptions optimizer = new OptimizerOptions(new OptimizerOptions.Defaults(D.lr(), D.min_lr(), D.warmup_steps(), D.weight_decay(),
+            D.grad_clip(), D.adamW()));
 
     @Option(names = "--preset", description = "nano, tiny or small.")
     String preset = D.preset();

@@ -15,7 +15,8 @@ public final class SftCommand implements Callable<Integer> {
     private static final SftConfig D = SftConfig.defaults();
 
     @Mixin
-    OptimizerOptions optimizer = new OptimizerOptions(D.lr(), D.min_lr(), D.warmup_steps(), D.weight_decay(), D.grad_clip());
+    OptimizerOptions optimizer = new OptimizerOptions(new OptimizerOptions.Defaults(D.lr(), D.min_lr(), D.warmup_steps(), D.weight_decay(),
+            D.grad_clip(), D.adamW()));
 
     @Option(names = "--model", required = true, description = "The model folder to start from.")
     Path model;
@@ -41,6 +42,9 @@ public final class SftCommand implements Callable<Integer> {
     @Option(names = "--eval-every")
     int evalEvery = D.eval_every();
 
+    @Option(names = "--held-out-every", description = "Every n-th example is held out for the validation loss (0: none).")
+    int heldOutEvery = D.held_out_every();
+
     @Option(names = "--checkpoint-every")
     int checkpointEvery = D.checkpoint_every();
 
@@ -58,7 +62,7 @@ public final class SftCommand implements Callable<Integer> {
         VectorSupport.logOnce();
         if (!java.nio.file.Files.isRegularFile(data)) throw new UserError(data + ": no such file");
         SftConfig c = optimizer.applyTo(D.toBuilder()).model(model).data(data).template(r1j.tokenizer.ModelChatFormat.ID.equals(template) ? template : r1j.tokenizer.Templates.parse(template).id).epochs(epochs)
-                .batchSize(batch).seqLen(seqLen).evalEvery(evalEvery).checkpointEvery(checkpointEvery).seed(seed)
+                .batchSize(batch).seqLen(seqLen).evalEvery(evalEvery).heldOutEvery(heldOutEvery).checkpointEvery(checkpointEvery).seed(seed)
                 .lora(lora.config()).gradientCheckpointing(lora.gradientCheckpointing).build();
         SftTrainer.Result r = SftTrainer.run(c, out, stopAfter, System.err);
         if (r.finalModel() != null) System.out.println(r.finalModel());

@@ -31,12 +31,29 @@ public final class Rewards {
      * cmd:COMMAND or an http(s) URL ({@link ExternalReward}).
      */
     public static Reward byName(String name) {
+        return byName(name, Shaping.DEFAULTS);
+    }
+
+    /**
+     * The parameters of the shaping rewards named by the command line (written to a GRPO run's config.json).
+     *
+     * @param overlongMaxLength DAPO's soft overlong penalty reaches −1 at this completion length
+     * @param overlongBuffer it starts this many tokens before (0 up to max − buffer)
+     * @param repetitionNgram the n of the repetition penalty's n-grams
+     */
+    public record Shaping(int overlongMaxLength, int overlongBuffer, int repetitionNgram) {
+        /** DAPO's overlong buffer at a 512-token limit with a 128-token buffer; word trigrams for repetition. */
+        public static final Shaping DEFAULTS = new Shaping(512, 128, 3);
+    }
+
+    /** A reward by name, its shaping rewards with these parameters. */
+    public static Reward byName(String name, Shaping shaping) {
         if (ExternalReward.isExternal(name)) return new ExternalReward(name, ExternalReward.defaultTimeout());
         int colon = name.lastIndexOf(':');
         if (colon > 0 && colon > name.lastIndexOf('/')) {
             java.util.Set<String> categories = new java.util.LinkedHashSet<>(List.of(name.substring(colon + 1).split("\\+")));
             if (categories.contains("")) throw new IllegalArgumentException("reward '" + name + "': empty category after ':'");
-            return byName(name.substring(0, colon)).only(categories);
+            return byName(name.substring(0, colon), shaping).only(categories);
         }
         int eq = name.indexOf('=');
         if (eq > 0) {
@@ -47,7 +64,7 @@ public final class Rewards {
             }
         }
         int at = name.indexOf('@');
-        if (at > 0) return byName(name.substring(0, at)).on(Segment.valueOf(name.substring(at + 1).toUpperCase(java.util.Locale.ROOT)));
+        if (at > 0) return byName(name.substring(0, at), shaping).on(Segment.valueOf(name.substring(at + 1).toUpperCase(java.util.Locale.ROOT)));
         return switch (name) {
             case "accuracy" -> new AccuracyReward(true);
             case "accuracy-strict" -> new AccuracyReward(false);
@@ -55,8 +72,8 @@ public final class Rewards {
             case "readable" -> new ReadableFormat();
             case "clean" -> new Readability();
             case "language" -> new LanguageConsistencyReward();
-            case "repetition" -> new RepetitionPenalty(3);
-            case "overlong" -> new OverlongPenalty(512, 128);
+            case "repetition" -> new RepetitionPenalty(shaping.repetitionNgram());
+            case "overlong" -> new OverlongPenalty(shaping.overlongMaxLength(), shaping.overlongBuffer());
             default -> throw new IllegalArgumentException("unknown reward '" + name
                     + "' (accuracy, accuracy-strict, format, readable, clean, language, repetition, overlong, cmd:COMMAND, http://…)");
         };
@@ -67,12 +84,18 @@ public final class Rewards {
         return name.startsWith("format") || name.startsWith("readable") ? 0.1 : 1.0;
     }
 
+    /** Rewards by comma-separated names with comma-separated weights (null: each reward's default weight). */
     public static Rewards parse(String names, String weights) {
+        return parse(names, weights, Shaping.DEFAULTS);
+    }
+
+    /** The same, the shaping rewards with these parameters. */
+    public static Rewards parse(String names, String weights, Shaping shaping) {
         List<Reward> rs = new ArrayList<>();
         List<String> ns = new ArrayList<>();
         for (String n : names.split(",")) {
             if (n.isBlank()) continue;
-            rs.add(byName(n.trim()));
+            rs.add(byName(n.trim(), shaping));
             ns.add(n.trim());
         }
         double[] w = new double[rs.size()];

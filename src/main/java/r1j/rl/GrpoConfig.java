@@ -17,7 +17,8 @@ public record GrpoConfig(
         boolean mask_truncated, boolean dynamic_sampling, int ref_refresh_every, float temperature, float top_p,
         float lr, int warmup_steps, int steps, int max_completion_tokens, int micro_batch, float grad_clip,
         float weight_decay, float bias_update_speed, int checkpoint_every, int sample_every, long seed,
-        LoraConfig lora, boolean gradient_checkpointing, float adam_beta1, float adam_beta2, float adam_epsilon) {
+        LoraConfig lora, boolean gradient_checkpointing, float adam_beta1, float adam_beta2, float adam_epsilon,
+        int overlong_max_length, int overlong_buffer, int repetition_ngram) {
 
     /** The command line's and the pipeline's defaults: the calibration of docs/world.md for the miniature. */
     public static GrpoConfig defaults() {
@@ -37,6 +38,11 @@ public record GrpoConfig(
     public GrpoConfig forStage(String template, String rewards, String weights, int steps, int maxCompletionTokens) {
         return toBuilder().template(template).rewards(rewards).rewardWeights(weights).steps(steps)
                 .maxCompletionTokens(maxCompletionTokens).build();
+    }
+
+    /** The parameters of the shaping rewards the settings may name (overlong, repetition). */
+    public r1j.reward.Rewards.Shaping shaping() {
+        return new r1j.reward.Rewards.Shaping(overlong_max_length, overlong_buffer, repetition_ngram);
     }
 
     /** The optimiser these settings describe. */
@@ -80,6 +86,9 @@ public record GrpoConfig(
         private float adam_beta1 = 0.9f;
         private float adam_beta2 = 0.99f;
         private float adam_epsilon = 1e-8f;
+        private int overlong_max_length = r1j.reward.Rewards.Shaping.DEFAULTS.overlongMaxLength();
+        private int overlong_buffer = r1j.reward.Rewards.Shaping.DEFAULTS.overlongBuffer();
+        private int repetition_ngram = r1j.reward.Rewards.Shaping.DEFAULTS.repetitionNgram();
 
         private Builder() {}
 
@@ -93,6 +102,7 @@ public record GrpoConfig(
             weight_decay = c.weight_decay; bias_update_speed = c.bias_update_speed; checkpoint_every = c.checkpoint_every;
             sample_every = c.sample_every; seed = c.seed; lora = c.lora; gradient_checkpointing = c.gradient_checkpointing;
             adam_beta1 = c.adam_beta1; adam_beta2 = c.adam_beta2; adam_epsilon = c.adam_epsilon;
+            overlong_max_length = c.overlong_max_length; overlong_buffer = c.overlong_buffer; repetition_ngram = c.repetition_ngram;
         }
 
         public GrpoConfig build() {
@@ -100,7 +110,7 @@ public record GrpoConfig(
                     eps_high, beta, advantage_scale, aggregation, mask_truncated, dynamic_sampling, ref_refresh_every,
                     temperature, top_p, lr, warmup_steps, steps, max_completion_tokens, micro_batch, grad_clip, weight_decay,
                     bias_update_speed, checkpoint_every, sample_every, seed, lora, gradient_checkpointing, adam_beta1,
-                    adam_beta2, adam_epsilon);
+                    adam_beta2, adam_epsilon, overlong_max_length, overlong_buffer, repetition_ngram);
         }
 
         /** The policy's model folder (a checkpoint or a LoRA run's base). */
@@ -173,5 +183,11 @@ public record GrpoConfig(
         public Builder adamBeta2(float v) { adam_beta2 = v; return this; }
         /** AdamW's ε. */
         public Builder adamEpsilon(float v) { adam_epsilon = v; return this; }
+        /** The overlong reward's limit: −1 at this completion length (DAPO §3.4; the default is Rewards.Shaping's). */
+        public Builder overlongMaxLength(int v) { overlong_max_length = v; return this; }
+        /** The overlong reward's buffer: it falls from 0 over this many tokens before the limit. */
+        public Builder overlongBuffer(int v) { overlong_buffer = v; return this; }
+        /** The repetition reward's n-gram size. */
+        public Builder repetitionNgram(int v) { repetition_ngram = v; return this; }
     }
 }

@@ -172,7 +172,7 @@ public final class GrpoTrainer {
                 rollouts != null ? rollouts : Rollouts.local(tok));
         PolicyUpdate update = new PolicyUpdate(c, policy, reference,
                 new OptimizerStep(policy.trainable(), opt, new r1j.train.NumericGuard(log), c.grad_clip()));
-        Rewards scoring = rewards != null ? rewards : Rewards.parse(c.rewards(), c.reward_weights());
+        Rewards scoring = rewards != null ? rewards : Rewards.parse(c.rewards(), c.reward_weights(), c.shaping());
         LrSchedule lr = new LrSchedule(c.lr(), c.lr(), c.warmup_steps(), c.steps(), LrSchedule.Decay.CONSTANT);
         TrainingRun.Folder folder = c.lora() != null ? TrainingRun.adapterFolder(policy, tok, c.model()) : TrainingRun.modelFolder(policy, tok);
         Map<String, TrainingRun.Folder> extras = c.lora() != null ? Map.of()

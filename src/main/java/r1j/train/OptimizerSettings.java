@@ -21,4 +21,13 @@ public interface OptimizerSettings<B extends OptimizerSettings<B>> {
 
     /** Global gradient-norm clipping. */
     B gradClip(float v);
+
+    /** AdamW's β1. */
+    B adamBeta1(float v);
+
+    /** AdamW's β2. */
+    B adamBeta2(float v);
+
+    /** AdamW's ε. */
+    B adamEpsilon(float v);
 }

@@ -126,10 +126,10 @@ public record PretrainConfig(
         /** Steps between checks of the base readiness gate; the run ends once it holds (0: never checked). */
         public Builder gateEvery(int v) { gate_every = v; return this; }
         /** AdamW's β1. */
-        public Builder adamBeta1(float v) { adam_beta1 = v; return this; }
+        @Override public Builder adamBeta1(float v) { adam_beta1 = v; return this; }
         /** AdamW's β2 (0.95 as nanoGPT and DeepSeek-V3's pretraining). */
-        public Builder adamBeta2(float v) { adam_beta2 = v; return this; }
+        @Override public Builder adamBeta2(float v) { adam_beta2 = v; return this; }
         /** AdamW's ε. */
-        public Builder adamEpsilon(float v) { adam_epsilon = v; return this; }
+        @Override public Builder adamEpsilon(float v) { adam_epsilon = v; return this; }
     }
 }

@@ -117,10 +117,10 @@ public record SftConfig(String model, String data, String template, int epochs, 
         /** Every n-th example is held out for the validation loss (0: none). */
         public Builder heldOutEvery(int v) { held_out_every = v; return this; }
         /** AdamW's β1. */
-        public Builder adamBeta1(float v) { adam_beta1 = v; return this; }
+        @Override public Builder adamBeta1(float v) { adam_beta1 = v; return this; }
         /** AdamW's β2. */
-        public Builder adamBeta2(float v) { adam_beta2 = v; return this; }
+        @Override public Builder adamBeta2(float v) { adam_beta2 = v; return this; }
         /** AdamW's ε. */
-        public Builder adamEpsilon(float v) { adam_epsilon = v; return this; }
+        @Override public Builder adamEpsilon(float v) { adam_epsilon = v; return this; }
     }
 }
