@@ -53,23 +53,18 @@ public final class MatmulBench {
     public List<Row> run(boolean withOpenBlas) throws IOException, InterruptedException {
         Map<String, Double> blas = withOpenBlas ? runOpenBlas() : Map.of();
         List<Row> rows = new ArrayList<>();
-        int saved = Parallel.threads();
-        try {
-            warmUp();
-            for (MatmulShape s : shapes) {
-                float[] a = randomMatrix(s.m() * s.k(), 1);
-                float[] b = randomMatrix(s.n() * s.k(), 2);
-                float[] c = new float[s.m() * s.n()];
-                for (int t : threads) {
-                    Parallel.setThreads(t);
-                    double sec = Timing.medianSeconds(() -> Gemm.gemm(s.m(), s.n(), s.k(),
-                            new Gemm.Operand(a, 0, s.lda(), s.transA()), new Gemm.Operand(b, 0, s.ldb(), s.transB()),
-                            Gemm.Operand.of(c, 0, s.n()), false), reps, minSeconds);
-                    rows.add(new Row(s.shape(), s.layout(), t, s.flops() / sec / 1e9, blas.get(key(s.shape(), s.layout(), t))));
-                }
+        warmUp();
+        for (MatmulShape s : shapes) {
+            float[] a = randomMatrix(s.m() * s.k(), 1);
+            float[] b = randomMatrix(s.n() * s.k(), 2);
+            float[] c = new float[s.m() * s.n()];
+            for (int t : threads) {
+                double[] sec = new double[1];
+                Parallel.withThreads(t, () -> sec[0] = Timing.medianSeconds(() -> Gemm.gemm(s.m(), s.n(), s.k(),
+                        new Gemm.Operand(a, 0, s.lda(), s.transA()), new Gemm.Operand(b, 0, s.ldb(), s.transB()),
+                        Gemm.Operand.of(c, 0, s.n()), false), reps, minSeconds));
+                rows.add(new Row(s.shape(), s.layout(), t, s.flops() / sec[0] / 1e9, blas.get(key(s.shape(), s.layout(), t))));
             }
-        } finally {
-            Parallel.setThreads(saved);
         }
         return rows;
     }

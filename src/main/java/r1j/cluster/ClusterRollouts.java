@@ -148,8 +148,8 @@ public final class ClusterRollouts implements Rollouts {
 
     /** Sends shard s of the round to member m (null: none, the shard is sampled here). */
     private Future<ArrayList<List<Completion>>> submit(Round r, int s, Member m) {
-        return m == null ? null : executor.submitToMember(new RolloutShard(spec, r.version(), r.step(), r.prefix(),
-                new ArrayList<>(part(r.requests(), s, r.shards())), r.group(), r.p()), m);
+        return m == null ? null : executor.submitToMember(new RolloutShard(spec, r.version(), r.step(),
+                new RolloutShard.Work(r.prefix(), new ArrayList<>(part(r.requests(), s, r.shards())), r.group(), r.p())), m);
     }
 
     /** Sends the weights to the workers that lack version v; returns the bytes sent. A worker that fails is left out. */

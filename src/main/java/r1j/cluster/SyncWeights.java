@@ -1,13 +1,35 @@
 package r1j.cluster;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import java.io.Serializable;
 import java.util.concurrent.Callable;
 
-/** Task: bring a worker to a version of the policy's weights. */
-record SyncWeights(ModelSpec spec, String version, Weights weights) implements Callable<Long>, Serializable {
+/** Task: bring a worker to a version of a run's weights. */
+final class SyncWeights implements Callable<Long>, Serializable, HazelcastInstanceAware {
+    private static final long serialVersionUID = 1L;
+    private final ModelSpec spec;
+    private final String version;
+    private final Weights weights;
+    private transient HazelcastInstance hz;
+
+    SyncWeights(ModelSpec spec, String version, Weights weights) {
+        this.spec = spec;
+        this.version = version;
+        this.weights = weights;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance hz) {
+        this.hz = hz;
+    }
+
     @Override
     public Long call() throws Exception {
-        WorkerState.load(spec, version, weights);
+        WorkerState state = WorkerState.of(hz);
+        synchronized (state) {
+            state.load(spec, version, weights);
+        }
         return weights.bytes();
     }
 }

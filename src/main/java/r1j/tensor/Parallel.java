@@ -22,7 +22,8 @@ public final class Parallel {
     }
 
     private static final int MAX_THREADS = configuredThreads();
-    private static volatile int threads = MAX_THREADS;
+    /** Fewer threads for one caller's work ({@link #withThreads}); unbound, kernels use all of them. */
+    private static final ScopedValue<Integer> THREADS = ScopedValue.newInstance();
     private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> false);
     /** One caller at a time drives the workers; another caller meanwhile runs its work inline. */
     private static final ReentrantLock DRIVER = new ReentrantLock();
@@ -75,9 +76,9 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** Threads used by kernels now (≤ the pool's size). */
+    /** Threads this thread's kernels use now (≤ the pool's size). */
     public static int threads() {
-        return threads;
+        return THREADS.isBound() ? THREADS.get() : MAX_THREADS;
     }
 
     /** The most threads this process can use (R1J_THREADS, else the number of cores). */
@@ -85,18 +86,19 @@ public final class Parallel {
         return MAX_THREADS;
     }
 
-    /** Sets how many threads kernels use from now on, clamped to [1, maxThreads()]. Returns the previous value. */
-    public static int setThreads(int n) {
-        int old = threads;
-        threads = Math.max(1, Math.min(MAX_THREADS, n));
-        return old;
+    /**
+     * Runs work with its kernels split over n threads (clamped to [1, maxThreads()]): for this call on this thread
+     * only, so another job in the same JVM keeps its own count (and with it its bit-identical results).
+     */
+    public static void withThreads(int n, Runnable work) {
+        ScopedValue.where(THREADS, Math.max(1, Math.min(MAX_THREADS, n))).run(work);
     }
 
     /** Number of chunks a range of n items splits into when each chunk should hold at least minPerChunk. */
     public static int chunks(int n, int minPerChunk) {
         if (IN_WORKER.get()) return 1;
         int byWork = Math.max(1, n / Math.max(1, minPerChunk));
-        return Math.max(1, Math.min(threads, byWork));
+        return Math.max(1, Math.min(threads(), byWork));
     }
 
     /** Runs body over [0, n) split into {@link #chunks(int, int)} contiguous chunks, the caller taking the first. */

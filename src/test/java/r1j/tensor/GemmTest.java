@@ -45,12 +45,7 @@ class GemmTest {
         int m = 200, n = 150, k = 700;
         float[] a = random(m * k, 4), b = random(n * k, 5);
         float[] one = new float[m * n], all = new float[m * n];
-        int saved = Parallel.setThreads(1);
-        try {
-            Gemm.matmulNT(m, n, k, a, b, one, false);
-        } finally {
-            Parallel.setThreads(saved);
-        }
+        Parallel.withThreads(1, () -> Gemm.matmulNT(m, n, k, a, b, one, false));
         Gemm.matmulNT(m, n, k, a, b, all, false);
         assertThat(all).containsExactly(one);
     }
