@@ -99,11 +99,11 @@ public final class EvalCommand implements Callable<Integer> {
                         row.put("completion", j.completion());
                         row.put("extracted", j.answer());
                         row.put("correct", j.correct());
-                        row.put("format", j.format());
-                        row.put("readable", j.readable());
-                        row.put("clean", j.clean());
-                        row.put("reflection", j.reflection());
-                        row.put("language", j.language());
+                        row.put("format", j.style().format());
+                        row.put("readable", j.style().readable());
+                        row.put("clean", j.style().clean());
+                        row.put("reflection", j.style().reflection());
+                        row.put("language", j.style().language());
                         row.put("tokens", j.tokens());
                         row.put("finish", j.finish());
                         row.putAll(r.problem().meta());

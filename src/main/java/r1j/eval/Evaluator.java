@@ -82,8 +82,33 @@ public final class Evaluator {
     }
 
     /** One completion, judged. */
-    public record Judged(String completion, int tokens, String finish, String answer, String answerKey, boolean correct,
-                         boolean format, boolean readable, boolean clean, double language, boolean reflection) {}
+    public record Judged(String completion, int tokens, String finish, Verdict verdict, Style style) {
+        /** The answer taken from the reply (null: none). */
+        public String answer() {
+            return verdict.answer();
+        }
+
+        /** Whether it equals the reference. */
+        public boolean correct() {
+            return verdict.correct();
+        }
+    }
+
+    /**
+     * @param answer the answer taken from the reply (null: none)
+     * @param key its canonical form, for the majority vote of cons@k
+     * @param correct whether it equals the reference
+     */
+    public record Verdict(String answer, String key, boolean correct) {}
+
+    /**
+     * @param format the R1-Zero tags in order
+     * @param readable the cold-start format (reasoning, then a summary)
+     * @param clean reasoning in sentences, no loops, one language ({@code reward.Readability})
+     * @param language the language-consistency reward's value
+     * @param reflection the reply checks itself
+     */
+    public record Style(boolean format, boolean readable, boolean clean, double language, boolean reflection) {}
 
     /** One problem with its samples and greedy completion. */
     public record ProblemResult(Datasets.Example problem, List<Judged> samples, Judged greedy) {
@@ -143,6 +168,7 @@ public final class Evaluator {
         boolean clean = CLEAN.score(s).value() == 1;
         double lang = LANGUAGE.score(s).value();
         boolean reflection = r1j.reward.Reflection.in(text);
-        return new Judged(text, c.tokens().length, c.finish().label(), e.text(), key, correct, format, readable, clean, lang, reflection);
+        return new Judged(text, c.tokens().length, c.finish().label(), new Verdict(e.text(), key, correct),
+                new Style(format, readable, clean, lang, reflection));
     }
 }

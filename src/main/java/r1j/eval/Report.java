@@ -43,13 +43,13 @@ public final class Report {
             passk += PassAtK.unbiased(n, c, Math.min(k, n));
             List<String> keys = new ArrayList<>();
             for (Evaluator.Judged j : r.samples()) {
-                keys.add(j.answerKey());
-                format += j.format() ? 1 : 0;
-                readable += j.readable() ? 1 : 0;
-                clean += j.clean() ? 1 : 0;
-                lang += j.language();
+                keys.add(j.verdict().key());
+                format += j.style().format() ? 1 : 0;
+                readable += j.style().readable() ? 1 : 0;
+                clean += j.style().clean() ? 1 : 0;
+                lang += j.style().language();
                 len += j.tokens();
-                refl += j.reflection() ? 1 : 0;
+                refl += j.style().reflection() ? 1 : 0;
                 samples++;
             }
             String vote = PassAtK.majority(keys);

@@ -16,7 +16,8 @@ import r1j.data.World;
  */
 class ReportTest {
     private static Evaluator.Judged judged(boolean correct) {
-        return new Evaluator.Judged("x", 4, "stop", correct ? "1" : "2", correct ? "1" : "2", correct, true, true, true, 1.0, false);
+        return new Evaluator.Judged("x", 4, "stop", new Evaluator.Verdict(correct ? "1" : "2", correct ? "1" : "2", correct),
+                new Evaluator.Style(true, true, true, 1.0, false));
     }
 
     /** A problem with its metadata and samples: right of n. */
