@@ -121,10 +121,7 @@ public final class GrpoOptions {
         if (maxCompletion < 1) throw new UserError("--max-completion-tokens must be ≥ 1, got " + maxCompletion);
         if (!(clip > 0)) throw new UserError("--grad-clip must be positive, got " + clip);
         if (warmup < 0 || refRefresh < 0) throw new UserError("--warmup and --ref-refresh-every must be ≥ 0");
-        if (!(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1) || !(adamEpsilon > 0)) {
-            throw new UserError("--adam-beta1 and --adam-beta2 must be in [0, 1) and --adam-epsilon positive, got " + adamBeta1 + ", "
-                    + adamBeta2 + " and " + adamEpsilon);
-        }
+        OptimizerOptions.checkAdam(adamBeta1, adamBeta2, adamEpsilon);
         if (overlongBuffer < 1 || overlongBuffer > overlongMax) {
             throw new UserError("--overlong-buffer must be within [1, --overlong-max-length " + overlongMax + "], got " + overlongBuffer);
         }

@@ -47,6 +47,15 @@ public final class OptimizerOptions {
     /** A job's default optimiser settings: the schedule's, the clip, and AdamW's (weight decay included). */
     record Defaults(float lr, float minLr, int warmup, float weightDecay, float clip, r1j.tensor.AdamW.Config adam) {}
 
+    /** Refuses AdamW settings outside their range, naming the options (shared with `r1j grpo`). */
+    static void checkAdam(float beta1, float beta2, float epsilon) {
+        // Written as !(x in range) so that NaN fails too.
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0)) {
+            throw new UserError("--adam-beta1 and --adam-beta2 must be in [0, 1) and --adam-epsilon positive, got " + beta1 + ", "
+                    + beta2 + " and " + epsilon);
+        }
+    }
+
     /** The builder with these values set. */
     <B extends OptimizerSettings<B>> B applyTo(B settings) {
         // Written as !(x > 0) so that NaN fails too.
@@ -55,10 +64,7 @@ public final class OptimizerOptions {
         if (warmup < 0) throw new UserError("--warmup must be ≥ 0, got " + warmup);
         if (!(weightDecay >= 0)) throw new UserError("--weight-decay must be ≥ 0, got " + weightDecay);
         if (!(clip > 0)) throw new UserError("--grad-clip must be positive, got " + clip);
-        if (!(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1) || !(adamEpsilon > 0)) {
-            throw new UserError("--adam-beta1 and --adam-beta2 must be in [0, 1) and --adam-epsilon positive, got " + adamBeta1 + ", "
-                    + adamBeta2 + " and " + adamEpsilon);
-        }
+        checkAdam(adamBeta1, adamBeta2, adamEpsilon);
         return settings.lr(lr).minLr(minLr).warmupSteps(warmup).weightDecay(weightDecay).gradClip(clip).adamBeta1(adamBeta1)
                 .adamBeta2(adamBeta2).adamEpsilon(adamEpsilon);
     }

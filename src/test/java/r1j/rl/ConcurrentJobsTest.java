@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import r1j.data.Jsonl;
+import r1j.testing.NanoWorld;
 import r1j.data.Problem;
 import r1j.data.Splits;
 import r1j.data.World;
@@ -41,17 +39,8 @@ class ConcurrentJobsTest {
     private GrpoConfig lora, full;
 
     private void setUp() throws Exception {
-        List<Problem> ps = new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 40, 1);
-        List<String> corpus = new ArrayList<>();
-        for (Problem p : ps) corpus.add(Templates.R1_ZERO.render(p.prompt()) + " <think> x </think> <answer> " + p.answer() + " </answer>");
-        Tokenizer tok = BpeTrainer.train(corpus, 400);
-        Path base = tmp.resolve("base");
-        Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 2), base, DType.F32, Long.MAX_VALUE);
-        tok.save(base);
-        Path data = tmp.resolve("train.jsonl");
-        StringBuilder sb = new StringBuilder();
-        for (Problem p : ps) sb.append(Jsonl.write(p.row())).append('\n');
-        Files.writeString(data, sb.toString(), StandardCharsets.UTF_8);
+        NanoWorld.Grpo world = NanoWorld.grpo(tmp);
+        Path base = world.base(), data = world.data();
         GrpoConfig c = GrpoConfig.builder().groupSize(4).promptsPerStep(3).maxCompletionTokens(12).microBatch(6)
                 .steps(4).warmupSteps(1).checkpointEvery(100).sampleEvery(100).model(base).data(data).build();
         lora = c.toBuilder().lora(new LoraConfig(4, 8, 0.2, List.of("all-linear"), false)).lr(1e-2f).seed(5).build();

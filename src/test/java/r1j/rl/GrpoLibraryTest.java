@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import r1j.data.Datasets;
 import r1j.data.Jsonl;
+import r1j.testing.NanoWorld;
 import r1j.data.Problem;
 import r1j.data.Splits;
 import r1j.data.World;
@@ -41,17 +41,8 @@ class GrpoLibraryTest {
 
     @Test
     void rewardsAsObjectsTrainAsTheirNamesAndTheListenerSeesEachRow() throws Exception {
-        List<Problem> ps = new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 40, 1);
-        List<String> corpus = new ArrayList<>();
-        for (Problem p : ps) corpus.add(Templates.R1_ZERO.render(p.prompt()) + " <think> x </think> <answer> " + p.answer() + " </answer>");
-        Tokenizer tok = BpeTrainer.train(corpus, 400);
-        Path base = tmp.resolve("base");
-        Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 2), base, DType.F32, Long.MAX_VALUE);
-        tok.save(base);
-        Path data = tmp.resolve("train.jsonl");
-        StringBuilder sb = new StringBuilder();
-        for (Problem p : ps) sb.append(Jsonl.write(p.row())).append('\n');
-        Files.writeString(data, sb.toString(), StandardCharsets.UTF_8);
+        NanoWorld.Grpo world = NanoWorld.grpo(tmp);
+        Path base = world.base(), data = world.data();
         GrpoConfig c = GrpoConfig.builder().model(base).groupSize(4).promptsPerStep(3).maxCompletionTokens(12).microBatch(6)
                 .steps(3).warmupSteps(1).lr(1e-3f).checkpointEvery(100).sampleEvery(100).seed(4).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import r1j.data.Jsonl;
+import r1j.testing.NanoWorld;
 import r1j.data.Problem;
 import r1j.data.Splits;
 import r1j.data.World;
@@ -43,17 +43,9 @@ class GrpoTrainerTest {
 
     @BeforeEach
     void nanoBaseAndData() throws Exception {
-        List<Problem> ps = new World(World.Mix.defaults()).tasks(Splits.Split.TRAIN, 40, 1);
-        List<String> corpus = new ArrayList<>();
-        for (Problem p : ps) corpus.add(Templates.R1_ZERO.render(p.prompt()) + " <think> x </think> <answer> " + p.answer() + " </answer>");
-        Tokenizer tok = BpeTrainer.train(corpus, 400);
-        base = tmp.resolve("base");
-        Checkpoint.save(Transformer.init(Presets.get("nano").withVocabSize(tok.vocabSize()), 2), base, DType.F32, Long.MAX_VALUE);
-        tok.save(base);
-        data = tmp.resolve("train.jsonl");
-        StringBuilder sb = new StringBuilder();
-        for (Problem p : ps) sb.append(Jsonl.write(p.row())).append('\n');
-        Files.writeString(data, sb.toString(), StandardCharsets.UTF_8);
+        NanoWorld.Grpo world = NanoWorld.grpo(tmp);
+        base = world.base();
+        data = world.data();
     }
 
     private static GrpoConfig config() {

@@ -13,6 +13,31 @@ import r1j.data.Jsonl;
 public final class NanoWorld {
     private NanoWorld() {}
 
+    /** A GRPO test's starting point: a nano model (dir/base) and its prompts (dir/train.jsonl). */
+    public record Grpo(Path base, Path data) {}
+
+    /**
+     * 40 train-split world problems as prompt/answer JSONL, and a freshly initialised nano model whose 400-token BPE
+     * was trained on them in the R1-Zero template (so a few GRPO steps of a test see real tags and numbers).
+     */
+    public static Grpo grpo(Path dir) throws Exception {
+        java.util.List<r1j.data.Problem> ps = new r1j.data.World(r1j.data.World.Mix.defaults()).tasks(r1j.data.Splits.Split.TRAIN, 40, 1);
+        java.util.List<String> corpus = new java.util.ArrayList<>();
+        for (r1j.data.Problem p : ps) {
+            corpus.add(r1j.tokenizer.Templates.R1_ZERO.render(p.prompt()) + " <think> x </think> <answer> " + p.answer() + " </answer>");
+        }
+        r1j.tokenizer.Tokenizer tok = r1j.tokenizer.BpeTrainer.train(corpus, 400);
+        Path base = dir.resolve("base");
+        r1j.io.Checkpoint.save(r1j.model.Transformer.init(r1j.model.Presets.get("nano").withVocabSize(tok.vocabSize()), 2), base,
+                r1j.io.DType.F32, Long.MAX_VALUE);
+        tok.save(base);
+        Path data = dir.resolve("train.jsonl");
+        StringBuilder sb = new StringBuilder();
+        for (r1j.data.Problem p : ps) sb.append(Jsonl.write(p.row())).append('\n');
+        Files.writeString(data, sb.toString(), java.nio.charset.StandardCharsets.UTF_8);
+        return new Grpo(base, data);
+    }
+
     /** A freshly initialised nano model folder (dir/model) with the world tokenizer; returns it. */
     public static Path model(Path dir) throws Exception {
         Path tok = dir.resolve("tokenizer"), model = dir.resolve("model");
