@@ -96,17 +96,19 @@ class HostileInputTest {
                 {"--top-p", "0"}, {"--top-p", "2"}, {"--max-new-tokens", "-5"}, {"--limit", "-1"}}) {
             add(out, "eval", "--model", "@model", "--data", "@tasks", o[0], o[1]);
         }
-        for (String[] o : new String[][] {{"--lr", "NaN"}, {"--lr", "-1"}, {"--epochs", "0"}, {"--batch-size", "0"}, {"--seq-len", "-1"}}) {
+        for (String[] o : new String[][] {{"--lr", "NaN"}, {"--lr", "-1"}, {"--epochs", "0"}, {"--batch-size", "0"}, {"--seq-len", "-1"},
+                {"--adam-beta2", "1"}, {"--adam-epsilon", "0"}, {"--held-out-every", "-2"}}) {
             add(out, "sft", "--model", "@model", "--data", "@tasks", "--out", "@out", o[0], o[1]);
         }
         for (String[] o : new String[][] {{"--steps", "-1"}, {"-G", "0"}, {"-G", "1"}, {"--lr", "NaN"}, {"--beta", "-1"},
-                {"--eps-low", "NaN"}, {"--temperature", "0"}, {"--prompts-per-step", "0"}, {"--max-completion-tokens", "0"}}) {
+                {"--eps-low", "NaN"}, {"--temperature", "0"}, {"--prompts-per-step", "0"}, {"--max-completion-tokens", "0"},
+                {"--adam-beta1", "NaN"}, {"--overlong-buffer", "0"}, {"--repetition-ngram", "0"}}) {
             add(out, "grpo", "--model", "@model", "--data", "@tasks", "--out", "@out", "--force", o[0], o[1]);
         }
         for (String[] o : new String[][] {{"--lr", "NaN"}, {"--epochs", "0"}, {"--batch-pairs", "0"}}) {
             add(out, "rm", "train", "--model", "@model", "--data", "@pairs", "--out", "@out", o[0], o[1]);
         }
-        for (String[] o : new String[][] {{"--tokens", "-1"}, {"--lr", "NaN"}, {"--batch-size", "0"}}) {
+        for (String[] o : new String[][] {{"--tokens", "-1"}, {"--lr", "NaN"}, {"--batch-size", "0"}, {"--adam-beta1", "-0.1"}}) {
             add(out, "pretrain", "--preset", "nano", "--corpus-tokens", "20000", "--out", "@out", o[0], o[1]);
         }
         add(out, "serve", "--model", "@model", "--port", "-1");
