@@ -25,6 +25,18 @@ public record Problem(String id, String language, String prompt, String answer, 
         return m;
     }
 
+    /**
+     * What a problem is, whatever its language: its category and canonical form (what its split and id are hashed
+     * on), difficulty, whether it is a precedence trap, and its expression (arithmetic and word problems; else null).
+     */
+    record Kind(String category, String canonical, int difficulty, boolean trap, Expr expr) {}
+
+    /** The problem of that kind in a language: its prompt there and its answer; the id follows from kind and language. */
+    static Problem of(Kind kind, String language, String prompt, String answer) {
+        return new Problem(idOf(kind.category(), kind.canonical(), language), language, prompt, answer, kind.difficulty(),
+                kind.category(), kind.trap(), kind.canonical(), kind.expr());
+    }
+
     static String idOf(String category, String canonical, String language) {
         return category + "-" + Splits.hex(Splits.hash(category + "|" + canonical)) + "-" + language;
     }

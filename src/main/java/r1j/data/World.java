@@ -112,16 +112,16 @@ public final class World {
         boolean trap = level >= 2 && r.nextDouble() < mix.trapShare();
         Expr e = ArithmeticProblems.draw(level, trap, r);
         String canonical = e.canonical();
-        return new Problem(Problem.idOf("arith", canonical, lang), lang, ArithmeticProblems.prompt(e, lang),
-                Integer.toString(e.correct()), level, "arith", e.isTrap(), canonical, e);
+        return Problem.of(new Problem.Kind("arith", canonical, level, e.isTrap(), e), lang, ArithmeticProblems.prompt(e, lang),
+                Integer.toString(e.correct()));
     }
 
     Problem word(SplittableRandom r, String lang) {
         WordProblems.Drawn d = WordProblems.draw(r);
         String canonical = d.template() + ":" + d.expr().canonical();
         int difficulty = d.template() == 4 ? 2 : 1;
-        return new Problem(Problem.idOf("word", canonical, lang), lang, WordProblems.prompt(d, lang, r),
-                Integer.toString(d.expr().correct()), difficulty, "word", d.expr().isTrap(), canonical, d.expr());
+        return Problem.of(new Problem.Kind("word", canonical, difficulty, d.expr().isTrap(), d.expr()), lang,
+                WordProblems.prompt(d, lang, r), Integer.toString(d.expr().correct()));
     }
 
     Problem general(SplittableRandom r, String lang) {
@@ -130,8 +130,7 @@ public final class World {
             int i = r.nextInt(GeneralProblems.CAPITALS.size());
             String[] c = GeneralProblems.CAPITALS.get(i);
             String prompt = es ? "¿Cuál es la capital de " + c[1] + "?" : "What is the capital of " + c[0] + "?";
-            return new Problem(Problem.idOf("general", "capital:" + c[0], lang), lang, prompt, es ? c[3] : c[2], 1,
-                    "general", false, "capital:" + c[0], null);
+            return Problem.of(new Problem.Kind("general", "capital:" + c[0], 1, false, null), lang, prompt, es ? c[3] : c[2]);
         }
         int i = r.nextInt(GeneralProblems.WORDS.size());
         String[] w = GeneralProblems.WORDS.get(i);
@@ -141,13 +140,13 @@ public final class World {
         String prompt = es ? "Traduce \"" + word + "\" al " + (toSpanish ? "español" : "inglés") + "."
                 : "Translate \"" + word + "\" into " + (toSpanish ? "Spanish" : "English") + ".";
         String canonical = "translate:" + w[0] + ":" + (toSpanish ? "es" : "en");
-        return new Problem(Problem.idOf("general", canonical, lang), lang, prompt, answer, 1, "general", false, canonical, null);
+        return Problem.of(new Problem.Kind("general", canonical, 1, false, null), lang, prompt, answer);
     }
 
     Problem safety(SplittableRandom r, String lang) {
         GeneralProblems.SafetyItem s = GeneralProblems.SAFETY_ITEMS.get(r.nextInt(GeneralProblems.SAFETY_ITEMS.size()));
-        return new Problem(Problem.idOf("safety", s.canonical(), lang), lang, "es".equals(lang) ? s.es() : s.en(),
-                s.harmful() ? GeneralProblems.REFUSE : GeneralProblems.COMPLY, 1, "safety", false, s.canonical(), null);
+        return Problem.of(new Problem.Kind("safety", s.canonical(), 1, false, null), lang, "es".equals(lang) ? s.es() : s.en(),
+                s.harmful() ? GeneralProblems.REFUSE : GeneralProblems.COMPLY);
     }
 
     static String pick(Map<String, Double> weights, SplittableRandom r) {

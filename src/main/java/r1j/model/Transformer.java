@@ -187,13 +187,23 @@ public final class Transformer implements LanguageModel {
     }
 
     /**
-     * Logits [rows.length, vocab] of the chosen rows of batch·seq, for batch rows of seq tokens that all continue the
-     * same shared tokens: those are computed once and every row attends to them, its positions continuing after them.
-     * Equal to {@link #forward} on [shared ; row] sequences, but a start every row repeats (the GRPO update's
-     * template) costs once per call, and the LM head runs only on the rows asked for.
+     * A batch of token rows that all continue the same shared tokens: batch rows of seq ids each (right-padded), the
+     * shared start computed once and attended to by every row, whose positions continue after it (the GRPO update's
+     * template, shared by every rollout). shared may be empty.
      */
-    public Tensor forward(int[] shared, int[] ids, int batch, int seq, int[] rows) {
-        Tensor h = hidden(shared, ids, batch, seq, 0f, null);
+    public record Input(int[] shared, int[] ids, int batch, int seq) {}
+
+    /** What a forward is asked to predict: target t is tokens[t], predicted at flat row at[t] of the batch·seq rows. */
+    public record Targets(int[] at, int[] tokens) {}
+
+    /**
+     * Logits [rows.length, vocab] of the chosen rows of the input's batch·seq rows. Equal to {@link #forward} on
+     * [shared ; row] sequences, but the shared start costs once per call, and the LM head runs only on the rows asked for.
+     */
+    public Tensor forward(Input in, int[] rows) {
+        int[] shared = in.shared();
+        int batch = in.batch(), seq = in.seq();
+        Tensor h = hidden(shared, in.ids(), batch, seq, 0f, null);
         int[] at = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] < 0 || rows[i] >= batch * seq) throw new IndexOutOfBoundsException("forward: row " + rows[i] + " of " + batch * seq);
@@ -203,14 +213,15 @@ public final class Transformer implements LanguageModel {
     }
 
     /**
-     * log p(tokens[i]) at the chosen rows (as {@link #forward(int[], int[], int, int, int[])} then
-     * Softmax.tokenLogProbs), with the LM head checkpointed when the logits would be large (a real vocabulary).
+     * log p(tokens[t]) at the targets' rows (as {@link #forward(Input, int[])} then Softmax.tokenLogProbs), with the
+     * LM head checkpointed when the logits would be large (a real vocabulary).
      */
-    public Tensor tokenLogProbs(int[] shared, int[] ids, int batch, int seq, int[] rows, int[] tokens) {
-        if (!chunkHead(rows.length)) return r1j.tensor.Softmax.tokenLogProbs(forward(shared, ids, batch, seq, rows), tokens);
-        Tensor h = hidden(shared, ids, batch, seq, 0f, null);
+    public Tensor tokenLogProbs(Input in, Targets targets) {
+        int[] rows = targets.at(), tokens = targets.tokens();
+        if (!chunkHead(rows.length)) return r1j.tensor.Softmax.tokenLogProbs(forward(in, rows), tokens);
+        Tensor h = hidden(in.shared(), in.ids(), in.batch(), in.seq(), 0f, null);
         int[] at = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) at[i] = shared.length + rows[i];
+        for (int i = 0; i < rows.length; i++) at[i] = in.shared().length + rows[i];
         return r1j.tensor.Softmax.headTokenLogProbs(RMSNorm.apply(Rows.gather(h, at), norm, (float) cfg.rms_norm_eps()), head,
                 tokens, HEAD_CHUNK_FLOATS / cfg.vocab_size());
     }

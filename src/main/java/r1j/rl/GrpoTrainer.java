@@ -241,7 +241,7 @@ public final class GrpoTrainer {
     record PolicyUpdate(GrpoConfig c, Transformer policy, Transformer reference, OptimizerStep update) {
         /**
          * Optimise: μ passes of the objective over the packed micro-batches, each a forward of rows that continue the
-         * shared prefix ({@link Transformer#forward(int[], int[], int, int, int[])}: the template is computed once per
+         * shared prefix ({@link Transformer#forward(Transformer.Input, int[])}: the template is computed once per
          * micro-batch, and the LM head runs only where a completion token is predicted), gradients summed over the
          * micro-batches, then one clipped AdamW step per pass.
          */
@@ -249,24 +249,23 @@ public final class GrpoTrainer {
             Update u = new Update();
             if (packed.microBatches().isEmpty()) return u;
             GrpoObjective.Config oc = new GrpoObjective.Config(c.eps_low(), c.eps_high(), c.beta());
-            int[] shared = packed.shared();
             double klSum = 0, lowSum = 0, highSum = 0, lossSum = 0;
             int batches = 0;
             for (int pass = 0; pass < c.mu(); pass++) {
                 update.zeroGrad();
                 for (RolloutBatch.MicroBatch m : packed.microBatches()) {
                     if (pass == 0) u.tokens += m.inputTokens();
-                    float[] ref = new float[m.tokens().length];
+                    float[] ref = new float[m.targets().tokens().length];
                     if (c.beta() != 0) {
                         long r0 = System.nanoTime();
                         try (var g = Grad.noGrad(); var base = LowRank.disabled()) {
-                            Tensor lpRef = reference.tokenLogProbs(shared, m.ids(), m.rows(), m.seq(), m.at(), m.tokens());
+                            Tensor lpRef = reference.tokenLogProbs(m.input(), m.targets());
                             System.arraycopy(lpRef.data, 0, ref, 0, ref.length);
                         }
                         u.refSeconds += (System.nanoTime() - r0) / 1e9;
                     }
                     LowRank.seedStep(Seeds.mix(dropoutSeed, pass, batches));
-                    Tensor lp = policy.tokenLogProbs(shared, m.ids(), m.rows(), m.seq(), m.at(), m.tokens());
+                    Tensor lp = policy.tokenLogProbs(m.input(), m.targets());
                     if (pass == 0) {
                         for (int k = 0; k < lp.data.length; k++) u.logprobMaxDiff = Math.max(u.logprobMaxDiff, Math.abs(lp.data[k] - m.oldLogprobs()[k]));
                     }

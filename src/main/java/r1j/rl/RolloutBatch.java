@@ -37,7 +37,7 @@ public final class RolloutBatch {
      * completion tokens: target t is tokens[t] predicted at flat position at[t], with π_old's log-prob, the rollout's
      * advantage and its weight in the aggregated objective.
      */
-    public record MicroBatch(int rows, int seq, int[] ids, int[] at, int[] tokens, float[] oldLogprobs, float[] advantages,
+    public record MicroBatch(Transformer.Input input, Transformer.Targets targets, float[] oldLogprobs, float[] advantages,
                              float[] weights, long inputTokens) {}
 
     /** Where a step's prompts come from: the rows, the template they are written in, and its constant prefix as tokens. */
@@ -188,7 +188,7 @@ public final class RolloutBatch {
                     wt[t] = w[wStart[i] + j];
                 }
             }
-            out.add(new MicroBatch(mb, seq, ids, at, tok, old, adv, wt, input));
+            out.add(new MicroBatch(new Transformer.Input(shared, ids, mb, seq), new Transformer.Targets(at, tok), old, adv, wt, input));
         }
         return new Packed(shared, out);
     }

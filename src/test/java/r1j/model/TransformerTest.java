@@ -134,7 +134,7 @@ class TransformerTest {
         for (ModelConfig c : List.of(MOE_QLORA, MOE_NO_QLORA, QWEN2, QWEN3)) {
             Transformer m = Transformer.init(c, 10);
             scaleUp(m);
-            Tensor y = m.forward(shared, own, batch, seq, rows);
+            Tensor y = m.forward(new Transformer.Input(shared, own, batch, seq), rows);
             float[] r = new float[y.numel()];
             for (int i = 0; i < r.length; i++) r[i] = (float) Math.cos(i * 0.7);
             y.backward(r);

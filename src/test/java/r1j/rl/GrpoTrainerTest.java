@@ -165,7 +165,7 @@ class GrpoTrainerTest {
             int nUp = 0, nDown = 0;
             try (var g = Grad.noGrad()) {
                 for (RolloutBatch.MicroBatch m : packed.microBatches()) {
-                    float[] now = Softmax.tokenLogProbs(policy.forward(packed.shared(), m.ids(), m.rows(), m.seq(), m.at()), m.tokens()).data;
+                    float[] now = policy.tokenLogProbs(m.input(), m.targets()).data;
                     for (int t = 0; t < now.length; t++) {
                         double d = now[t] - m.oldLogprobs()[t];
                         if (m.advantages()[t] > 0) {

@@ -48,19 +48,19 @@ class RolloutBatchTest {
         int targets = 0, lastSeq = 0;
         double weightSum = 0;
         for (RolloutBatch.MicroBatch m : p.microBatches()) {
-            assertThat(m.rows()).isLessThanOrEqualTo(4);
-            assertThat(m.seq()).as("sorted by length").isGreaterThanOrEqualTo(lastSeq);
-            lastSeq = m.seq();
-            for (int r = 0; r < m.rows(); r++) assertThat(m.ids()[r * m.seq()]).as("each row starts with the prefix's last token").isEqualTo(102);
-            for (int t = 0; t < m.tokens().length; t++) {
+            assertThat(m.input().batch()).isLessThanOrEqualTo(4);
+            assertThat(m.input().seq()).as("sorted by length").isGreaterThanOrEqualTo(lastSeq);
+            lastSeq = m.input().seq();
+            for (int r = 0; r < m.input().batch(); r++) assertThat(m.input().ids()[r * m.input().seq()]).as("each row starts with the prefix's last token").isEqualTo(102);
+            for (int t = 0; t < m.targets().tokens().length; t++) {
                 // Position at[t] predicts the token after it, which is the target.
-                assertThat(m.ids()[m.at()[t] + 1]).isEqualTo(m.tokens()[t]);
-                assertThat(m.oldLogprobs()[t]).isEqualTo(-0.01f * m.tokens()[t]);
-                int group = m.tokens()[t] / 20 - 1, j = (m.tokens()[t] % 20) / 5;
+                assertThat(m.input().ids()[m.targets().at()[t] + 1]).isEqualTo(m.targets().tokens()[t]);
+                assertThat(m.oldLogprobs()[t]).isEqualTo(-0.01f * m.targets().tokens()[t]);
+                int group = m.targets().tokens()[t] / 20 - 1, j = (m.targets().tokens()[t] % 20) / 5;
                 assertThat((double) m.advantages()[t]).isCloseTo(b.advantages()[group][j], within(1e-6));
                 weightSum += m.weights()[t];
             }
-            targets += m.tokens().length;
+            targets += m.targets().tokens().length;
         }
         assertThat(targets).isEqualTo(1 + 3 + 2 + 4 + 2 + 2 + 2 + 2 + 2);
         assertThat(weightSum).as("token-level weights sum to 1").isCloseTo(1.0, within(1e-5));
@@ -73,11 +73,11 @@ class RolloutBatchTest {
         RolloutBatch.Packed p = b.pack(new int[] {100, 101, 102}, 16, GrpoObjective.Aggregation.SEQUENCE_MEAN, true, true, 8);
         RolloutBatch.MicroBatch m = p.microBatches().get(0);
         assertThat(p.microBatches()).hasSize(1);
-        assertThat(m.rows()).as("the zero-spread group is left out").isEqualTo(6);
+        assertThat(m.input().batch()).as("the zero-spread group is left out").isEqualTo(6);
         double weightSum = 0;
-        for (int t = 0; t < m.tokens().length; t++) {
-            assertThat(m.tokens()[t] / 20).as("no token of group 2").isNotEqualTo(3);
-            boolean truncated = m.tokens()[t] >= 40 && m.tokens()[t] < 45;
+        for (int t = 0; t < m.targets().tokens().length; t++) {
+            assertThat(m.targets().tokens()[t] / 20).as("no token of group 2").isNotEqualTo(3);
+            boolean truncated = m.targets().tokens()[t] >= 40 && m.targets().tokens()[t] < 45;
             if (truncated) assertThat(m.weights()[t]).as("a truncated completion weighs nothing").isZero();
             weightSum += m.weights()[t];
         }
