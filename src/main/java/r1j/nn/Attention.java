@@ -56,7 +56,7 @@ public final class Attention {
                     + " heads does not match k [" + rows + ", " + k.cols() + "] and v [" + rows + ", " + v.cols()
                     + "] with " + kvHeads + " kv heads");
         }
-        Dims dm = new Dims(rows, prefix, batch, seq, heads, kvHeads, q.cols() / heads, v.cols() / kvHeads, scale);
+        Dims dm = new Dims(shape, q.cols() / heads, v.cols() / kvHeads);
         float[] lse = new float[heads * rows];
         Tensor out = Tensor.result(new int[] {rows, heads * dm.dv}, o -> backward(q, k, v, o, lse, dm), q, k, v);
         Io io = new Io(q.data, k.data, v.data, out.data, lse);
@@ -73,39 +73,69 @@ public final class Attention {
         return out;
     }
 
-    private record Dims(int rows, int prefix, int batch, int seq, int heads, int kvHeads, int dqk, int dv, float scale) {
+    /** The call's shape and the per-head widths: dqk of queries and keys, dv of values. */
+    private record Dims(Shape shape, int dqk, int dv) {
+        int prefix() {
+            return shape.prefix();
+        }
+
+        int batch() {
+            return shape.batch();
+        }
+
+        int seq() {
+            return shape.seq();
+        }
+
+        int heads() {
+            return shape.heads();
+        }
+
+        int kvHeads() {
+            return shape.kvHeads();
+        }
+
+        float scale() {
+            return shape.scale();
+        }
+
+        /** Every row: the shared prefix, then batch × seq. */
+        int rows() {
+            return shape.prefix() + shape.batch() * shape.seq();
+        }
+
         int perKv() {
-            return heads / kvHeads;
+            return heads() / kvHeads();
         }
 
         /** The shared prefix (when there is one) is query group 0, then one group per sequence. */
         int groups() {
-            return batch + (prefix > 0 ? 1 : 0);
+            return batch() + (prefix() > 0 ? 1 : 0);
         }
 
         /** Group g's query rows and the key segments it reads: the prefix, then its own rows. */
         Group group(int g) {
-            if (prefix > 0 && g == 0) return new Group(-1, 0, prefix, 0, new int[] {0}, new int[] {prefix}, new int[] {0});
-            int b = g - (prefix > 0 ? 1 : 0), row = prefix + b * seq;
-            return prefix > 0
-                    ? new Group(b, row, seq, prefix, new int[] {0, row}, new int[] {prefix, seq}, new int[] {0, prefix})
-                    : new Group(b, row, seq, 0, new int[] {row}, new int[] {seq}, new int[] {0});
+            if (prefix() > 0 && g == 0) return new Group(-1, 0, prefix(), 0, new int[] {0}, new int[] {prefix()}, new int[] {0});
+            int b = g - (prefix() > 0 ? 1 : 0), row = prefix() + b * seq();
+            return prefix() > 0
+                    ? new Group(b, row, seq(), prefix(), new int[] {0, row}, new int[] {prefix(), seq()}, new int[] {0, prefix()})
+                    : new Group(b, row, seq(), 0, new int[] {row}, new int[] {seq()}, new int[] {0});
         }
 
         int qOff(int row, int h) {
-            return row * heads * dqk + h * dqk;
+            return row * heads() * dqk + h * dqk;
         }
 
         int kOff(int row, int kvh) {
-            return row * kvHeads * dqk + kvh * dqk;
+            return row * kvHeads() * dqk + kvh * dqk;
         }
 
         int vOff(int row, int kvh) {
-            return row * kvHeads * dv + kvh * dv;
+            return row * kvHeads() * dv + kvh * dv;
         }
 
         int oOff(int row, int h) {
-            return row * heads * dv + h * dv;
+            return row * heads() * dv + h * dv;
         }
     }
 
@@ -131,7 +161,7 @@ public final class Attention {
         float[] q = io.q(), k = io.k(), v = io.v(), o = io.o(), lse = io.lse();
         float[] s = scratch.s(), acc = scratch.acc(), m = scratch.m(), l = scratch.l();
         int mq = Math.min(g.len - i0, BQ), qRow = g.row + i0, qPos = g.pos0 + i0;
-        int qCols = dm.heads * dm.dqk, kCols = dm.kvHeads * dm.dqk, vCols = dm.kvHeads * dm.dv;
+        int qCols = dm.heads() * dm.dqk, kCols = dm.kvHeads() * dm.dqk, vCols = dm.kvHeads() * dm.dv;
         java.util.Arrays.fill(m, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(l, 0f);
         java.util.Arrays.fill(acc, 0, mq * dm.dv, 0f);
@@ -148,10 +178,10 @@ public final class Attention {
                         continue;
                     }
                     float bm = Float.NEGATIVE_INFINITY;
-                    for (int c = 0; c < valid; c++) bm = Math.max(bm, s[so + c] * dm.scale);
+                    for (int c = 0; c < valid; c++) bm = Math.max(bm, s[so + c] * dm.scale());
                     float nm = Math.max(m[r], bm);
                     float corr = m[r] == Float.NEGATIVE_INFINITY ? 0f : Kernels.exp(m[r] - nm);
-                    float rowSum = expScaled(s, so, valid, dm.scale, nm);
+                    float rowSum = expScaled(s, so, valid, dm.scale(), nm);
                     java.util.Arrays.fill(s, so + valid, so + nk, 0f);
                     l[r] = l[r] * corr + rowSum;
                     if (corr != 1f) Kernels.scale(corr, acc, r * dm.dv, dm.dv);
@@ -165,7 +195,7 @@ public final class Attention {
             float inv = 1f / l[r];
             int oo = dm.oOff(qRow + r, h);
             for (int c = 0; c < dm.dv; c++) o[oo + c] = acc[r * dm.dv + c] * inv;
-            lse[h * dm.rows + qRow + r] = m[r] + (float) Math.log(l[r]);
+            lse[h * dm.rows() + qRow + r] = m[r] + (float) Math.log(l[r]);
         }
     }
 
@@ -193,24 +223,24 @@ public final class Attention {
         float[] dk = k.requiresGrad() ? k.gradBuffer() : null;
         float[] dvv = v.requiresGrad() ? v.gradBuffer() : null;
         float[] qd = q.data, kd = k.data, vd = v.data, od = out.data, dO = out.grad();
-        int qCols = dm.heads * dm.dqk, kCols = dm.kvHeads * dm.dqk, vCols = dm.kvHeads * dm.dv, oCols = dm.heads * dm.dv;
+        int qCols = dm.heads() * dm.dqk, kCols = dm.kvHeads() * dm.dqk, vCols = dm.kvHeads() * dm.dv, oCols = dm.heads() * dm.dv;
         // Sequence b's share of the prefix's dK and dV (rows 0..P), added to dk and dv in order after the tasks.
         // Pooled: the prefix has the same length every micro-batch, so these are the previous call's arrays.
-        int shared = dm.prefix > 0 ? dm.batch : 0, pk = dm.prefix * kCols, pv = dm.prefix * vCols;
+        int shared = dm.prefix() > 0 ? dm.batch() : 0, pk = dm.prefix() * kCols, pv = dm.prefix() * vCols;
         float[] pdk = shared > 0 && dk != null ? BufferPool.takeZeroed(shared * pk) : null;
         float[] pdv = shared > 0 && dvv != null ? BufferPool.takeZeroed(shared * pv) : null;
-        Parallel.range(dm.groups() * dm.kvHeads, 1, (c, lo, hi) -> {
+        Parallel.range(dm.groups() * dm.kvHeads(), 1, (c, lo, hi) -> {
             float[] p = new float[BQ * BK], ds = new float[BQ * BK], dsum = new float[BQ];
             for (int task = lo; task < hi; task++) {
-                Group g = dm.group(task / dm.kvHeads);
-                int kvh = task % dm.kvHeads;
+                Group g = dm.group(task / dm.kvHeads());
+                int kvh = task % dm.kvHeads();
                 for (int h = kvh * dm.perKv(); h < (kvh + 1) * dm.perKv(); h++) {
                     for (int i0 = 0; i0 < g.len; i0 += BQ) {
                         int mq = Math.min(g.len - i0, BQ), qRow = g.row + i0, qPos = g.pos0 + i0;
                         int qo = dm.qOff(qRow, h), oo = dm.oOff(qRow, h);
                         for (int r = 0; r < mq; r++) dsum[r] = Kernels.dot(dO, oo + r * oCols, od, oo + r * oCols, dm.dv);
                         for (int sg = 0; sg < g.segRow.length; sg++) {
-                            boolean toShared = g.b >= 0 && dm.prefix > 0 && sg == 0;
+                            boolean toShared = g.b >= 0 && dm.prefix() > 0 && sg == 0;
                             float[] dkTo = toShared ? pdk : dk, dvTo = toShared ? pdv : dvv;
                             int kTo = toShared ? g.b * pk : 0, vTo = toShared ? g.b * pv : 0;
                             for (int j0 = 0; j0 < g.segLen[sg] && g.segPos[sg] + j0 < qPos + mq; j0 += BK) {
@@ -223,9 +253,9 @@ public final class Attention {
                                 for (int r = 0; r < mq; r++) {
                                     int valid = Math.max(0, Math.min(nk, qPos + r - kPos + 1));
                                     int so = r * BK;
-                                    float rowLse = lse[h * dm.rows + qRow + r];
-                                    expScaled(p, so, valid, dm.scale, rowLse);
-                                    for (int cc = 0; cc < valid; cc++) ds[so + cc] = p[so + cc] * (ds[so + cc] - dsum[r]) * dm.scale;
+                                    float rowLse = lse[h * dm.rows() + qRow + r];
+                                    expScaled(p, so, valid, dm.scale(), rowLse);
+                                    for (int cc = 0; cc < valid; cc++) ds[so + cc] = p[so + cc] * (ds[so + cc] - dsum[r]) * dm.scale();
                                     for (int cc = valid; cc < nk; cc++) {
                                         p[so + cc] = 0f;
                                         ds[so + cc] = 0f;
