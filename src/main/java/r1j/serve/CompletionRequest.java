@@ -19,9 +19,16 @@ import r1j.tokenizer.ChatTemplate;
  * @param maxTokens max_completion_tokens, else max_tokens; null when neither is given
  * @param seed null when none is given (the server draws one)
  */
-record CompletionRequest(String model, List<ChatTemplate.Message> messages, String prompt, Double temperature, Double topP,
-                         Integer topK, Integer maxTokens, int n, Long seed, List<String> stops, boolean stream,
-                         boolean includeUsage) {
+record CompletionRequest(String model, List<ChatTemplate.Message> messages, String prompt, Sampling sampling, Streaming streaming) {
+    /**
+     * How the request asks to sample (null: the model's generation_config.json, else the server's default): temperature,
+     * top_p, top_k, max_tokens, n samples, the seed, and the stop strings.
+     */
+    record Sampling(Double temperature, Double topP, Integer topK, Integer maxTokens, int n, Long seed, List<String> stops) {}
+
+    /** Whether to stream the reply as server-sent events, and whether its last event reports the usage. */
+    record Streaming(boolean stream, boolean includeUsage) {}
+
     /** The bounds a request is checked against: characters of prompt text, samples, and the context. */
     record Limits(int maxPromptChars, int maxSamples, int maxContext) {}
 
@@ -72,9 +79,9 @@ record CompletionRequest(String model, List<ChatTemplate.Message> messages, Stri
         if (iu != null && !iu.isNull() && !iu.isBoolean()) {
             throw ApiError.invalid("stream_options.include_usage", "'stream_options.include_usage' must be a boolean.");
         }
-        return new CompletionRequest(model, messages, prompt, temperature, topP, topK == null ? null : (int) Math.max(0, topK),
-                maxTokens == null ? null : maxTokens.intValue(), n == null ? 1 : n.intValue(), seed, stops, stream,
-                iu != null && iu.asBoolean());
+        Sampling sampling = new Sampling(temperature, topP, topK == null ? null : (int) Math.max(0, topK),
+                maxTokens == null ? null : maxTokens.intValue(), n == null ? 1 : n.intValue(), seed, stops);
+        return new CompletionRequest(model, messages, prompt, sampling, new Streaming(stream, iu != null && iu.asBoolean()));
     }
 
     private static List<ChatTemplate.Message> messages(JsonNode req, Limits limits) {

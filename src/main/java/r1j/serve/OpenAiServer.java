@@ -381,7 +381,7 @@ public final class OpenAiServer implements AutoCloseable {
             throw new ApiError(400, "invalid_request_error", what, "context_length_exceeded", "This model's maximum context length is "
                     + context + " tokens. However, the " + what + " alone has " + ids.length + " tokens.");
         }
-        int maxTokens = req.maxTokens() != null ? req.maxTokens() : Math.min(256, context - ids.length);
+        int maxTokens = req.sampling().maxTokens() != null ? req.sampling().maxTokens() : Math.min(256, context - ids.length);
         long total = (long) ids.length + maxTokens;
         if (total > context) {
             throw new ApiError(400, "invalid_request_error", what, "context_length_exceeded", "This model's maximum context length is "
@@ -389,15 +389,15 @@ public final class OpenAiServer implements AutoCloseable {
                     + maxTokens + " in the completion).");
         }
         GenerationConfig gc = served.generation();
-        float temperature = (float) (req.temperature() != null ? req.temperature() : gc.temperature() != null ? gc.temperature() : 1.0);
-        float topP = (float) (req.topP() != null ? req.topP() : gc.topP() != null ? gc.topP() : 1.0);
-        int topK = req.topK() != null ? req.topK() : gc.topK() != null ? gc.topK() : 0;
+        float temperature = (float) (req.sampling().temperature() != null ? req.sampling().temperature() : gc.temperature() != null ? gc.temperature() : 1.0);
+        float topP = (float) (req.sampling().topP() != null ? req.sampling().topP() : gc.topP() != null ? gc.topP() : 1.0);
+        int topK = req.sampling().topK() != null ? req.sampling().topK() : gc.topK() != null ? gc.topK() : 0;
         SamplingParams sp = SamplingParams.builder().temperature(temperature).topP(topP).topK(topK)
-                .maxNewTokens(maxTokens).stopStrings(req.stops()).stopTokens(stopTokens).build();
-        long seed = req.seed() != null ? req.seed() : System.nanoTime();
+                .maxNewTokens(maxTokens).stopStrings(req.sampling().stops()).stopTokens(stopTokens).build();
+        long seed = req.sampling().seed() != null ? req.sampling().seed() : System.nanoTime();
         Job job = new Job(req, adapter, ids, chat && rendered.stripTrailing().endsWith(ReasoningSplitter.OPEN), sp, seed);
         String id = (chat ? "chatcmpl-" : "cmpl-") + Long.toHexString(System.nanoTime());
-        if (req.stream()) stream(ex, job, id, chat);
+        if (req.streaming().stream()) stream(ex, job, id, chat);
         else send(ex, 200, whole(ex, job, id, chat));
     }
 
@@ -422,7 +422,7 @@ public final class OpenAiServer implements AutoCloseable {
     private ObjectNode whole(Exchange ex, Job job, String id, boolean chat) throws IOException {
         CompletableFuture<List<Completion>> result = new CompletableFuture<>();
         AtomicBoolean gone = new AtomicBoolean();
-        loop.submit(new ServingLoop.Admission(job.ids(), job.seed(), job.request().n(), job.params(), job.adapter(), new Pending(result, gone)));
+        loop.submit(new ServingLoop.Admission(job.ids(), job.seed(), job.request().sampling().n(), job.params(), job.adapter(), new Pending(result, gone)));
         ex.onClientGone(() -> {
             // Its slot is freed at the next token; this thread stops waiting now.
             gone.set(true);
@@ -498,7 +498,7 @@ public final class OpenAiServer implements AutoCloseable {
      * first thing the decoder produces, so a request it refuses still gets its status (400 or 500).
      */
     private void stream(Exchange ex, Job job, String id, boolean chat) throws IOException {
-        int n = job.request().n();
+        int n = job.request().sampling().n();
         StreamBuffer buffer = new StreamBuffer(n, settings.streamBufferChars());
         AtomicBoolean gone = new AtomicBoolean();
         loop.submit(new ServingLoop.Admission(job.ids(), job.seed(), n, job.params(), job.adapter(), buffer));
@@ -562,7 +562,7 @@ public final class OpenAiServer implements AutoCloseable {
             this.object = object;
             this.job = job;
             this.chat = chat;
-            split = new ReasoningSplitter[job.request().n()];
+            split = new ReasoningSplitter[job.request().sampling().n()];
             for (int i = 0; i < split.length; i++) split[i] = new ReasoningSplitter(job.opensThink());
         }
 
@@ -585,7 +585,7 @@ public final class OpenAiServer implements AutoCloseable {
                 if (chat && !settings.rawReasoning()) for (ReasoningSplitter.Part p : split[i].finish()) part(i, p);
                 event(chunk(i, d -> { }, cs.get(i).finish().label()));
             }
-            if (job.request().includeUsage()) {
+            if (job.request().streaming().includeUsage()) {
                 ObjectNode u = head(id, object, job);
                 u.putArray("choices");
                 usage(u.putObject("usage"), job.ids().length, completionTokens);

@@ -20,12 +20,12 @@ class RequestParsersFuzzTest {
         try {
             CompletionRequest r = CompletionRequest.parse(data, chat, LIMITS);
             // What parses is within its bounds.
-            if (r.n() < 1 || r.n() > 16) throw new AssertionError("n out of range: " + r.n());
-            if (r.maxTokens() != null && (r.maxTokens() < 1 || r.maxTokens() > 256)) throw new AssertionError("max_tokens: " + r.maxTokens());
+            if (r.sampling().n() < 1 || r.sampling().n() > 16) throw new AssertionError("n out of range: " + r.sampling().n());
+            if (r.sampling().maxTokens() != null && (r.sampling().maxTokens() < 1 || r.sampling().maxTokens() > 256)) throw new AssertionError("max_tokens: " + r.sampling().maxTokens());
             if (chat ? r.messages().stream().mapToLong(m -> m.content().length()).sum() > 4096 : r.prompt().length() > 4096) {
                 throw new AssertionError("a prompt over the character limit was accepted");
             }
-            if (r.stops().size() > CompletionRequest.MAX_STOPS) throw new AssertionError("too many stops");
+            if (r.sampling().stops().size() > CompletionRequest.MAX_STOPS) throw new AssertionError("too many stops");
         } catch (ApiError e) {
             if (e.status < 400 || e.status >= 500 || e.getMessage() == null || e.getMessage().isBlank()) {
                 throw new AssertionError("a refusal without a 4xx status and a message", e);
