@@ -31,19 +31,63 @@ public final class Pretrainer {
      */
     public record Result(Path finalModel, long steps, float trainLoss, float validationLoss, long peakRssBytes) {}
 
-    private Pretrainer() {}
 
     /** Settings a resume may change: they change no result. */
     static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("checkpoint_every", "eval_every");
 
+    private final PretrainConfig c;
+    private final java.util.function.Consumer<? super PretrainStep> listener;
+    private final PrintStream console;
+
+    private Pretrainer(Builder b) {
+        this.c = b.config;
+        this.listener = b.listener;
+        this.console = b.console;
+    }
+
+    /** A pretraining job with these settings (its corpus is the file c.corpus()). */
+    public static Builder builder(PretrainConfig c) {
+        return new Builder(c);
+    }
+
     /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (for tests and budgets). */
     public static Result run(PretrainConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
-        return run(c, out, stopAfter, console, m -> {});
+        return builder(c).console(console).build().train(out, stopAfter);
     }
 
     /** The same, handing each step's metrics to listener (on the training thread, after metrics.jsonl has its row). */
     public static Result run(PretrainConfig c, Path out, long stopAfter, PrintStream console,
                              java.util.function.Consumer<? super PretrainStep> listener) throws IOException {
+        return builder(c).console(console).listener(listener).build().train(out, stopAfter);
+    }
+
+    /** What a pretraining job reports to, set by name; only the settings are required. */
+    public static final class Builder {
+        private final PretrainConfig config;
+        private java.util.function.Consumer<? super PretrainStep> listener = m -> {};
+        private PrintStream console = System.err;
+
+        private Builder(PretrainConfig config) {
+            this.config = java.util.Objects.requireNonNull(config, "config");
+        }
+
+        /** Receives each step's typed metrics. */
+        public Builder listener(java.util.function.Consumer<? super PretrainStep> v) { listener = java.util.Objects.requireNonNull(v); return this; }
+        /** Where the progress lines go (they are also copied into the run folder's run.log). */
+        public Builder console(PrintStream v) { console = java.util.Objects.requireNonNull(v); return this; }
+
+        public Pretrainer build() {
+            return new Pretrainer(this);
+        }
+    }
+
+    /** Runs (or resumes) the job in the run folder out, to its last step (or until the base gate holds). */
+    public Result train(Path out) throws IOException {
+        return train(out, 0);
+    }
+
+    /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps. */
+    public Result train(Path out, long stopAfter) throws IOException {
         TrainingRun run = TrainingRun.open(out, c, PretrainConfig.defaults(), MAY_CHANGE, console);
         PrintStream log = run.log();
         Tokenizer tok = tokenizer(c, out, log);

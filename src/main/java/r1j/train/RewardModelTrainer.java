@@ -139,7 +139,6 @@ public final class RewardModelTrainer {
     /** One pair: the prompt, and the chosen and rejected replies. */
     public record Pair(String prompt, String chosen, String rejected) {}
 
-    private RewardModelTrainer() {}
 
     public static List<Pair> read(Path file) throws IOException {
         List<Pair> out = new ArrayList<>();
@@ -153,21 +152,73 @@ public final class RewardModelTrainer {
         return out;
     }
 
+    private final Config c;
+    private final List<Pair> pairs;
+    private final java.util.function.Consumer<? super RewardModelStep> listener;
+    private final PrintStream console;
+
+    private RewardModelTrainer(Builder b) {
+        this.c = b.config;
+        this.pairs = b.pairs;
+        this.listener = b.listener;
+        this.console = b.console;
+    }
+
+    /** A reward-model job with these settings: the backbone is c.model(); the pairs are c.data() unless given. */
+    public static Builder builder(Config c) {
+        return new Builder(c);
+    }
+
     public static Result run(Config c, Path out, PrintStream console) throws IOException {
         return run(c, out, 0, console);
     }
 
     /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps. */
     public static Result run(Config c, Path out, long stopAfter, PrintStream console) throws IOException {
-        return run(c, out, stopAfter, console, m -> {});
+        return builder(c).console(console).build().train(out, stopAfter);
     }
 
     /** The same, handing each step's metrics to listener (on the training thread, after metrics.jsonl has its row). */
     public static Result run(Config c, Path out, long stopAfter, PrintStream console,
                              java.util.function.Consumer<? super RewardModelStep> listener) throws IOException {
+        return builder(c).console(console).listener(listener).build().train(out, stopAfter);
+    }
+
+    /** What a reward-model job runs on, set by name; only the settings are required. */
+    public static final class Builder {
+        private final Config config;
+        private List<Pair> pairs;
+        private java.util.function.Consumer<? super RewardModelStep> listener = m -> {};
+        private PrintStream console = System.err;
+
+        private Builder(Config config) {
+            this.config = java.util.Objects.requireNonNull(config, "config");
+        }
+
+        /** The preference pairs instead of the settings' data file. */
+        public Builder pairs(List<Pair> v) { pairs = List.copyOf(v); return this; }
+        /** Receives each step's typed metrics. */
+        public Builder listener(java.util.function.Consumer<? super RewardModelStep> v) { listener = java.util.Objects.requireNonNull(v); return this; }
+        /** Where the progress lines go (they are also copied into the run folder's run.log). */
+        public Builder console(PrintStream v) { console = java.util.Objects.requireNonNull(v); return this; }
+
+        public RewardModelTrainer build() {
+            return new RewardModelTrainer(this);
+        }
+    }
+
+    /** Runs (or resumes) the job in the run folder out, to its last step. */
+    public Result train(Path out) throws IOException {
+        return train(out, 0);
+    }
+
+    /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps. */
+    public Result train(Path out, long stopAfter) throws IOException {
+        if (c.model() == null || (c.data() == null && pairs == null)) throw new IllegalArgumentException("rm: a backbone and pairs are needed");
         TrainingRun run = TrainingRun.open(out, c, Config.defaults(), MAY_CHANGE, console);
         PrintStream log = run.log();
-        List<Pair> all = read(Path.of(c.data()));
+        List<Pair> all = pairs != null ? pairs : read(Path.of(c.data()));
+        if (all.isEmpty()) throw new IllegalArgumentException("rm: no preference pairs");
         List<Pair> train = new ArrayList<>(), heldOut = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) (c.heldOut(i) ? heldOut : train).add(all.get(i));
         Segment seg = Segment.valueOf(c.segment().toUpperCase(java.util.Locale.ROOT));

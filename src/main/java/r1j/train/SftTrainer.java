@@ -23,19 +23,68 @@ public final class SftTrainer {
     /** The final model folder (null when stopped early), the steps done and the last losses. */
     public record Result(Path finalModel, long steps, float trainLoss, float validationLoss) {}
 
-    private SftTrainer() {}
-
     /** Settings a resume may change: they change no result. */
     static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("checkpoint_every", "eval_every", "gradient_checkpointing");
 
+    private final SftConfig c;
+    private final Iterable<Datasets.Example> examples;
+    private final java.util.function.Consumer<? super SftStep> listener;
+    private final PrintStream console;
+
+    private SftTrainer(Builder b) {
+        this.c = b.config;
+        this.examples = b.examples;
+        this.listener = b.listener;
+        this.console = b.console;
+    }
+
+    /** An SFT job with these settings: the model is c.model(); the examples are c.data() unless the builder is given rows. */
+    public static Builder builder(SftConfig c) {
+        return new Builder(c);
+    }
+
     /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (resume later). */
     public static Result run(SftConfig c, Path out, long stopAfter, PrintStream console) throws IOException {
-        return run(c, out, stopAfter, console, m -> {});
+        return builder(c).console(console).build().train(out, stopAfter);
     }
 
     /** The same, handing each step's metrics to listener (on the training thread, after metrics.jsonl has its row). */
     public static Result run(SftConfig c, Path out, long stopAfter, PrintStream console,
                              java.util.function.Consumer<? super SftStep> listener) throws IOException {
+        return builder(c).console(console).listener(listener).build().train(out, stopAfter);
+    }
+
+    /** What an SFT job runs on, set by name; only the settings are required. */
+    public static final class Builder {
+        private final SftConfig config;
+        private Iterable<Datasets.Example> examples;
+        private java.util.function.Consumer<? super SftStep> listener = m -> {};
+        private PrintStream console = System.err;
+
+        private Builder(SftConfig config) {
+            this.config = java.util.Objects.requireNonNull(config, "config");
+        }
+
+        /** The examples (prompt/completion or messages rows) instead of the settings' data file. */
+        public Builder examples(Iterable<Datasets.Example> v) { examples = v; return this; }
+        /** Receives each step's typed metrics. */
+        public Builder listener(java.util.function.Consumer<? super SftStep> v) { listener = java.util.Objects.requireNonNull(v); return this; }
+        /** Where the progress lines go (they are also copied into the run folder's run.log). */
+        public Builder console(PrintStream v) { console = java.util.Objects.requireNonNull(v); return this; }
+
+        public SftTrainer build() {
+            return new SftTrainer(this);
+        }
+    }
+
+    /** Runs (or resumes) the job in the run folder out, to its last step. */
+    public Result train(Path out) throws IOException {
+        return train(out, 0);
+    }
+
+    /** Runs (or resumes) the job; stopAfter &gt; 0 stops this process after that many steps (resume later). */
+    public Result train(Path out, long stopAfter) throws IOException {
+        if (c.model() == null || (c.data() == null && examples == null)) throw new IllegalArgumentException("sft: a model and examples are needed");
         TrainingRun run = TrainingRun.open(out, c, SftConfig.defaults(), MAY_CHANGE, console);
         PrintStream log = run.log();
         Path latest = run.latestCheckpoint();
@@ -51,16 +100,20 @@ public final class SftTrainer {
         }
         PromptFormat template = PromptFormat.resolve(c.template(), from);
         List<Datasets.Example> train = new ArrayList<>(), validation = new ArrayList<>();
-        List<Datasets.Example> all = Datasets.read(Path.of(c.data()), false).examples();
+        List<Datasets.Example> all = new ArrayList<>();
+        if (examples != null) examples.forEach(all::add);
+        else all.addAll(Datasets.read(Path.of(c.data()), false).examples());
         for (int i = 0; i < all.size(); i++) (c.heldOut(i) ? validation : train).add(all.get(i));
         SftExamples data, val;
         try {
             data = new SftExamples(train, tok, template, c.seq_len());
             val = new SftExamples(validation, tok, template, c.seq_len());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(c.data() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException((examples != null ? "the examples" : c.data()) + ": " + e.getMessage(), e);
         }
-        if (data.size() == 0) throw new IllegalArgumentException(c.data() + ": no SFT examples with completion tokens");
+        if (data.size() == 0) {
+            throw new IllegalArgumentException((examples != null ? "the examples" : c.data()) + ": no SFT examples with completion tokens");
+        }
         List<List<int[]>> schedule = schedule(data, c);
         long steps = schedule.size();
         log.printf("SFT: %,d examples (%,d held out; %d cut to %d tokens), %d epochs, %,d steps of %d rows%n", data.size(),

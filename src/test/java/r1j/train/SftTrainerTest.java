@@ -152,6 +152,11 @@ class SftTrainerTest {
         double first = json.readTree(metrics.get(0)).get("loss").asDouble();
         assertThat((double) full.trainLoss()).as("the loss falls over six epochs").isLessThan(first * 0.5);
         assertThat(tmp.resolve("a/report.html")).exists();
+        // The same examples given as rows in memory (a program's dataset) train exactly as the file does.
+        SftTrainer.Result fromRows = SftTrainer.builder(c.toBuilder().data((String) null).build())
+                .examples(r1j.data.Datasets.read(data, false).examples()).console(quiet).build().train(tmp.resolve("rows"));
+        Transformer r = Checkpoint.load(fromRows.finalModel(), true);
+        for (var e : a.tensors().entrySet()) assertThat(r.tensors().get(e.getKey()).data).as(e.getKey()).containsExactly(e.getValue().data);
     }
 
     @Test
