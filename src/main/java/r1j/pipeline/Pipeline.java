@@ -280,10 +280,10 @@ public final class Pipeline {
         try (var lines = Files.lines(file)) {
             count = (int) lines.filter(l -> !l.isBlank()).count();
         }
-        // At least 150 steps of 16 pairs: the harmlessness set is small (two or three pairs per distinct safety prompt), and
-        // a couple of epochs of it leave the model ranking many held-out pairs wrong (docs/results.md, reward models).
-        int epochs = Math.max(o.preset().rmEpochs(), (150 * 16 + count - 1) / Math.max(1, count));
-        RewardModelTrainer.Result r = RewardModelTrainer.run(RewardModelTrainer.Config.builder().model(backbone).data(file)
+        RewardModelTrainer.Config defaults = RewardModelTrainer.Config.defaults();
+        int perStep = defaults.batch_pairs(), atLeast = o.preset().rmMinSteps() * perStep;
+        int epochs = Math.max(o.preset().rmEpochs(), (atLeast + count - 1) / Math.max(1, count));
+        RewardModelTrainer.Result r = RewardModelTrainer.run(defaults.toBuilder().model(backbone).data(file)
                 .name(name).segment(segment).epochs(epochs).seed(o.seed()).build(), dir, log);
         AtomicFiles.writeString(dir.resolve("accuracy.json"), Jsonl.write(Jsonl.object("train_accuracy", r.trainAccuracy(),
                 "held_out_accuracy", r.heldOutAccuracy(), "held_out_pairs", r.heldOutPairs())) + "\n");
@@ -300,7 +300,7 @@ public final class Pipeline {
         List<Problem> qs = new ArrayList<>(distinct.values());
         List<Datasets.Example> ex = new ArrayList<>();
         for (Problem q : qs) ex.add(new Datasets.Example(0, q.prompt(), q.answer(), null, null, Map.of("language", q.language(), "category", q.category())));
-        int samples = 8;
+        int samples = o.preset().harmlessnessSamples();
         List<Evaluator.ProblemResult> rs = Evaluator.run(Checkpoint.loadFrozen(policy), Tokenizer.load(policy), ex,
                 Evaluator.Options.builder().template(Templates.CHAT).k(samples).temperature(1.0f)
                         .topP(1.0f).maxNewTokens(o.preset().maxCompletionTokens()).seed(o.seed() + 5).build());

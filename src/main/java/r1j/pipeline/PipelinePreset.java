@@ -18,7 +18,7 @@ public record PipelinePreset(
         int coldStartWorked, int reasoningRlSteps, int rejectionProblems, int rejectionSamples, int rmPairs, int rmEpochs,
         int rlAllSteps, int distillProblems, int studentRlSteps, int evalK, int maxCompletionTokens, boolean forceGate,
         int coldStartShots, float coldStartTemperature, float rejectionTemperature, float rejectionTopP, double generalShare,
-        float evalTemperature, float evalTopP, int evalBatch, int gateProblems) {
+        float evalTemperature, float evalTopP, int evalBatch, int gateProblems, int rmMinSteps, int harmlessnessSamples) {
 
     public static PipelinePreset of(String name) {
         return switch (name) {
@@ -92,6 +92,10 @@ public record PipelinePreset(
         private float evalTopP = 0.95f;
         private int evalBatch = 64;
         private int gateProblems = 200;
+        // At least 150 steps: the harmlessness set is small (two or three pairs per distinct safety prompt), and a couple
+        // of epochs of it leave the model ranking many held-out pairs wrong (docs/results.md, reward models).
+        private int rmMinSteps = 150;
+        private int harmlessnessSamples = 8;
 
         private Builder() {}
 
@@ -105,7 +109,8 @@ public record PipelinePreset(
             maxCompletionTokens = p.maxCompletionTokens; forceGate = p.forceGate; coldStartShots = p.coldStartShots;
             coldStartTemperature = p.coldStartTemperature; rejectionTemperature = p.rejectionTemperature;
             rejectionTopP = p.rejectionTopP; generalShare = p.generalShare; evalTemperature = p.evalTemperature;
-            evalTopP = p.evalTopP; evalBatch = p.evalBatch; gateProblems = p.gateProblems;
+            evalTopP = p.evalTopP; evalBatch = p.evalBatch; gateProblems = p.gateProblems; rmMinSteps = p.rmMinSteps;
+            harmlessnessSamples = p.harmlessnessSamples;
         }
 
         public PipelinePreset build() {
@@ -113,7 +118,7 @@ public record PipelinePreset(
                     generalTestProblems, r1ZeroSteps, coldStartProblems, coldStartSamples, coldStartWorked, reasoningRlSteps,
                     rejectionProblems, rejectionSamples, rmPairs, rmEpochs, rlAllSteps, distillProblems, studentRlSteps, evalK,
                     maxCompletionTokens, forceGate, coldStartShots, coldStartTemperature, rejectionTemperature, rejectionTopP,
-                    generalShare, evalTemperature, evalTopP, evalBatch, gateProblems);
+                    generalShare, evalTemperature, evalTopP, evalBatch, gateProblems, rmMinSteps, harmlessnessSamples);
         }
 
         /** The preset's name (job.json records it; a folder of another preset is refused). */
@@ -183,5 +188,9 @@ public record PipelinePreset(
         public Builder evalBatch(int v) { evalBatch = v; return this; }
         /** Problems of the base readiness gate. */
         public Builder gateProblems(int v) { gateProblems = v; return this; }
+        /** The reward models' least number of steps (of the default batch of pairs); small sets train more epochs. */
+        public Builder rmMinSteps(int v) { rmMinSteps = v; return this; }
+        /** Replies sampled per safety prompt from the policy (at temperature 1) for the harmlessness pairs. */
+        public Builder harmlessnessSamples(int v) { harmlessnessSamples = v; return this; }
     }
 }

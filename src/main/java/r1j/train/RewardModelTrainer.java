@@ -28,11 +28,12 @@ public final class RewardModelTrainer {
      * Every setting of a reward-model run, written to the run folder's config.json under the component names. Built
      * by name ({@link #builder()}, {@link #toBuilder()}); each default is defined once, in {@link Builder}: the
      * pipeline's reward-model settings (its stages raise the epochs for small sets). The learning rate warms up over
-     * min(20, steps / 10) steps and decays by cosine to a tenth of lr.
+     * warmup_steps and decays by cosine to min_lr (by default min(20, steps / 10) steps, and a tenth of lr).
      */
     public record Config(String model, String data, String name, String segment, int epochs, int batch_pairs, float lr,
                          float weight_decay, float grad_clip, int checkpoint_every, long seed, int held_out_every,
-                         int eval_every, float adam_beta1, float adam_beta2, float adam_epsilon) {
+                         int eval_every, float adam_beta1, float adam_beta2, float adam_epsilon, Float min_lr,
+                         Integer warmup_steps) {
         public Config {
             if (held_out_every < 0) throw new IllegalArgumentException("rm: held_out_every must be ≥ 0, got " + held_out_every);
         }
@@ -78,6 +79,8 @@ public final class RewardModelTrainer {
             private float adam_beta1 = 0.9f;
             private float adam_beta2 = 0.95f;
             private float adam_epsilon = 1e-8f;
+            private Float min_lr;
+            private Integer warmup_steps;
 
             private Builder() {}
 
@@ -86,11 +89,12 @@ public final class RewardModelTrainer {
                 batch_pairs = c.batch_pairs; lr = c.lr; weight_decay = c.weight_decay; grad_clip = c.grad_clip;
                 checkpoint_every = c.checkpoint_every; seed = c.seed; held_out_every = c.held_out_every;
                 eval_every = c.eval_every; adam_beta1 = c.adam_beta1; adam_beta2 = c.adam_beta2; adam_epsilon = c.adam_epsilon;
+                min_lr = c.min_lr; warmup_steps = c.warmup_steps;
             }
 
             public Config build() {
                 return new Config(model, data, name, segment, epochs, batch_pairs, lr, weight_decay, grad_clip,
-                        checkpoint_every, seed, held_out_every, eval_every, adam_beta1, adam_beta2, adam_epsilon);
+                        checkpoint_every, seed, held_out_every, eval_every, adam_beta1, adam_beta2, adam_epsilon, min_lr, warmup_steps);
             }
 
             /** The backbone: a model folder whose last hidden state the scalar head reads. */
@@ -127,6 +131,16 @@ public final class RewardModelTrainer {
             public Builder adamBeta2(float v) { adam_beta2 = v; return this; }
             /** AdamW's ε. */
             public Builder adamEpsilon(float v) { adam_epsilon = v; return this; }
+            /** The learning rate at the end of the cosine decay (null: a tenth of lr). */
+            public Builder minLr(Float v) { min_lr = v; return this; }
+            /** Steps of linear warm-up (null: a tenth of the steps, at most 20). */
+            public Builder warmupSteps(Integer v) { warmup_steps = v; return this; }
+        }
+
+        /** The learning-rate schedule of a run of this many steps. */
+        LrSchedule schedule(int steps) {
+            return new LrSchedule(lr, min_lr != null ? min_lr : lr / 10, warmup_steps != null ? warmup_steps : Math.min(20, steps / 10),
+                    steps, LrSchedule.Decay.COSINE);
         }
     }
 
@@ -228,7 +242,7 @@ public final class RewardModelTrainer {
         AdamW opt = new AdamW(params, c.adamW());
         long step = run.resume(latest, params, opt);
         int perEpoch = (train.size() + c.batch_pairs() - 1) / c.batch_pairs(), steps = perEpoch * c.epochs();
-        LrSchedule lr = new LrSchedule(c.lr(), c.lr() / 10, Math.min(20, steps / 10), steps, LrSchedule.Decay.COSINE);
+        LrSchedule lr = c.schedule(steps);
         OptimizerStep update = new OptimizerStep(params, opt, new NumericGuard(log), c.grad_clip());
         TrainingLoop loop = new TrainingLoop(run, new Progress("rm " + c.name(), steps, log), steps, c.checkpoint_every(),
                 new TrainingLoop.Checkpoint(rm::save, Map.of(), params, opt));

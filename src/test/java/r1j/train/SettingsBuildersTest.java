@@ -81,6 +81,8 @@ class SettingsBuildersTest {
         if (t == long.class) return (long) v + 1;
         if (t == float.class) return (float) v > 0.5f ? (float) v - 0.25f : (float) v + 0.25f;
         if (t == double.class) return (double) v + 0.5;
+        if (t == Float.class) return v == null ? 0.125f : (Float) v + 0.25f;
+        if (t == Integer.class) return v == null ? 7 : (Integer) v + 1;
         if (t == boolean.class) return !(boolean) v;
         if (t == String.class) return v + "x";
         if (t == r1j.model.LoraConfig.class) return r1j.model.LoraConfig.defaults();
