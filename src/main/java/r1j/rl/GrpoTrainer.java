@@ -215,7 +215,7 @@ public final class GrpoTrainer {
         RolloutBatch.Packed packed = batch.pack(collect.source().prefix(), c.micro_batch(), c.aggregation(), c.mask_truncated(), c.dynamic_sampling(),
                 c.max_completion_tokens());
         long t2 = System.nanoTime();
-        Update u = update.optimise(packed, rate, Seeds.mix(c.seed(), step), step + 1);
+        Optimised u = update.optimise(packed, rate, Seeds.mix(c.seed(), step), step + 1);
         long t3 = System.nanoTime();
         if (c.bias_update_speed() > 0) update.policy().updateRouterBiases(c.bias_update_speed());
         else update.policy().resetExpertLoads();
@@ -229,7 +229,7 @@ public final class GrpoTrainer {
     }
 
     /** What the optimisation of one step measured. */
-    static final class Update {
+    static final class Optimised {
         double kl, clipLow, clipHigh, gradNorm, refSeconds;
         float logprobMaxDiff;
         long tokens;
@@ -245,8 +245,8 @@ public final class GrpoTrainer {
          * micro-batch, and the LM head runs only where a completion token is predicted), gradients summed over the
          * micro-batches, then one clipped AdamW step per pass.
          */
-        Update optimise(RolloutBatch.Packed packed, float rate, long dropoutSeed, long step) {
-            Update u = new Update();
+        Optimised optimise(RolloutBatch.Packed packed, float rate, long dropoutSeed, long step) {
+            Optimised u = new Optimised();
             if (packed.microBatches().isEmpty()) return u;
             GrpoObjective.Config oc = new GrpoObjective.Config(c.eps_low(), c.eps_high(), c.beta());
             double klSum = 0, lowSum = 0, highSum = 0, lossSum = 0;

@@ -26,7 +26,7 @@ final class StepMetrics {
      * The step's metrics. times: the nanosecond clock at the start of collect, score, optimise and at the end;
      * watch: the hardest level's rows and the workers' report.
      */
-    static GrpoStep of(int step, RolloutBatch batch, GrpoTrainer.Update u, float rate, long[] times, Watch watch) {
+    static GrpoStep of(int step, RolloutBatch batch, GrpoTrainer.Optimised u, float rate, long[] times, Watch watch) {
         double[][] r = batch.rewards();
         double sum = 0, sq = 0, entropy = 0;
         int n = 0, truncated = 0, reflect = 0, maxLen = 0, entropyTokens = 0;
