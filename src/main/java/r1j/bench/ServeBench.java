@@ -24,8 +24,15 @@ import java.util.concurrent.Future;
  */
 public final class ServeBench {
     /** One serving measurement: requests, concurrency, the completion tokens and their throughput. */
-    public record Result(int requests, int concurrency, long completionTokens, double seconds, double tokensPerSecond,
-                         double p50Seconds, double p99Seconds, double firstTokenP50Seconds, int checkedAlone) {}
+    public record Result(int requests, int concurrency, long completionTokens, double seconds, Latency latency, int checkedAlone) {
+        /** Completion tokens per second of the whole load. */
+        public double tokensPerSecond() {
+            return completionTokens / seconds;
+        }
+    }
+
+    /** The requests' latency: median and 99th percentile of the whole reply, and the median of the first token. */
+    public record Latency(double p50Seconds, double p99Seconds, double firstTokenP50Seconds) {}
 
     private ServeBench() {}
 
@@ -76,8 +83,8 @@ public final class ServeBench {
             }
             Arrays.sort(lat);
             Arrays.sort(first);
-            return new Result(requests, concurrency, tokens, seconds, tokens / seconds, lat[requests / 2],
-                    lat[Math.min(requests - 1, (int) Math.ceil(requests * 0.99) - 1)], first[requests / 2], checked);
+            return new Result(requests, concurrency, tokens, seconds, new Latency(lat[requests / 2],
+                    lat[Math.min(requests - 1, (int) Math.ceil(requests * 0.99) - 1)], first[requests / 2]), checked);
         } finally {
             pool.shutdownNow();
         }

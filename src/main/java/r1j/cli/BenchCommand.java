@@ -314,9 +314,9 @@ public final class BenchCommand implements Runnable {
                 row.put("completion_tokens", r.completionTokens());
                 row.put("seconds", round3(r.seconds()));
                 row.put("tokens_per_s", round3(r.tokensPerSecond()));
-                row.put("p50_s", round3(r.p50Seconds()));
-                row.put("p99_s", round3(r.p99Seconds()));
-                row.put("first_token_p50_s", round3(r.firstTokenP50Seconds()));
+                row.put("p50_s", round3(r.latency().p50Seconds()));
+                row.put("p99_s", round3(r.latency().p99Seconds()));
+                row.put("first_token_p50_s", round3(r.latency().firstTokenP50Seconds()));
                 row.put("checked_alone", r.checkedAlone());
                 out.print(row);
             } finally {

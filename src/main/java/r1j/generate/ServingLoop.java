@@ -59,8 +59,55 @@ public final class ServingLoop {
      * sequences of more than one adapter slot), requests completed, failed and cancelled, tokens sampled, sequences
      * running and requests waiting now.
      */
-    public record Stats(long steps, long mixedSteps, long completed, long failed, long cancelled, long tokens, int running,
-                        int waiting) {}
+    public record Stats(Decoding decoding, Requests requests) {
+        /**
+         * @param steps decode and prefill iterations
+         * @param mixedSteps those whose batch mixed adapters (or the base and an adapter)
+         * @param tokens tokens generated
+         */
+        public record Decoding(long steps, long mixedSteps, long tokens) {}
+
+        /**
+         * @param completed requests finished
+         * @param failed requests failed alone (the others decoded on)
+         * @param cancelled requests whose client went away or was too slow
+         * @param running sequences being decoded now
+         * @param waiting requests admitted and waiting for a slot
+         */
+        public record Requests(long completed, long failed, long cancelled, int running, int waiting) {}
+
+        public long steps() {
+            return decoding.steps();
+        }
+
+        public long mixedSteps() {
+            return decoding.mixedSteps();
+        }
+
+        public long tokens() {
+            return decoding.tokens();
+        }
+
+        public long completed() {
+            return requests.completed();
+        }
+
+        public long failed() {
+            return requests.failed();
+        }
+
+        public long cancelled() {
+            return requests.cancelled();
+        }
+
+        public int running() {
+            return requests.running();
+        }
+
+        public int waiting() {
+            return requests.waiting();
+        }
+    }
 
     /** A request being decoded: what it asked for, and its completions as they finish. */
     private record Live(Admission admission, Completion[] results) {}
@@ -101,8 +148,8 @@ public final class ServingLoop {
     }
 
     public Stats stats() {
-        return new Stats(steps.get(), mixedSteps.get(), completed.get(), failed.get(), cancelled.get(), tokens.get(), running,
-                (int) queue.stream().filter(a -> a != WAKE).count());
+        return new Stats(new Stats.Decoding(steps.get(), mixedSteps.get(), tokens.get()), new Stats.Requests(completed.get(),
+                failed.get(), cancelled.get(), running, (int) queue.stream().filter(a -> a != WAKE).count()));
     }
 
     /** Decodes until {@link #close}; each iteration is guarded so that the loop itself cannot fail. */

@@ -67,8 +67,12 @@ public record ServeSettings(String host, int port, String modelId, String apiKey
 
     /** These settings with another context limit (the model's, when 0 was asked). */
     ServeSettings withMaxContext(int context) {
-        return new ServeSettings(host, port, modelId, apiKey, context, rawReasoning, maxBatch, maxBodyBytes, maxPromptChars,
-                maxConnections, streamBufferChars, writeTimeout, readTimeout, idleTimeout, corsOrigins);
+        return toBuilder().maxContext(context).build();
+    }
+
+    /** A builder holding these settings, to change some by name. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** Sets each field by name; what is not set keeps its default. */
@@ -90,6 +94,13 @@ public record ServeSettings(String host, int port, String modelId, String apiKey
         private List<String> corsOrigins = List.of();
 
         private Builder() {}
+
+        private Builder(ServeSettings s) {
+            host = s.host; port = s.port; modelId = s.modelId; apiKey = s.apiKey; maxContext = s.maxContext;
+            rawReasoning = s.rawReasoning; maxBatch = s.maxBatch; maxBodyBytes = s.maxBodyBytes; maxPromptChars = s.maxPromptChars;
+            maxConnections = s.maxConnections; streamBufferChars = s.streamBufferChars; writeTimeout = s.writeTimeout;
+            readTimeout = s.readTimeout; idleTimeout = s.idleTimeout; corsOrigins = s.corsOrigins;
+        }
 
         public Builder host(String v) {
             host = v;

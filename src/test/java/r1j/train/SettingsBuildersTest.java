@@ -28,9 +28,10 @@ class SettingsBuildersTest {
         r1j.eval.Evaluator.Options eo = r1j.eval.Evaluator.Options.builder().build();
         r1j.rejection.RejectionSampler.Options ro = r1j.rejection.RejectionSampler.Options.builder().build();
         r1j.generate.SamplingParams sp = r1j.generate.SamplingParams.builder().stopTokens(2).build();
+        r1j.serve.ServeSettings ss = r1j.serve.ServeSettings.builder().apiKey("k").build();
         return List.of(new Case(g, g::toBuilder), new Case(p, p::toBuilder), new Case(s, s::toBuilder),
                 new Case(r, r::toBuilder), new Case(pp, pp::toBuilder), new Case(eo, eo::toBuilder), new Case(ro, ro::toBuilder),
-                new Case(sp, sp::toBuilder));
+                new Case(sp, sp::toBuilder), new Case(ss, ss::toBuilder));
     }
 
     @Test
@@ -89,6 +90,8 @@ class SettingsBuildersTest {
         if (t == r1j.tokenizer.PromptFormat.class) return v == r1j.tokenizer.Templates.CHAT ? r1j.tokenizer.Templates.PLAIN : r1j.tokenizer.Templates.CHAT;
         if (t == List.class) return List.of("</answer>");
         if (t == int[].class) return new int[] {7, 8};
+        if (t == long.class) return (long) v + 1;
+        if (t == java.time.Duration.class) return ((java.time.Duration) v).plusSeconds(1);
         if (t == PretrainConfig.class) return ((PretrainConfig) v).toBuilder().seed(((PretrainConfig) v).seed() + 1).build();
         if (t == SftConfig.class) return ((SftConfig) v).toBuilder().seed(((SftConfig) v).seed() + 1).build();
         if (t.isEnum()) {
