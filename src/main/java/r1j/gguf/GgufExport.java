@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import r1j.io.SafeTensors;
+import r1j.io.WeightFiles;
 import r1j.model.ModelConfig;
 import r1j.model.ParameterShapes;
 import r1j.model.RopeFrequencies;
@@ -63,7 +63,7 @@ public final class GgufExport {
         vocabulary(w, model, c);
 
         Map<String, int[]> shapes = ParameterShapes.of(c);
-        try (SafeTensors st = openWeights(model, shapes.keySet())) {
+        try (WeightFiles st = openWeights(model, shapes.keySet())) {
             for (var e : shapes.entrySet()) {
                 String hf = e.getKey();
                 int[] shape = e.getValue();
@@ -137,19 +137,16 @@ public final class GgufExport {
                 || t.startsWith("<|") && t.endsWith("|>") || t.startsWith("<｜") && t.endsWith("｜>");
     }
 
-    private static SafeTensors openWeights(Path model, java.util.Set<String> names) throws IOException {
-        Path single = model.resolve("model.safetensors");
-        if (!Files.isRegularFile(single)) {
-            throw new IllegalArgumentException(model + ": GGUF export reads a single model.safetensors (merge the shards first)");
-        }
-        SafeTensors st = SafeTensors.open(single);
+    /** The folder's weights, single file or shards, checked to hold every tensor config.json implies. */
+    private static WeightFiles openWeights(Path model, java.util.Set<String> names) throws IOException {
+        WeightFiles w = WeightFiles.open(model);
         for (String n : names) {
-            if (!st.entries().containsKey(n)) {
-                st.close();
-                throw new IllegalArgumentException(single + ": missing tensor '" + n + "' that config.json implies");
+            if (!w.names().contains(n)) {
+                w.close();
+                throw new IllegalArgumentException(model + ": missing tensor '" + n + "' that config.json implies");
             }
         }
-        return st;
+        return w;
     }
 
     /**

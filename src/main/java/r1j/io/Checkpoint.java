@@ -259,28 +259,6 @@ public final class Checkpoint {
 
     /** Which file holds each tensor: the index's weight_map, or every tensor of model.safetensors. */
     private static Map<String, Path> weightFiles(Path dir) throws IOException {
-        Map<String, Path> out = new LinkedHashMap<>();
-        Path index = dir.resolve(INDEX);
-        if (Files.isRegularFile(index)) {
-            JsonNode root;
-            try {
-                root = new ObjectMapper().readTree(index.toFile());
-            } catch (IOException e) {
-                throw new IllegalArgumentException(index + ": not valid JSON");
-            }
-            JsonNode map = root == null ? null : root.get("weight_map");
-            if (map == null || !map.isObject()) throw new IllegalArgumentException(index + ": no weight_map object");
-            map.fields().forEachRemaining(e -> out.put(e.getKey(), dir.resolve(e.getValue().asText())));
-            for (Path p : new java.util.HashSet<>(out.values())) {
-                if (!Files.isRegularFile(p)) throw new IllegalArgumentException(index + ": shard " + p.getFileName() + " is missing");
-            }
-            return out;
-        }
-        Path single = dir.resolve(WEIGHTS);
-        if (!Files.isRegularFile(single)) throw new IllegalArgumentException(dir + ": no " + WEIGHTS + " or " + INDEX);
-        try (SafeTensors st = SafeTensors.open(single)) {
-            for (String name : st.entries().keySet()) out.put(name, single);
-        }
-        return out;
+        return WeightFiles.index(dir);
     }
 }

@@ -99,6 +99,26 @@ class GgufLlamaCppTest {
         assertThat(worst(Checkpoint.loadFrozen(model).forward(ids, 1, ids.length).data, ll)).isLessThan(1e-4);
     }
 
+    /**
+     * A checkpoint in shards (model.safetensors.index.json, as the Hub stores models over a few GB) exports to the
+     * same GGUF bytes as the same weights in one model.safetensors, and llama.cpp gives its logits.
+     */
+    @Test
+    void aShardedCheckpointExportsAsOneFileDoes() throws Throwable {
+        Path src = Path.of("src/test/resources/fixtures/qwen2-tiny");
+        Transformer m = Checkpoint.load(src, true);
+        Path one = tmp.resolve("one").resolve("qwen2-tiny"), sharded = tmp.resolve("sharded").resolve("qwen2-tiny");
+        Checkpoint.save(m, one, r1j.io.DType.F32, Long.MAX_VALUE);
+        Checkpoint.save(m, sharded, r1j.io.DType.F32, 64 * 1024);
+        assertThat(sharded.resolve("model.safetensors.index.json")).exists();
+        assertThat(sharded.resolve("model.safetensors")).doesNotExist();
+        Path a = tmp.resolve("one.gguf"), b = tmp.resolve("sharded.gguf");
+        GgufExport.export(one, a, GgufWriter.TensorType.F32);
+        GgufExport.export(sharded, b, GgufWriter.TensorType.F32);
+        assertThat(java.nio.file.Files.mismatch(a, b)).as("the same GGUF bytes").isEqualTo(-1L);
+        assertThat(worst(m.forward(IDS, 1, IDS.length).data, llama.logits(b, IDS))).isLessThan(1e-4);
+    }
+
     @Test
     void whatIsNotExportedIsRefusedInOneLine() {
         assertThatThrownBy(() -> GgufExport.export(Path.of("src/test/resources/fixtures/qwen2-yarn-tiny"), tmp.resolve("y.gguf"),
