@@ -31,7 +31,9 @@ public final class GgufExport {
             default -> throw new IllegalArgumentException(model + ": GGUF export covers qwen2, qwen3 and llama, not " + c.model_type());
         };
         String scaling = c.rope_scaling() == null ? "default" : c.rope_scaling().kind();
-        if (!List.of("default", "linear").contains(scaling) && !(arch.equals("llama") && scaling.equals("llama3"))) {
+        boolean yarn = scaling.equals("yarn") && !arch.equals("llama") && c.rope_scaling().original_max_position_embeddings() != null
+                && c.rope_scaling().mscale() == null && c.rope_scaling().mscale_all_dim() == null;
+        if (!List.of("default", "linear").contains(scaling) && !(arch.equals("llama") && scaling.equals("llama3")) && !yarn) {
             throw new IllegalArgumentException(model + ": rope_scaling " + scaling + " is not exported to GGUF yet");
         }
         GgufWriter w = new GgufWriter();
@@ -59,6 +61,13 @@ public final class GgufExport {
         if (scaling.equals("linear")) {
             w.put(arch + ".rope.scaling.type", "linear");
             w.put(arch + ".rope.scaling.factor", (float) c.rope_scaling().factorOr1());
+        }
+        if (yarn) {
+            // As the converter writes Qwen's YaRN block: the type, the factor and the context it extends; llama.cpp then
+            // applies YaRN's ramp (β_fast 32, β_slow 1) and attention factor 0.1·ln(s) + 1, as transformers does.
+            w.put(arch + ".rope.scaling.type", "yarn");
+            w.put(arch + ".rope.scaling.factor", (float) c.rope_scaling().yarnFactor(c.max_position_embeddings()));
+            w.put(arch + ".rope.scaling.original_context_length", c.rope_scaling().original_max_position_embeddings());
         }
         vocabulary(w, model, c);
 

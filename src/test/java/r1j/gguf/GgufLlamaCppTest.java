@@ -46,7 +46,7 @@ class GgufLlamaCppTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"qwen2-tiny, F32, 0", "qwen3-tiny, F32, 0", "llama3-tiny, F32, 0",
+    @CsvSource({"qwen2-tiny, F32, 0", "qwen3-tiny, F32, 0", "llama3-tiny, F32, 0", "qwen2-yarn-tiny, F32, 0",
             "qwen2-tiny, F16, 0.005", "qwen3-tiny, BF16, 0.02", "llama3-tiny, F16, 0.005"})
     void llamaCppGivesR1jsLogits(String fixture, String type, double relative) throws Throwable {
         Path src = Path.of("src/test/resources/fixtures", fixture);
@@ -120,8 +120,18 @@ class GgufLlamaCppTest {
     }
 
     @Test
-    void whatIsNotExportedIsRefusedInOneLine() {
-        assertThatThrownBy(() -> GgufExport.export(Path.of("src/test/resources/fixtures/qwen2-yarn-tiny"), tmp.resolve("y.gguf"),
-                GgufWriter.TensorType.F32)).hasMessageContaining("rope_scaling yarn is not exported to GGUF yet");
+    void whatIsNotExportedIsRefusedInOneLine() throws Exception {
+        Path dynamic = tmp.resolve("dynamic");
+        java.nio.file.Files.createDirectories(dynamic);
+        Path src = Path.of("src/test/resources/fixtures/qwen2-tiny");
+        try (var files = java.nio.file.Files.list(src)) {
+            for (Path f : files.toList()) java.nio.file.Files.copy(f, dynamic.resolve(f.getFileName()));
+        }
+        var config = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dynamic.resolve("config.json").toFile());
+        config.putObject("rope_scaling").put("type", "dynamic").put("factor", 2.0);
+        java.nio.file.Files.writeString(dynamic.resolve("config.json"), config.toString());
+        assertThatThrownBy(() -> GgufExport.export(dynamic, tmp.resolve("d.gguf"), GgufWriter.TensorType.F32))
+                .hasMessageContaining("rope_scaling dynamic is not exported to GGUF yet");
     }
 }
