@@ -209,10 +209,22 @@ public final class GgufExport {
         List<Integer> eos = c.eosTokenIds();
         if (!eos.isEmpty() && eos.get(0) < v) w.put("tokenizer.ggml.eos_token_id", eos.get(0));
         Path tc = model.resolve("tokenizer_config.json");
+        Integer pad = null;
         if (Files.isRegularFile(tc)) {
             JsonNode cfg = new ObjectMapper().readTree(tc.toFile());
             if (cfg.path("chat_template").isTextual()) w.put("tokenizer.chat_template", cfg.get("chat_template").asText());
             if (cfg.has("add_bos_token")) w.put("tokenizer.ggml.add_bos_token", cfg.get("add_bos_token").asBoolean());
+            // The converter's SpecialVocab: tokenizer_config.json's pad_token (a string, or an object's content) by its
+            // id in the vocabulary first, config.json's pad_token_id otherwise (Qwen's pad is <|endoftext|>).
+            JsonNode p = cfg.path("pad_token");
+            String padText = p.isTextual() ? p.asText() : p.path("content").isTextual() ? p.get("content").asText() : null;
+            int at = padText == null ? -1 : tokens.indexOf(padText);
+            if (at >= 0) pad = at;
         }
+        if (pad == null && c.extras() != null && c.extras().keys().get("pad_token_id") instanceof Number n && n.intValue() >= 0
+                && n.intValue() < v) {
+            pad = n.intValue();
+        }
+        if (pad != null) w.put("tokenizer.ggml.padding_token_id", pad);
     }
 }

@@ -94,6 +94,9 @@ class GgufLlamaCppTest {
                 "  leading spaces\tand\nnew lines", "数学 的 答案 是 42", "<|im_start|>user\nhi<|im_end|>"}) {
             assertThat(llama.tokenize(gguf, text)).as(text).containsExactly(tok.encode(text, false));
         }
+        // The padding token as the converter writes it: tokenizer_config.json's pad_token (Qwen's <|endoftext|>).
+        int pad = tok.encode("<|endoftext|>", false)[0];
+        assertThat(llama.specialTokens(gguf)[2]).as("llama.cpp's padding token").isEqualTo(pad);
         int[] ids = tok.encode("The answer is 56.", false);
         float[][] ll = llama.logits(gguf, ids);
         assertThat(worst(Checkpoint.loadFrozen(model).forward(ids, 1, ids.length).data, ll)).isLessThan(1e-4);

@@ -150,6 +150,22 @@ final class LlamaCpp implements AutoCloseable {
         }
     }
 
+    /** The special token ids llama.cpp reads from a GGUF file: {bos, eos, pad} (−1: none). */
+    int[] specialTokens(Path gguf) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment model = load(a, gguf);
+            try {
+                MemorySegment vocab = (MemorySegment) handle(llama, "llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
+                int[] out = new int[3];
+                String[] names = {"llama_vocab_bos", "llama_vocab_eos", "llama_vocab_pad"};
+                for (int i = 0; i < 3; i++) out[i] = (int) handle(llama, names[i], FunctionDescriptor.of(JAVA_INT, ADDRESS)).invoke(vocab);
+                return out;
+            } finally {
+                handle(llama, "llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
+            }
+        }
+    }
+
     /** Flash attention off and the KV cache in F32, at offsets found and checked from the defaults. */
     private static void exactContext(MemorySegment cp) {
         int yarnExt = -1;
