@@ -134,8 +134,8 @@ public final class Generator {
         KvCache prefix = model.newCache(capacity);
         float[] prefixLogits = null;
         if (sharedPrefix.length > 0) {
-            Tensor lg = model.extend(new KvCache[] {prefix}, new int[][] {sharedPrefix});
-            prefixLogits = Arrays.copyOfRange(lg.data, (sharedPrefix.length - 1) * vocab, sharedPrefix.length * vocab);
+            Tensor lg = model.extendLast(new KvCache[] {prefix}, new int[][] {sharedPrefix});
+            prefixLogits = Arrays.copyOf(lg.data, vocab);
             lg.releaseGraph();
         }
         Completion[][] results = new Completion[requests.size()][samples];
@@ -183,12 +183,10 @@ public final class Generator {
         }
         float[] lg = extend(caches, toks, adapters);
         List<Seq> added = new ArrayList<>();
-        int row = 0;
         for (int i = 0; i < caches.length; i++) {
             Prompt q = prompts.get(i);
-            row += toks[i].length;
             float[] logits = toks[i].length == 0 ? prefixLogits : lg;
-            int off = toks[i].length == 0 ? 0 : (row - 1) * vocab;
+            int off = toks[i].length == 0 ? 0 : i * vocab;
             int[] context = new int[sharedPrefix.length + toks[i].length];
             System.arraycopy(sharedPrefix, 0, context, 0, sharedPrefix.length);
             System.arraycopy(toks[i], 0, context, sharedPrefix.length, toks[i].length);
@@ -244,18 +242,17 @@ public final class Generator {
      * pass on its own core. A decoding step is a hundred small ops on a few dozen rows; splitting every op across
      * threads would pay a hand-off per op, splitting the sequences pays one per step. Rows do not depend on each
      * other, so the logits are the same bits either way. With adapters (one slot per sequence), each sequence's rows
-     * go through its own ({@link LowRank#routed}). Returns the logits rows in sequence order.
+     * go through its own ({@link LowRank#routed}). Returns each sequence's next-token logits (those of its last new
+     * token: the LM head runs on no other row), in sequence order.
      */
     private float[] extend(KvCache[] caches, int[][] toks, int[] adapters) {
         int groups = Parallel.chunks(caches.length, 8);
         if (groups <= 1) return extendGroup(caches, toks, adapters, 0, caches.length);
         int vocab = model.config().vocab_size();
-        int[] rowStart = new int[caches.length + 1];
-        for (int i = 0; i < caches.length; i++) rowStart[i + 1] = rowStart[i] + toks[i].length;
-        float[] out = new float[rowStart[caches.length] * vocab];
+        float[] out = new float[caches.length * vocab];
         Parallel.split(caches.length, groups, (c, lo, hi) -> {
             float[] part = extendGroup(caches, toks, adapters, lo, hi);
-            System.arraycopy(part, 0, out, rowStart[lo] * vocab, (rowStart[hi] - rowStart[lo]) * vocab);
+            System.arraycopy(part, 0, out, lo * vocab, (hi - lo) * vocab);
         });
         return out;
     }
@@ -264,12 +261,12 @@ public final class Generator {
     private float[] extendGroup(KvCache[] caches, int[][] toks, int[] adapters, int lo, int hi) {
         KvCache[] c = lo == 0 && hi == caches.length ? caches : Arrays.copyOfRange(caches, lo, hi);
         int[][] t = lo == 0 && hi == toks.length ? toks : Arrays.copyOfRange(toks, lo, hi);
-        if (adapters == null) return model.extend(c, t).data;
+        if (adapters == null) return model.extendLast(c, t).data;
         int rows = 0;
         for (int[] x : t) rows += x.length;
         int[] route = new int[rows];
         for (int i = lo, r = 0; i < hi; i++) for (int j = 0; j < toks[i].length; j++) route[r++] = adapters[i];
-        return LowRank.routed(route, () -> model.extend(c, t).data);
+        return LowRank.routed(route, () -> model.extendLast(c, t).data);
     }
 
     /** Samples one token for s, decides whether s is finished, and streams what of its text is settled. */

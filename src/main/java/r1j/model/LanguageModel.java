@@ -18,4 +18,22 @@ public interface LanguageModel {
      * call that throws leaves every cache as it was (a failed step may be tried again).
      */
     Tensor extend(KvCache[] caches, int[][] tokens);
+
+    /**
+     * The same step, returning only what sampling reads: logits [sequences, vocab], row s those of sequence s's last new
+     * token (zeros for a sequence given no new tokens). A model computes the LM head for those rows alone — at a real
+     * vocabulary the head over a whole prompt is a large share of a prefill's work. Each row equals the matching row
+     * of {@link #extend}.
+     */
+    default Tensor extendLast(KvCache[] caches, int[][] tokens) {
+        Tensor all = extend(caches, tokens);
+        int vocab = config().vocab_size();
+        float[] out = new float[caches.length * vocab];
+        int end = 0;
+        for (int s = 0; s < caches.length; s++) {
+            end += tokens[s].length;
+            if (tokens[s].length > 0) System.arraycopy(all.data, (end - 1) * vocab, out, s * vocab, vocab);
+        }
+        return Tensor.of(out, new int[] {caches.length, vocab});
+    }
 }

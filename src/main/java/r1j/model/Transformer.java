@@ -305,6 +305,26 @@ public final class Transformer implements LanguageModel {
         return Elementwise.add(x, out.y());
     }
 
+    /** Logits [sequences, vocab] of each sequence's last row of h (zeros for a sequence without rows). */
+    private Tensor lastLogits(Tensor h, int[][] tokens) {
+        int n = 0, end = 0;
+        for (int[] t : tokens) if (t.length > 0) n++;
+        int[] last = new int[n], seqOf = new int[n];
+        for (int s = 0, i = 0; s < tokens.length; s++) {
+            end += tokens[s].length;
+            if (tokens[s].length > 0) {
+                last[i] = end - 1;
+                seqOf[i++] = s;
+            }
+        }
+        Tensor lg = logits(Rows.gather(h, last));
+        if (n == tokens.length) return lg;
+        int vocab = cfg.vocab_size();
+        float[] out = new float[tokens.length * vocab];
+        for (int i = 0; i < n; i++) System.arraycopy(lg.data, i * vocab, out, seqOf[i] * vocab, vocab);
+        return Tensor.of(out, new int[] {tokens.length, vocab});
+    }
+
     private Tensor logits(Tensor h) {
         return MatMul.linear(RMSNorm.apply(h, norm, (float) cfg.rms_norm_eps()), head);
     }
@@ -410,6 +430,17 @@ public final class Transformer implements LanguageModel {
      */
     @Override
     public Tensor extend(KvCache[] caches, int[][] tokens) {
+        return extendRows(caches, tokens, false);
+    }
+
+    /** {@inheritDoc} The LM head runs on each sequence's last row only. */
+    @Override
+    public Tensor extendLast(KvCache[] caches, int[][] tokens) {
+        return extendRows(caches, tokens, true);
+    }
+
+    /** One cached step; the logits of every new row, or (lastOnly) of each sequence's last one. */
+    private Tensor extendRows(KvCache[] caches, int[][] tokens, boolean lastOnly) {
         int total = 0;
         for (int[] t : tokens) total += t.length;
         int[] ids = new int[total], pos = new int[total];
@@ -433,7 +464,7 @@ public final class Transformer implements LanguageModel {
                 Tensor m = RMSNorm.apply(x, b.postNorm(), eps);
                 x = Elementwise.add(x, b.moe() == null ? b.mlp().forward(m) : b.moe().forward(m, 1, m.rows(), 0f).y());
             }
-            Tensor lg = logits(x);
+            Tensor lg = lastOnly ? lastLogits(x, tokens) : logits(x);
             // Committed last: a step that failed anywhere leaves the caches as they were.
             for (int s = 0; s < caches.length; s++) caches[s].advance(tokens[s].length);
             return lg;

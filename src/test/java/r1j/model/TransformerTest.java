@@ -33,6 +33,32 @@ class TransformerTest {
         GradCheck.check(() -> m.loss(IDS, TARGETS, 2, 6, opt).total(), ts, 1e-3f, 5e-2, 2e-3);
     }
 
+    /**
+     * A cached step's last-row logits (what sampling reads; the LM head on those rows alone) are bit for bit the last
+     * rows of the full step's, for several sequences at once, one of them given no new token.
+     */
+    @Test
+    void lastRowLogitsAreTheFullStepsLastRows() {
+        for (ModelConfig c : List.of(MOE_QLORA, MOE_NO_QLORA, QWEN2, QWEN3)) {
+            Transformer m = Transformer.init(c, 4);
+            int[][] toks = {{1, 5, 9}, {}, {2, 30, 7, 7}, {40}};
+            KvCache[] a = new KvCache[toks.length], b = new KvCache[toks.length];
+            for (int i = 0; i < toks.length; i++) {
+                a[i] = m.newCache(16);
+                b[i] = m.newCache(16);
+            }
+            float[] all = m.extend(a, toks).data, last = m.extendLast(b, toks).data;
+            int vocab = c.vocab_size(), end = 0;
+            assertThat(last).hasSize(toks.length * vocab);
+            for (int s = 0; s < toks.length; s++) {
+                end += toks[s].length;
+                float[] want = toks[s].length == 0 ? new float[vocab] : java.util.Arrays.copyOfRange(all, (end - 1) * vocab, end * vocab);
+                assertThat(java.util.Arrays.copyOfRange(last, s * vocab, (s + 1) * vocab)).as("%s sequence %d", c.model_type(), s)
+                        .containsExactly(want);
+            }
+        }
+    }
+
     @Test
     void gradientsMlaMoeWithQueryCompression() {
         Transformer m = Transformer.init(MOE_QLORA, 5);
