@@ -26,10 +26,8 @@ final class SyncWeights implements Callable<Long>, Serializable, HazelcastInstan
 
     @Override
     public Long call() throws Exception {
-        WorkerState state = WorkerState.of(hz);
-        synchronized (state) {
-            state.load(spec, version, weights);
-        }
+        // load is synchronized on the state, as a rollout's sampling is: a sync waits for the rollout in progress.
+        WorkerState.of(hz).load(spec, version, weights);
         return weights.bytes();
     }
 }

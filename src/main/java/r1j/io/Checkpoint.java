@@ -1,6 +1,5 @@
 package r1j.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -77,7 +76,7 @@ public final class Checkpoint {
     public static void mergeLora(Path base, Path adapter, Path out) throws IOException {
         ModelConfig cfg = ModelConfig.read(base.resolve(CONFIG));
         r1j.model.LoraConfig lc = r1j.model.LoraConfig.read(adapter);
-        Map<String, Path> fileOf = weightFiles(base);
+        Map<String, Path> fileOf = WeightFiles.index(base);
         Map<String, int[]> expected = ParameterShapes.of(cfg);
         DType stored = DType.F32;
         List<SafeTensors> open = new ArrayList<>();
@@ -224,7 +223,7 @@ public final class Checkpoint {
         ModelConfig cfg = ModelConfig.read(dir.resolve(CONFIG));
         Map<String, int[]> expected = ParameterShapes.of(cfg);
         Map<String, String> copies = ParameterShapes.mtpCopies(cfg);
-        Map<String, Path> fileOf = weightFiles(dir);
+        Map<String, Path> fileOf = WeightFiles.index(dir);
         Map<String, Tensor> tensors = new HashMap<>();
         Map<Path, List<String>> byFile = new LinkedHashMap<>();
         for (var e : fileOf.entrySet()) byFile.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
@@ -255,10 +254,5 @@ public final class Checkpoint {
             }
         }
         return Transformer.of(cfg, tensors, !frozen);
-    }
-
-    /** Which file holds each tensor: the index's weight_map, or every tensor of model.safetensors. */
-    private static Map<String, Path> weightFiles(Path dir) throws IOException {
-        return WeightFiles.index(dir);
     }
 }
