@@ -80,6 +80,10 @@ public final class Gemm {
 
     /** C[M,N] (+)= A[M,K]·Wᵀ with W packed beforehand ({@link #pack}): the same arithmetic, without packing W. */
     public static void gemmPacked(int m, Operand a, PackedB w, Operand c, boolean accumulate) {
+        if (Gemv.handles(m, w, a.transposed())) {
+            Gemv.run(w, a.data(), a.offset(), c.data(), c.offset(), accumulate);
+            return;
+        }
         run(m, w.n, new Call(w.k, a, Operand.transposed(null, 0, w.k), c, accumulate, w));
     }
 
