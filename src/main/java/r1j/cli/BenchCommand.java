@@ -22,7 +22,7 @@ import r1j.tensor.VectorSupport;
 @Command(name = "bench", description = "Measure kernel and training speed.",
         subcommands = {BenchCommand.Cluster.class, BenchCommand.Matmul.class, BenchCommand.Train.class, BenchCommand.Balance.class,
             BenchCommand.TokenizerSpeed.class, BenchCommand.Generate.class, BenchCommand.Grpo.class, BenchCommand.Serve.class,
-            BenchCommand.Reward.class})
+            BenchCommand.Reward.class, BenchCommand.Real.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -484,6 +484,77 @@ public final class BenchCommand implements Runnable {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+        }
+    }
+
+    @Command(name = "real", description = "A real-shape model folder next to its peers: decoding at 1/8/32 sequences and "
+            + "prefill against llama.cpp (on r1j's own BF16 GGUF export), full and LoRA training steps against PyTorch "
+            + "(where installed), each against the machine's bound.")
+    static final class Real implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON object per measurement on stdout.")
+        boolean json;
+
+        @Option(names = "--model", required = true, description = "A Hugging Face layout model folder (e.g. made with "
+                + "`r1j init --config`).")
+        java.nio.file.Path model;
+
+        @Option(names = "--threads", split = ",", description = "Thread counts: one-sequence decoding and prefill at "
+                + "each, the rest at the largest (default: 1 and all).")
+        List<Integer> threads;
+
+        @Option(names = "--sequences", split = ",", defaultValue = "1,8,32", description = "Sequences decoding together.")
+        List<Integer> sequences;
+
+        @Option(names = "--new-tokens", defaultValue = "32", description = "Tokens each sequence decodes per timed run.")
+        int newTokens;
+
+        @Option(names = "--reps", defaultValue = "3", description = "Timed runs per figure (the median is reported), "
+                + "after one untimed run.")
+        int reps;
+
+        @Option(names = "--work", split = ",", defaultValue = "decode,prefill,full,lora",
+                description = "Which rows: decode, prefill, full, lora.")
+        List<String> work;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            VectorSupport.logOnce();
+            if (reps < 1 || newTokens < 1) throw new UserError("--reps and --new-tokens must be at least 1");
+            for (String w : work) {
+                if (!List.of("decode", "prefill", "full", "lora").contains(w)) {
+                    throw new UserError("--work: unknown '" + w + "' (decode, prefill, full or lora)");
+                }
+            }
+            List<Integer> ts = threads != null ? threads
+                    : Parallel.maxThreads() == 1 ? List.of(1) : List.of(1, Parallel.maxThreads());
+            for (int t : ts) {
+                if (t < 1 || t > Parallel.maxThreads()) {
+                    throw new UserError("--threads: " + t + " is not between 1 and " + Parallel.maxThreads());
+                }
+            }
+            ResultRows out = new ResultRows(json, col("work", "work", "%s"), col("threads", "threads", "%d"),
+                    col("tokens_per_s", "r1j tok/s", "%.1f"), col("peer", "peer", "%s"),
+                    col("peer_tokens_per_s", "peer tok/s", "%.1f"), col("ratio", "ratio", "%.2f"),
+                    col("bound_tokens_per_s", "bound tok/s", "%.0f"), col("bound_by", "bound by", "%s"),
+                    col("fraction_of_bound", "of bound", "%.2f"));
+            r1j.bench.RealBench.Settings s = new r1j.bench.RealBench.Settings(model, ts, sequences, newTokens, reps,
+                    new java.util.LinkedHashSet<>(work));
+            r1j.bench.RealBench.run(s, r -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("work", r.work());
+                row.put("threads", r.threads());
+                row.put("tokens_per_s", round3(r.tokensPerSecond()));
+                if (r.peer() != null) {
+                    row.put("peer", r.peer());
+                    row.put("peer_tokens_per_s", round3(r.peerTokensPerSecond()));
+                    row.put("ratio", round3(r.ratio()));
+                }
+                row.put("bound_tokens_per_s", round3(r.bound()));
+                row.put("bound_by", r.boundBy());
+                row.put("fraction_of_bound", round3(r.tokensPerSecond() / r.bound()));
+                out.print(row);
+            }, System.err);
+            return 0;
         }
     }
 }

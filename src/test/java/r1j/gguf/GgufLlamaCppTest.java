@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import r1j.bench.LlamaCpp;
 import r1j.io.Checkpoint;
 import r1j.model.Transformer;
 

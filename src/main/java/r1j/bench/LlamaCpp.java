@@ -1,4 +1,4 @@
-package r1j.gguf;
+package r1j.bench;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real llama.cpp as an oracle, through its C API: the shared libraries of the npm package @node-llama-cpp/linux-x64
- * (fetched once into ~/.cache/r1j/llama.cpp, never committed), called with the FFM API. Only the tests use it.
+ * (fetched once into ~/.cache/r1j/llama.cpp, never committed), called with the FFM API: the tests' oracle for GGUF
+ * exports and {@code r1j bench real}'s peer. Nothing else loads it; r1j runs no native code of its own.
  *
  * <p>The parameter structs are passed by value; larger than 16 bytes, they travel in memory on x86-64, so a buffer at
  * least their size stands in for them. Fields are set by offset: n_ctx, n_batch and n_ubatch lead
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * found from the struct's default values (yarn_ext_factor's −1.0f follows flash_attn_type and two floats; type_k and
  * type_v follow defrag_thold and two pointers), and checked before they are written.
  */
-final class LlamaCpp implements AutoCloseable {
+public final class LlamaCpp implements AutoCloseable {
     static final String VERSION = "3.22.1";
     private static final Linker LINKER = Linker.nativeLinker();
     /** Stands in for llama_model_params and llama_context_params (256 bytes; each is smaller). */
@@ -54,11 +55,12 @@ final class LlamaCpp implements AutoCloseable {
         handle(llama, "llama_backend_init", FunctionDescriptor.ofVoid()).invoke();
     }
 
-    static void log(int level, MemorySegment text, MemorySegment user) {
+    private static void log(int level, MemorySegment text, MemorySegment user) {
         // llama.cpp's loading chatter stays out of the test output
     }
 
-    static LlamaCpp open() throws Throwable {
+    /** Loads the shared libraries (fetching the npm package on first use). */
+    public static LlamaCpp open() throws Throwable {
         return new LlamaCpp(libraries());
     }
 
@@ -67,7 +69,7 @@ final class LlamaCpp implements AutoCloseable {
     }
 
     /** The logits of every position of ids, one row of vocab values each, from the GGUF file. */
-    float[][] logits(Path gguf, int[] ids) throws Throwable {
+    public float[][] logits(Path gguf, int[] ids) throws Throwable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment model = load(a, gguf);
             try {
@@ -84,25 +86,9 @@ final class LlamaCpp implements AutoCloseable {
                         .invoke(model, cp);
                 if (ctx.equals(MemorySegment.NULL)) throw new IllegalStateException("llama.cpp could not make a context");
                 try {
-                    MemorySegment batch = a.allocate(BATCH);
-                    MemorySegment tok = a.allocateFrom(JAVA_INT, ids), pos = a.allocate(JAVA_INT, ids.length);
-                    MemorySegment nSeq = a.allocate(JAVA_INT, ids.length), seq0 = a.allocate(JAVA_INT), seqs = a.allocate(ADDRESS, ids.length);
-                    MemorySegment out = a.allocate(ids.length);
-                    for (int i = 0; i < ids.length; i++) {
-                        pos.setAtIndex(JAVA_INT, i, i);
-                        nSeq.setAtIndex(JAVA_INT, i, 1);
-                        seqs.setAtIndex(ADDRESS, i, seq0);
-                        out.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) 1);
-                    }
-                    batch.set(JAVA_INT, 0, ids.length);
-                    batch.set(ADDRESS, 8, tok);
-                    batch.set(ADDRESS, 16, MemorySegment.NULL);
-                    batch.set(ADDRESS, 24, pos);
-                    batch.set(ADDRESS, 32, nSeq);
-                    batch.set(ADDRESS, 40, seqs);
-                    batch.set(ADDRESS, 48, out);
-                    int rc = (int) handle(llama, "llama_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, BATCH)).invoke(ctx, batch);
-                    if (rc != 0) throw new IllegalStateException("llama_decode returned " + rc);
+                    Batch batch = new Batch(a, ids.length);
+                    for (int i = 0; i < ids.length; i++) batch.set(i, ids[i], i, 0, true);
+                    decode(ctx, batch, ids.length);
                     MethodHandle ith = handle(llama, "llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
                     float[][] logits = new float[ids.length][];
                     for (int i = 0; i < ids.length; i++) {
@@ -130,7 +116,7 @@ final class LlamaCpp implements AutoCloseable {
     }
 
     /** llama.cpp's tokenization of text by the GGUF file's own vocabulary (no special tokens added). */
-    int[] tokenize(Path gguf, String text) throws Throwable {
+    public int[] tokenize(Path gguf, String text) throws Throwable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment model = load(a, gguf);
             try {
@@ -151,7 +137,7 @@ final class LlamaCpp implements AutoCloseable {
     }
 
     /** The special token ids llama.cpp reads from a GGUF file: {bos, eos, pad} (−1: none). */
-    int[] specialTokens(Path gguf) throws Throwable {
+    public int[] specialTokens(Path gguf) throws Throwable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment model = load(a, gguf);
             try {
@@ -163,6 +149,117 @@ final class LlamaCpp implements AutoCloseable {
             } finally {
                 handle(llama, "llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
             }
+        }
+    }
+
+    /** A timed llama.cpp run: sequences decoding together after a prompt of random tokens each, on threads threads. */
+    public record Workload(int sequences, int promptTokens, int newTokens, int threads, long seed) {}
+
+    /** Seconds of the prompts' prefill (one batch) and of the decode steps after it (a token per sequence each). */
+    public record Timings(double prefillSeconds, double decodeSeconds) {}
+
+    /**
+     * llama.cpp's time for w on the GGUF file, with its own defaults otherwise (flash attention as it chooses, an F16
+     * KV cache): logits of every sequence's last token at each step, as a sampler needs them. The median of reps runs
+     * after one untimed run, each in a fresh context.
+     */
+    public Timings time(Path gguf, Workload w, int reps) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment model = load(a, gguf);
+            try {
+                MemorySegment vocab = (MemorySegment) handle(llama, "llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
+                int nVocab = (int) handle(llama, "llama_vocab_n_tokens", FunctionDescriptor.of(JAVA_INT, ADDRESS)).invoke(vocab);
+                double[] prefill = new double[reps], decode = new double[reps];
+                for (int r = -1; r < reps; r++) {
+                    Timings t = timeOnce(model, w, nVocab);
+                    if (r < 0) continue;
+                    prefill[r] = t.prefillSeconds();
+                    decode[r] = t.decodeSeconds();
+                }
+                java.util.Arrays.sort(prefill);
+                java.util.Arrays.sort(decode);
+                return new Timings(prefill[reps / 2], decode[reps / 2]);
+            } finally {
+                handle(llama, "llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
+            }
+        }
+    }
+
+    private Timings timeOnce(MemorySegment model, Workload w, int nVocab) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            int seqs = w.sequences(), prompt = w.promptTokens();
+            MemorySegment cp = (MemorySegment) handle(llama, "llama_context_default_params", FunctionDescriptor.of(PARAMS))
+                    .invoke((SegmentAllocator) a);
+            // n_ctx, n_batch, n_ubatch, n_seq_max lead the struct; their defaults (2048, 512, 1 after n_ctx) check it.
+            if (cp.get(JAVA_INT, 4) != 2048 || cp.get(JAVA_INT, 8) != 512 || cp.get(JAVA_INT, 12) != 1) {
+                throw new IllegalStateException("llama_context_params: n_batch/n_ubatch/n_seq_max not where expected");
+            }
+            // Each sequence gets n_ctx / n_seq_max cells of the cache, padded as llama.cpp pads them.
+            int perSequence = (prompt + w.newTokens() + 8 + 255) / 256 * 256;
+            cp.set(JAVA_INT, 0, seqs * perSequence);
+            cp.set(JAVA_INT, 4, Math.max(seqs * prompt, seqs));
+            cp.set(JAVA_INT, 12, seqs);
+            MemorySegment ctx = (MemorySegment) handle(llama, "llama_init_from_model", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS))
+                    .invoke(model, cp);
+            if (ctx.equals(MemorySegment.NULL)) throw new IllegalStateException("llama.cpp could not make a context");
+            try {
+                handle(llama, "llama_set_n_threads", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT))
+                        .invoke(ctx, w.threads(), w.threads());
+                java.util.SplittableRandom rng = new java.util.SplittableRandom(w.seed());
+                Batch batch = new Batch(a, Math.max(seqs * prompt, seqs));
+                for (int s = 0, i = 0; s < seqs; s++) {
+                    for (int p = 0; p < prompt; p++, i++) batch.set(i, rng.nextInt(nVocab), p, s, p == prompt - 1);
+                }
+                long t0 = System.nanoTime();
+                if (prompt > 0) decode(ctx, batch, seqs * prompt);
+                long t1 = System.nanoTime();
+                for (int step = 0; step < w.newTokens(); step++) {
+                    for (int s = 0; s < seqs; s++) batch.set(s, rng.nextInt(nVocab), prompt + step, s, true);
+                    decode(ctx, batch, seqs);
+                }
+                long t2 = System.nanoTime();
+                return new Timings((t1 - t0) / 1e9, (t2 - t1) / 1e9);
+            } finally {
+                handle(llama, "llama_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(ctx);
+            }
+        }
+    }
+
+    /** llama_decode of the batch's first n tokens (it returns when the logits are ready). */
+    private void decode(MemorySegment ctx, Batch batch, int n) throws Throwable {
+        batch.struct.set(JAVA_INT, 0, n);
+        int rc = (int) handle(llama, "llama_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, BATCH)).invoke(ctx, batch.struct);
+        if (rc != 0) throw new IllegalStateException("llama_decode returned " + rc);
+    }
+
+    /** A llama_batch of up to capacity tokens, each of one sequence, in memory of an arena. */
+    private static final class Batch {
+        final MemorySegment struct, token, pos, nSeq, seqIds, seqs, logits;
+
+        Batch(Arena a, int capacity) {
+            struct = a.allocate(BATCH);
+            token = a.allocate(JAVA_INT, capacity);
+            pos = a.allocate(JAVA_INT, capacity);
+            nSeq = a.allocate(JAVA_INT, capacity);
+            seqIds = a.allocate(JAVA_INT, capacity);
+            seqs = a.allocate(ADDRESS, capacity);
+            logits = a.allocate(capacity);
+            struct.set(ADDRESS, 8, token);
+            struct.set(ADDRESS, 16, MemorySegment.NULL);
+            struct.set(ADDRESS, 24, pos);
+            struct.set(ADDRESS, 32, nSeq);
+            struct.set(ADDRESS, 40, seqs);
+            struct.set(ADDRESS, 48, logits);
+        }
+
+        /** Token i: id at position p of sequence s, its logits wanted or not. */
+        void set(int i, int id, int p, int s, boolean wantLogits) {
+            token.setAtIndex(JAVA_INT, i, id);
+            pos.setAtIndex(JAVA_INT, i, p);
+            nSeq.setAtIndex(JAVA_INT, i, 1);
+            seqIds.setAtIndex(JAVA_INT, i, s);
+            seqs.setAtIndex(ADDRESS, i, seqIds.asSlice(4L * i, 4));
+            logits.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) (wantLogits ? 1 : 0));
         }
     }
 
