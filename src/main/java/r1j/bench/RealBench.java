@@ -47,10 +47,10 @@ public final class RealBench {
     /**
      * What to measure: the model folder, the thread counts (one-sequence decoding and prefill at each, the rest at the
      * largest), the sequences decoding together, new tokens per sequence, timed repetitions per figure (the median is
-     * reported), and which kinds of work ("decode", "prefill", "full", "lora").
+     * reported), which kinds of work ("decode", "prefill", "full", "lora"), and whether the peers run too.
      */
     public record Settings(Path model, List<Integer> threads, List<Integer> sequences, int newTokens, int reps,
-                           Set<String> work) {}
+                           Set<String> work, boolean peers) {}
 
     /**
      * One line of the table: the work, its threads, r1j's tokens/s, the peer's (name and tokens/s; null where none
@@ -80,7 +80,7 @@ public final class RealBench {
 
         LlamaCpp llama = null;
         Path gguf = null;
-        if (s.work().contains("decode") || s.work().contains("prefill")) {
+        if (s.peers() && (s.work().contains("decode") || s.work().contains("prefill"))) {
             try {
                 llama = LlamaCpp.open();
                 gguf = Files.createTempFile("r1j-bench-real", ".gguf");
@@ -148,7 +148,8 @@ public final class RealBench {
                     + MemoryPlan.gb(Runtime.getRuntime().maxMemory()) + ": skipped (R1J_JAVA_OPTS=-Xmx… gives more)");
             modes.remove("full");
         }
-        PyTorchPeer.Result torch = PyTorchPeer.train(s.model(), modes, threads, s.reps(), log);
+        PyTorchPeer.Result torch = s.peers() ? PyTorchPeer.train(s.model(), modes, threads, s.reps(), log)
+                : new PyTorchPeer.Result(null, Map.of());
         TrainShape shape = new TrainShape(TRAIN_BATCH, TRAIN_SEQ, threads, 1);
         int tokens = TRAIN_BATCH * TRAIN_SEQ;
         for (String mode : modes) {

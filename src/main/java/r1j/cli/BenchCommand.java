@@ -516,6 +516,10 @@ public final class BenchCommand implements Runnable {
                 description = "Which rows: decode, prefill, full, lora.")
         List<String> work;
 
+        @Option(names = "--no-peers", description = "r1j alone: no llama.cpp or PyTorch (for quick comparisons "
+                + "between builds).")
+        boolean noPeers;
+
         @Override
         public Integer call() throws java.io.IOException {
             VectorSupport.logOnce();
@@ -538,7 +542,7 @@ public final class BenchCommand implements Runnable {
                     col("bound_tokens_per_s", "bound tok/s", "%.0f"), col("bound_by", "bound by", "%s"),
                     col("fraction_of_bound", "of bound", "%.2f"));
             r1j.bench.RealBench.Settings s = new r1j.bench.RealBench.Settings(model, ts, sequences, newTokens, reps,
-                    new java.util.LinkedHashSet<>(work));
+                    new java.util.LinkedHashSet<>(work), !noPeers);
             r1j.bench.RealBench.run(s, r -> {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("work", r.work());

@@ -59,7 +59,8 @@ public record MemoryPlan(ModelConfig config, int storedBytesPerWeight) {
      */
     public long headBytes(long tokens) {
         long v = config.vocab_size();
-        return tokens * v > Transformer.HEAD_LOGITS_LIMIT ? 2L * Transformer.HEAD_CHUNK_FLOATS * Float.BYTES : 3L * v * tokens * Float.BYTES;
+        return tokens * v > Transformer.HEAD_LOGITS_LIMIT ? 2L * Math.min(Transformer.HEAD_CHUNK_FLOATS, tokens * v) * Float.BYTES
+                : 3L * v * tokens * Float.BYTES;
     }
 
     /** The needs of inference with batch sequences of context tokens, and of full training on tokens per micro-batch. */

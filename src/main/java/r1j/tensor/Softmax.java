@@ -103,7 +103,7 @@ public final class Softmax {
         for (int t : targets) if (t >= v) throw new IndexOutOfBoundsException("headTokenLogProbs: target " + t + " ≥ vocab " + v);
         int chunk = Math.max(1, Math.min(n, chunkRows));
         float[] lse = new float[n];
-        // The chunk buffer (16 MB with a 150 k vocabulary) comes from the pool: a fresh one per step would pay the
+        // The chunk buffer (up to 128 MB) comes from the pool: a fresh one per step would pay the
         // first touch of its pages every time.
         Tensor y = Tensor.result(new int[] {n}, out -> {
             float[] buf = BufferPool.take(chunk * v);

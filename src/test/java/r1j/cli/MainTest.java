@@ -1,11 +1,14 @@
 package r1j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +61,34 @@ class MainTest {
         assertThat(row.get("threads").asInt()).isEqualTo(1);
         assertThat(row.get("gflops").asDouble()).isPositive();
         assertThat(row.get("openblas_gflops").isNull()).isTrue();
+    }
+
+    /**
+     * bench real's rows on a Hub-layout fixture: decoding at the given sequences, prefill, full and LoRA steps, each
+     * with its bound, and llama.cpp (the tests' oracle, so present here) timed beside the decode and prefill rows.
+     */
+    @Test
+    void benchRealRowsWithTheirPeers() throws Exception {
+        Run r = run("bench", "real", "--json", "--model", "src/test/resources/fixtures/qwen2-tiny", "--sequences", "1,3",
+                "--new-tokens", "2", "--reps", "1", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : r.out().strip().split("\n")) rows.add(new ObjectMapper().readTree(line));
+        assertThat(rows).extracting(n -> n.get("work").asText()).containsExactly("decode, 1 sequence",
+                "decode, 3 sequences", "prefill, 512 tokens", "training step, full", "training step, LoRA r=16");
+        for (JsonNode n : rows) {
+            assertThat(n.get("threads").asInt()).isEqualTo(1);
+            assertThat(n.get("tokens_per_s").asDouble()).isPositive().isFinite();
+            assertThat(n.get("bound_tokens_per_s").asDouble()).isPositive().isFinite();
+            assertThat(n.get("fraction_of_bound").asDouble())
+                    .isEqualTo(n.get("tokens_per_s").asDouble() / n.get("bound_tokens_per_s").asDouble(), within(1e-3));
+        }
+        for (JsonNode n : rows.subList(0, 3)) {
+            assertThat(n.get("peer").asText()).isEqualTo("llama.cpp BF16");
+            assertThat(n.get("peer_tokens_per_s").asDouble()).isPositive().isFinite();
+        }
+        Run bad = run("bench", "real", "--model", "src/test/resources/fixtures/qwen2-tiny", "--work", "decode,sing");
+        assertThat(bad.err().strip()).isEqualTo("r1j: error: --work: unknown 'sing' (decode, prefill, full or lora)");
     }
 
     @Test
