@@ -218,21 +218,12 @@ public final class RealBench {
      */
     public static double trainStep(Transformer m, List<Tensor> params, TrainShape s, int reps) {
         AdamW opt = new AdamW(params, AdamW.Config.defaults());
-        SplittableRandom rng = new SplittableRandom(s.seed());
-        int n = s.batch() * s.seq(), vocab = m.config().vocab_size();
-        int[] ids = new int[n], targets = new int[n];
-        for (int i = 0; i < n; i++) ids[i] = rng.nextInt(vocab);
-        for (int i = 0; i < n; i++) targets[i] = (i + 1) % s.seq() == 0 ? -1 : ids[i + 1];
+        TrainBench.Batch b = TrainBench.Batch.random(s.batch(), s.seq(), m.config().vocab_size(), s.seed());
         double[] secs = new double[reps];
         for (int r = -1; r < reps; r++) {
             double t = onThreads(s.threads(), () -> {
                 long t0 = System.nanoTime();
-                for (Tensor p : params) p.zeroGrad();
-                Tensor loss = m.loss(ids, targets, s.batch(), s.seq(), Transformer.LossOptions.NONE).total();
-                loss.backward();
-                AdamW.clipGradNorm(params, 1f);
-                opt.step(1e-5f);
-                loss.releaseGraph();
+                TrainBench.step(m, params, opt, b, 1e-5f);
                 return (System.nanoTime() - t0) / 1e9;
             });
             if (r >= 0) secs[r] = t;

@@ -40,28 +40,42 @@ public final class TrainBench {
         Transformer model = Transformer.init(cfg, seed);
         List<Tensor> params = model.trainable();
         AdamW opt = new AdamW(params, AdamW.Config.defaults());
-        SplittableRandom rng = new SplittableRandom(seed + 1);
-        int n = s.batch() * s.seq();
-        int[] ids = new int[n], targets = new int[n];
-        for (int i = 0; i < n; i++) ids[i] = rng.nextInt(s.vocab());
-        for (int i = 0; i < n; i++) targets[i] = (i + 1) % s.seq() == 0 ? -1 : ids[i + 1];
+        Batch b = Batch.random(s.batch(), s.seq(), s.vocab(), seed + 1);
         double[] times = new double[steps];
         float loss = 0;
         for (int it = 0; it < warmup + steps; it++) {
             long t0 = System.nanoTime();
-            for (Tensor p : params) p.zeroGrad();
-            Tensor l = model.loss(ids, targets, s.batch(), s.seq(), Transformer.LossOptions.NONE).total();
-            l.backward();
-            AdamW.clipGradNorm(params, 1f);
-            opt.step(3e-4f);
-            loss = l.item();
-            l.releaseGraph();
+            loss = step(model, params, opt, b, 3e-4f);
             if (it >= warmup) times[it - warmup] = (System.nanoTime() - t0) / 1e9;
         }
         double[] sorted = times.clone();
         Arrays.sort(sorted);
         double med = sorted[steps / 2];
-        return new Result(s, model.parameterCount(), med, n / med, loss);
+        return new Result(s, model.parameterCount(), med, s.batch() * s.seq() / med, loss);
+    }
+
+    /** batch sequences of seq tokens and their next-token targets (the last of each sequence ignored). */
+    record Batch(int[] ids, int[] targets, int batch, int seq) {
+        static Batch random(int batch, int seq, int vocab, long seed) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            int n = batch * seq;
+            int[] ids = new int[n], targets = new int[n];
+            for (int i = 0; i < n; i++) ids[i] = rng.nextInt(vocab);
+            for (int i = 0; i < n; i++) targets[i] = (i + 1) % seq == 0 ? -1 : ids[i + 1];
+            return new Batch(ids, targets, batch, seq);
+        }
+    }
+
+    /** One training step as every training benchmark times it: loss, backward, clipping at 1, AdamW at lr; the loss. */
+    static float step(Transformer m, List<Tensor> params, AdamW opt, Batch b, float lr) {
+        for (Tensor p : params) p.zeroGrad();
+        Tensor l = m.loss(b.ids(), b.targets(), b.batch(), b.seq(), Transformer.LossOptions.NONE).total();
+        l.backward();
+        AdamW.clipGradNorm(params, 1f);
+        opt.step(lr);
+        float loss = l.item();
+        l.releaseGraph();
+        return loss;
     }
 
     /** SwiGLU width as LLaMA sizes it: 8/3·d rounded up to a multiple of 64. */
