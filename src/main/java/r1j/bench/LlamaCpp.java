@@ -41,6 +41,7 @@ public final class LlamaCpp implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private final SymbolLookup llama;
+    private final java.util.Map<String, MethodHandle> handles = new java.util.concurrent.ConcurrentHashMap<>();
 
     private LlamaCpp(Path dir) throws Throwable {
         SymbolLookup.libraryLookup(dir.resolve("libggml-base.so"), arena);
@@ -50,9 +51,9 @@ public final class LlamaCpp implements AutoCloseable {
                 MethodType.methodType(void.class, int.class, MemorySegment.class, MemorySegment.class));
         MemorySegment stub = LINKER.upcallStub(quiet, FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS), arena);
         handle(ggml, "ggml_log_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)).invoke(stub, MemorySegment.NULL);
-        handle(llama, "llama_log_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)).invoke(stub, MemorySegment.NULL);
+        fn("llama_log_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)).invoke(stub, MemorySegment.NULL);
         handle(ggml, "ggml_backend_load_all_from_path", FunctionDescriptor.ofVoid(ADDRESS)).invoke(arena.allocateFrom(dir.toString()));
-        handle(llama, "llama_backend_init", FunctionDescriptor.ofVoid()).invoke();
+        fn("llama_backend_init", FunctionDescriptor.ofVoid()).invoke();
     }
 
     private static void log(int level, MemorySegment text, MemorySegment user) {
@@ -64,6 +65,11 @@ public final class LlamaCpp implements AutoCloseable {
         return new LlamaCpp(libraries());
     }
 
+    /** llama.cpp's function name, its handle made once: a timed decode loop calls llama_decode per token. */
+    private MethodHandle fn(String name, FunctionDescriptor fd) {
+        return handles.computeIfAbsent(name, n -> handle(llama, n, fd));
+    }
+
     private static MethodHandle handle(SymbolLookup lib, String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(lib.find(name).orElseThrow(() -> new IllegalStateException("llama.cpp has no " + name)), fd);
     }
@@ -73,23 +79,23 @@ public final class LlamaCpp implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment model = load(a, gguf);
             try {
-                MemorySegment vocab = (MemorySegment) handle(llama, "llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
-                int nVocab = (int) handle(llama, "llama_vocab_n_tokens", FunctionDescriptor.of(JAVA_INT, ADDRESS)).invoke(vocab);
-                MemorySegment cp = (MemorySegment) handle(llama, "llama_context_default_params", FunctionDescriptor.of(PARAMS))
+                MemorySegment vocab = (MemorySegment) fn("llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
+                int nVocab = (int) fn("llama_vocab_n_tokens", FunctionDescriptor.of(JAVA_INT, ADDRESS)).invoke(vocab);
+                MemorySegment cp = (MemorySegment) fn("llama_context_default_params", FunctionDescriptor.of(PARAMS))
                         .invoke((SegmentAllocator) a);
                 int n = Math.max(ids.length, 8);
                 cp.set(JAVA_INT, 0, n);
                 cp.set(JAVA_INT, 4, n);
                 cp.set(JAVA_INT, 8, n);
                 exactContext(cp);
-                MemorySegment ctx = (MemorySegment) handle(llama, "llama_init_from_model", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS))
+                MemorySegment ctx = (MemorySegment) fn("llama_init_from_model", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS))
                         .invoke(model, cp);
                 if (ctx.equals(MemorySegment.NULL)) throw new IllegalStateException("llama.cpp could not make a context");
                 try {
                     Batch batch = new Batch(a, ids.length);
                     for (int i = 0; i < ids.length; i++) batch.set(i, ids[i], i, 0, true);
                     decode(ctx, batch, ids.length);
-                    MethodHandle ith = handle(llama, "llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+                    MethodHandle ith = fn("llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
                     float[][] logits = new float[ids.length][];
                     for (int i = 0; i < ids.length; i++) {
                         MemorySegment row = ((MemorySegment) ith.invoke(ctx, i)).reinterpret(4L * nVocab);
@@ -97,19 +103,19 @@ public final class LlamaCpp implements AutoCloseable {
                     }
                     return logits;
                 } finally {
-                    handle(llama, "llama_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(ctx);
+                    fn("llama_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(ctx);
                 }
             } finally {
-                handle(llama, "llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
+                fn("llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
             }
         }
     }
 
     /** The model of a GGUF file, with llama.cpp's default parameters (free it with llama_model_free). */
     private MemorySegment load(Arena a, Path gguf) throws Throwable {
-        MemorySegment mp = (MemorySegment) handle(llama, "llama_model_default_params", FunctionDescriptor.of(PARAMS))
+        MemorySegment mp = (MemorySegment) fn("llama_model_default_params", FunctionDescriptor.of(PARAMS))
                 .invoke((SegmentAllocator) a);
-        MemorySegment model = (MemorySegment) handle(llama, "llama_model_load_from_file", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS))
+        MemorySegment model = (MemorySegment) fn("llama_model_load_from_file", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS))
                 .invoke(a.allocateFrom(gguf.toString()), mp);
         if (model.equals(MemorySegment.NULL)) throw new IllegalStateException("llama.cpp could not load " + gguf);
         return model;
@@ -120,18 +126,18 @@ public final class LlamaCpp implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment model = load(a, gguf);
             try {
-                MemorySegment vocab = (MemorySegment) handle(llama, "llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
+                MemorySegment vocab = (MemorySegment) fn("llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
                 byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 MemorySegment t = a.allocate(utf8.length + 1);
                 MemorySegment.copy(utf8, 0, t, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, utf8.length);
                 MemorySegment out = a.allocate(JAVA_INT, utf8.length + 8);
-                int n = (int) handle(llama, "llama_tokenize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS,
+                int n = (int) fn("llama_tokenize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS,
                         JAVA_INT, java.lang.foreign.ValueLayout.JAVA_BOOLEAN, java.lang.foreign.ValueLayout.JAVA_BOOLEAN))
                         .invoke(vocab, t, utf8.length, out, utf8.length + 8, false, true);
                 if (n < 0) throw new IllegalStateException("llama_tokenize returned " + n);
                 return out.asSlice(0, 4L * n).toArray(JAVA_INT);
             } finally {
-                handle(llama, "llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
+                fn("llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
             }
         }
     }
@@ -141,13 +147,13 @@ public final class LlamaCpp implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment model = load(a, gguf);
             try {
-                MemorySegment vocab = (MemorySegment) handle(llama, "llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
+                MemorySegment vocab = (MemorySegment) fn("llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
                 int[] out = new int[3];
                 String[] names = {"llama_vocab_bos", "llama_vocab_eos", "llama_vocab_pad"};
-                for (int i = 0; i < 3; i++) out[i] = (int) handle(llama, names[i], FunctionDescriptor.of(JAVA_INT, ADDRESS)).invoke(vocab);
+                for (int i = 0; i < 3; i++) out[i] = (int) fn(names[i], FunctionDescriptor.of(JAVA_INT, ADDRESS)).invoke(vocab);
                 return out;
             } finally {
-                handle(llama, "llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
+                fn("llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
             }
         }
     }
@@ -167,8 +173,8 @@ public final class LlamaCpp implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment model = load(a, gguf);
             try {
-                MemorySegment vocab = (MemorySegment) handle(llama, "llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
-                int nVocab = (int) handle(llama, "llama_vocab_n_tokens", FunctionDescriptor.of(JAVA_INT, ADDRESS)).invoke(vocab);
+                MemorySegment vocab = (MemorySegment) fn("llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS)).invoke(model);
+                int nVocab = (int) fn("llama_vocab_n_tokens", FunctionDescriptor.of(JAVA_INT, ADDRESS)).invoke(vocab);
                 double[] prefill = new double[reps], decode = new double[reps];
                 for (int r = -1; r < reps; r++) {
                     Timings t = timeOnce(model, w, nVocab);
@@ -180,7 +186,7 @@ public final class LlamaCpp implements AutoCloseable {
                 java.util.Arrays.sort(decode);
                 return new Timings(prefill[reps / 2], decode[reps / 2]);
             } finally {
-                handle(llama, "llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
+                fn("llama_model_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(model);
             }
         }
     }
@@ -188,7 +194,7 @@ public final class LlamaCpp implements AutoCloseable {
     private Timings timeOnce(MemorySegment model, Workload w, int nVocab) throws Throwable {
         try (Arena a = Arena.ofConfined()) {
             int seqs = w.sequences(), prompt = w.promptTokens();
-            MemorySegment cp = (MemorySegment) handle(llama, "llama_context_default_params", FunctionDescriptor.of(PARAMS))
+            MemorySegment cp = (MemorySegment) fn("llama_context_default_params", FunctionDescriptor.of(PARAMS))
                     .invoke((SegmentAllocator) a);
             // n_ctx, n_batch, n_ubatch, n_seq_max lead the struct; their defaults (2048, 512, 1 after n_ctx) check it.
             if (cp.get(JAVA_INT, 4) != 2048 || cp.get(JAVA_INT, 8) != 512 || cp.get(JAVA_INT, 12) != 1) {
@@ -199,11 +205,11 @@ public final class LlamaCpp implements AutoCloseable {
             cp.set(JAVA_INT, 0, seqs * perSequence);
             cp.set(JAVA_INT, 4, Math.max(seqs * prompt, seqs));
             cp.set(JAVA_INT, 12, seqs);
-            MemorySegment ctx = (MemorySegment) handle(llama, "llama_init_from_model", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS))
+            MemorySegment ctx = (MemorySegment) fn("llama_init_from_model", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS))
                     .invoke(model, cp);
             if (ctx.equals(MemorySegment.NULL)) throw new IllegalStateException("llama.cpp could not make a context");
             try {
-                handle(llama, "llama_set_n_threads", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT))
+                fn("llama_set_n_threads", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT))
                         .invoke(ctx, w.threads(), w.threads());
                 java.util.SplittableRandom rng = new java.util.SplittableRandom(w.seed());
                 Batch batch = new Batch(a, Math.max(seqs * prompt, seqs));
@@ -220,7 +226,7 @@ public final class LlamaCpp implements AutoCloseable {
                 long t2 = System.nanoTime();
                 return new Timings((t1 - t0) / 1e9, (t2 - t1) / 1e9);
             } finally {
-                handle(llama, "llama_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(ctx);
+                fn("llama_free", FunctionDescriptor.ofVoid(ADDRESS)).invoke(ctx);
             }
         }
     }
@@ -228,7 +234,7 @@ public final class LlamaCpp implements AutoCloseable {
     /** llama_decode of the batch's first n tokens (it returns when the logits are ready). */
     private void decode(MemorySegment ctx, Batch batch, int n) throws Throwable {
         batch.struct.set(JAVA_INT, 0, n);
-        int rc = (int) handle(llama, "llama_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, BATCH)).invoke(ctx, batch.struct);
+        int rc = (int) fn("llama_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, BATCH)).invoke(ctx, batch.struct);
         if (rc != 0) throw new IllegalStateException("llama_decode returned " + rc);
     }
 
@@ -250,15 +256,17 @@ public final class LlamaCpp implements AutoCloseable {
             struct.set(ADDRESS, 32, nSeq);
             struct.set(ADDRESS, 40, seqs);
             struct.set(ADDRESS, 48, logits);
+            for (int i = 0; i < capacity; i++) {
+                nSeq.setAtIndex(JAVA_INT, i, 1);
+                seqs.setAtIndex(ADDRESS, i, seqIds.asSlice(4L * i, 4));
+            }
         }
 
         /** Token i: id at position p of sequence s, its logits wanted or not. */
         void set(int i, int id, int p, int s, boolean wantLogits) {
             token.setAtIndex(JAVA_INT, i, id);
             pos.setAtIndex(JAVA_INT, i, p);
-            nSeq.setAtIndex(JAVA_INT, i, 1);
             seqIds.setAtIndex(JAVA_INT, i, s);
-            seqs.setAtIndex(ADDRESS, i, seqIds.asSlice(4L * i, 4));
             logits.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) (wantLogits ? 1 : 0));
         }
     }
