@@ -83,9 +83,9 @@ public record GrpoConfig(
         private long seed = 1;
         private LoraConfig lora;
         private boolean gradient_checkpointing;
-        private float adam_beta1 = 0.9f;
+        private float adam_beta1 = AdamW.Config.defaults().beta1();
         private float adam_beta2 = 0.99f;
-        private float adam_epsilon = 1e-8f;
+        private float adam_epsilon = AdamW.Config.defaults().eps();
         private int overlong_max_length = r1j.reward.Rewards.Shaping.DEFAULTS.overlongMaxLength();
         private int overlong_buffer = r1j.reward.Rewards.Shaping.DEFAULTS.overlongBuffer();
         private int repetition_ngram = r1j.reward.Rewards.Shaping.DEFAULTS.repetitionNgram();

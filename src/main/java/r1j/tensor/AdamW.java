@@ -13,6 +13,10 @@ import java.util.function.Predicate;
 public final class AdamW {
     /** AdamW's β1, β2, ε and decoupled weight decay. */
     public record Config(float beta1, float beta2, float eps, float weightDecay) {
+        /**
+         * β = (0.9, 0.95) and ε = 1e-8 as nanoGPT and DeepSeek-V3's pretraining (the jobs' settings take their
+         * defaults from here; GRPO keeps β2 = 0.99), weight decay 0.1.
+         */
         public static Config defaults() {
             return new Config(0.9f, 0.95f, 1e-8f, 0.1f);
         }

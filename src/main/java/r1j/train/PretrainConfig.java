@@ -65,9 +65,9 @@ public record PretrainConfig(
         private int checkpoint_every = 500;
         private long seed = 1;
         private int gate_every;
-        private float adam_beta1 = 0.9f;
-        private float adam_beta2 = 0.95f;
-        private float adam_epsilon = 1e-8f;
+        private float adam_beta1 = AdamW.Config.defaults().beta1();
+        private float adam_beta2 = AdamW.Config.defaults().beta2();
+        private float adam_epsilon = AdamW.Config.defaults().eps();
 
         private Builder() {}
 

@@ -76,9 +76,9 @@ public final class RewardModelTrainer {
             private long seed = 1;
             private int held_out_every = 10;
             private int eval_every = 50;
-            private float adam_beta1 = 0.9f;
-            private float adam_beta2 = 0.95f;
-            private float adam_epsilon = 1e-8f;
+            private float adam_beta1 = AdamW.Config.defaults().beta1();
+            private float adam_beta2 = AdamW.Config.defaults().beta2();
+            private float adam_epsilon = AdamW.Config.defaults().eps();
             private Float min_lr;
             private Integer warmup_steps;
 

@@ -63,9 +63,9 @@ public record SftConfig(String model, String data, String template, int epochs, 
         private LoraConfig lora;
         private boolean gradient_checkpointing;
         private int held_out_every = 50;
-        private float adam_beta1 = 0.9f;
-        private float adam_beta2 = 0.95f;
-        private float adam_epsilon = 1e-8f;
+        private float adam_beta1 = AdamW.Config.defaults().beta1();
+        private float adam_beta2 = AdamW.Config.defaults().beta2();
+        private float adam_epsilon = AdamW.Config.defaults().eps();
 
         private Builder() {}
 
