@@ -137,17 +137,21 @@ class ClusterGrpoTest {
         if (firstPort != 0) cmd.addAll(List.of("--join", "127.0.0.1:" + firstPort));
         else firstPort = port;
         Path log = tmp.resolve("worker-" + port + ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("R1J_KILL_AT");
         if (killAt != null) pb.environment().put("R1J_KILL_AT", killAt);
         Process p = pb.start();
         workers.add(p);
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!Files.readString(log).contains("waiting for rollouts")) {
-            assertThat(p.isAlive()).as("worker exited:%n%s", Files.readString(log)).isTrue();
-            assertThat(System.nanoTime()).as("worker start").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        // The worker's output goes to its log; it is ready once it says so (read as it comes: no polling, no clock).
+        java.io.BufferedReader out = p.inputReader();
+        java.io.PrintWriter sink = new java.io.PrintWriter(Files.newBufferedWriter(log), true);
+        String line;
+        while ((line = out.readLine()) != null && !line.contains("waiting for rollouts")) sink.println(line);
+        assertThat(line).as("worker exited before it was ready:%n%s", Files.readString(log)).isNotNull();
+        sink.println(line);
+        Thread copy = new Thread(() -> out.lines().forEach(sink::println), "worker-log-" + port);
+        copy.setDaemon(true);
+        copy.start();
         return p;
     }
 
