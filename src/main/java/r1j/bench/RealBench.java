@@ -64,6 +64,9 @@ public final class RealBench {
         }
     }
 
+    /** What the machine allows on some number of threads: bytes read per second, float32 FLOP/s. */
+    private record Machine(double bandwidth, double peakFlops) {}
+
     /** Runs every measurement of s, handing each row to out as it is measured; progress and skips go to log. */
     public static void run(Settings s, Consumer<Row> out, PrintStream log) throws IOException {
         Transformer frozen = Checkpoint.loadFrozen(s.model());
@@ -75,8 +78,8 @@ public final class RealBench {
         double weightBytesPerStep = (double) frozen.weightBytes() * matmul / total;
         long kvPerToken = frozen.newCache(1).bytesPerToken();
         int maxThreads = s.threads().stream().mapToInt(Integer::intValue).max().orElse(Parallel.maxThreads());
-        Map<Integer, double[]> machine = new TreeMap<>();
-        for (int t : s.threads()) machine.put(t, new double[] {bandwidth(t), peakFlops(t)});
+        Map<Integer, Machine> machine = new TreeMap<>();
+        for (int t : s.threads()) machine.put(t, new Machine(bandwidth(t), peakFlops(t)));
 
         LlamaCpp llama = null;
         Path gguf = null;
@@ -99,7 +102,7 @@ public final class RealBench {
                         double mine = seqs * s.newTokens() / decode(frozen, w, s.reps()).decodeSeconds();
                         Double peer = llama == null ? null : seqs * s.newTokens() / peerTime(llama, gguf, w, s.reps()).decodeSeconds();
                         double bytes = weightBytesPerStep + (double) seqs * kvPerToken * (PROMPT_TOKENS + s.newTokens() / 2.0);
-                        double byMemory = seqs * machine.get(t)[0] / bytes, byFlops = machine.get(t)[1] / (2.0 * matmul);
+                        double byMemory = seqs * machine.get(t).bandwidth() / bytes, byFlops = machine.get(t).peakFlops() / (2.0 * matmul);
                         out.accept(new Row("decode, " + seqs + (seqs == 1 ? " sequence" : " sequences"), t, mine,
                                 llama == null ? null : "llama.cpp BF16", peer, Math.min(byMemory, byFlops),
                                 byMemory < byFlops ? "memory" : "FLOPs"));
@@ -114,14 +117,14 @@ public final class RealBench {
                     // Both compute the LM head for the last prompt token only.
                     double flops = 2.0 * (matmul - embed) + 2.0 * embed / PREFILL_TOKENS;
                     out.accept(new Row("prefill, " + PREFILL_TOKENS + " tokens", t, mine,
-                            llama == null ? null : "llama.cpp BF16", peer, machine.get(t)[1] / flops, "FLOPs"));
+                            llama == null ? null : "llama.cpp BF16", peer, machine.get(t).peakFlops() / flops, "FLOPs"));
                 }
             }
         } finally {
             if (llama != null) llama.close();
             if (gguf != null) Files.deleteIfExists(gguf);
         }
-        train(s, frozen, maxThreads, machine.get(maxThreads)[1] / matmul, out, log);
+        train(s, frozen, maxThreads, machine.get(maxThreads).peakFlops() / matmul, out, log);
     }
 
     /** llama.cpp's timings of w (its native calls declare Throwable). */
