@@ -293,7 +293,10 @@ public final class Gemm {
                         int nr = Math.min(NR, nc - jr);
                         int pbOff = pbBase + jr * kc;
                         float[] bs = pb;
-                        if (sliver != null) {
+                        short[] bh = null;
+                        if (sliver != null && mc <= MR && !pre.f16) {
+                            bh = pre.half;
+                        } else if (sliver != null) {
                             widen(pre.half, pbOff, kc * NR, pre.f16, sliver);
                             bs = sliver;
                             pbOff = 0;
@@ -325,7 +328,7 @@ public final class Gemm {
                                 ct.off = co;
                                 ct.ld = ldc;
                                 ct.add = add;
-                                kernel(kc, as, bs, pbOff, ct);
+                                kernel(kc, as, bs, bh, pbOff, ct);
                             } else {
                                 // The edge tile continues C's chain exactly as a full tile does: it starts from C's
                                 // values (or zeros), so a row's sums do not depend on where the tile boundaries fall.
@@ -335,7 +338,7 @@ public final class Gemm {
                                 ct.off = 0;
                                 ct.ld = NR;
                                 ct.add = true;
-                                kernel(kc, as, bs, pbOff, ct);
+                                kernel(kc, as, bs, bh, pbOff, ct);
                                 for (int r = 0; r < mr; r++) System.arraycopy(edge, r * NR, c, co + r * ldc, nr);
                             }
                         }
@@ -447,6 +450,16 @@ public final class Gemm {
      * (no helper calls): a vector that crosses a call the JIT did not inline is boxed, which costs 8× here.
      */
     private static void kernel(int kc, ASliver as, float[] pb, int pbOff, CTile ct) {
+        kernel(kc, as, pb, null, pbOff, ct);
+    }
+
+    /**
+     * The register tile over op(B) given as floats (pb) or as a 16-bit weight's bfloat16 sliver (ph, widened in
+     * registers, which is exact): when only one MR-row sliver of A meets each sliver of B (decoding up to MR
+     * sequences), widening the sliver into a buffer first would add a write and a read of it to a product that memory
+     * bounds.
+     */
+    private static void kernel(int kc, ASliver as, float[] pb, short[] ph, int pbOff, CTile ct) {
         float[] pa = as.data, c = ct.data;
         int paOff = as.off, rs = as.rs, ks = as.ks, co = ct.off, ldc = ct.ld;
         boolean add = ct.add;
@@ -469,8 +482,16 @@ public final class Gemm {
         int r1 = rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
         int ia = paOff, ib = pbOff;
         for (int p = 0; p < kc; p++, ia += ks, ib += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
-            FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
+            FloatVector b0, b1;
+            if (ph == null) {
+                b0 = FloatVector.fromArray(S, pb, ib);
+                b1 = FloatVector.fromArray(S, pb, ib + L);
+            } else {
+                b0 = ((IntVector) ShortVector.fromArray(S16, ph, ib).convertShape(VectorOperators.S2I, S32, 0))
+                        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                b1 = ((IntVector) ShortVector.fromArray(S16, ph, ib + L).convertShape(VectorOperators.S2I, S32, 0))
+                        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            }
             FloatVector a;
             a = FloatVector.broadcast(S, pa[ia]);      c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
             a = FloatVector.broadcast(S, pa[ia + r1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);

@@ -56,13 +56,17 @@ class GemmTest {
      * blocks. The generator relies on it: a sequence samples the same tokens whatever batch it decodes in.
      */
     @ParameterizedTest
-    @CsvSource({"1024, 64", "4096, 40", "1000, 33"})
+    @CsvSource({"1024, 64", "4096, 40", "1000, 33", "896, 200"})
     void rowResultsDoNotDependOnTheBatch(int k, int n) {
         int m = 21;
         float[] a = random(m * k, 6), w = random(n * k, 7), aT = new float[k * m];
+        // W is rounded to bfloat16 first, so its 16-bit packing holds exactly W's values.
+        Gemm.PackedB half = GemvTest.bf16(w, n, k);
         for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) aT[p * m + i] = a[i * k + p];
-        float[] all = new float[m * n];
+        float[] all = new float[m * n], allHalf = new float[m * n];
         Gemm.matmulNT(m, n, k, a, w, all, false);
+        Gemm.gemmPacked(m, Gemm.Operand.of(a, 0, k), half, Gemm.Operand.of(allHalf, 0, n), false);
+        assertThat(allHalf).as("bfloat16 weight, the batch").containsExactly(all);
         Gemm.PackedB packed = Gemm.pack(w, n, k);
         for (int first : new int[] {0, 3, 8, 13, 20}) {
             for (int rows : new int[] {1, Math.min(8, m - first)}) {
@@ -73,10 +77,14 @@ class GemmTest {
                         false);
                 Gemm.gemm(rows, n, k, Gemm.Operand.transposed(aT, first, m), Gemm.Operand.transposed(w, 0, k),
                         Gemm.Operand.of(partT, 0, n), false);
+                // Up to 8 rows meet each bfloat16 sliver once: widened in registers instead of into a buffer.
+                float[] partHalf = new float[rows * n];
+                Gemm.gemmPacked(rows, Gemm.Operand.of(a, first * k, k), half, Gemm.Operand.of(partHalf, 0, n), false);
                 float[] expected = java.util.Arrays.copyOfRange(all, first * n, (first + rows) * n);
                 assertThat(part).as("rows %d..%d", first, first + rows).containsExactly(expected);
                 assertThat(partPacked).as("packed, rows %d..%d", first, first + rows).containsExactly(expected);
                 assertThat(partT).as("A transposed, rows %d..%d", first, first + rows).containsExactly(expected);
+                assertThat(partHalf).as("bfloat16, rows %d..%d", first, first + rows).containsExactly(expected);
             }
         }
         // Accumulating into C continues the same chain from C's values, in a full tile or an edge one.

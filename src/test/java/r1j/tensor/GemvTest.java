@@ -25,7 +25,7 @@ class GemvTest {
     }
 
     /** W rounded to bfloat16, packed as a checkpoint's 16-bit weight, and its exact float values. */
-    private static Gemm.PackedB bf16(float[] w, int n, int k) {
+    static Gemm.PackedB bf16(float[] w, int n, int k) {
         ByteBuffer buf = ByteBuffer.allocate(2 * n * k).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < w.length; i++) {
             short h = DType.toBf16(w[i]);
