@@ -146,17 +146,11 @@ public final class GgufWriter {
     private static void data(Sink s, TensorType type, float[] v) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         if (type == TensorType.Q8_0) {
+            byte[] q = new byte[32];
             for (int blk = 0; blk < v.length; blk += 32) {
                 if (b.remaining() < 34) s.flush(b);
-                // ggml's quantize_row_q8_0: d = max|x| / 127, q = round(x / d) (half away from zero), d stored as f16.
-                float amax = 0;
-                for (int i = 0; i < 32; i++) amax = Math.max(amax, Math.abs(v[blk + i]));
-                float d = amax / 127f, id = d != 0 ? 1f / d : 0f;
-                b.putShort(Float.floatToFloat16(d));
-                for (int i = 0; i < 32; i++) {
-                    float x = v[blk + i] * id;
-                    b.put((byte) (Math.signum(x) * Math.round(Math.abs(x))));
-                }
+                b.putShort(r1j.tensor.Q8.quantize(v, blk, 32, q, 0));
+                b.put(q);
             }
         } else {
             for (float f : v) {

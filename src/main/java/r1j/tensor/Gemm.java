@@ -3,6 +3,7 @@ package r1j.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -45,6 +46,8 @@ public final class Gemm {
     private static final ThreadLocal<float[]> SLIVER = ThreadLocal.withInitial(() -> new float[KC * NR]);
     private static final VectorSpecies<Short> S16 = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Integer> S32 = S.withLanes(int.class);
+    /** L bytes: one vector's worth of Q8_0 values. */
+    static final VectorSpecies<Byte> S8 = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Gemm() {}
@@ -99,10 +102,12 @@ public final class Gemm {
     private record Call(int k, Operand a, Operand b, Operand c, boolean accumulate, PackedB pre) {}
 
     /**
-     * A weight W [N,K] used as x·Wᵀ, packed once into the kernel's slivers for every KC block: in float32, or in
+     * A weight W [N,K] used as x·Wᵀ, packed once into the kernel's slivers for every KC block: in float32; in
      * 16 bits (bfloat16 or IEEE half, as the checkpoint stores it) for frozen weights, which the kernel widens one
-     * KC×NR sliver at a time, so the heap never holds a float32 copy. Widening is exact, so a 16-bit weight gives
-     * bit for bit the result of its float32 values.
+     * KC×NR sliver at a time, so the heap never holds a float32 copy; or in 8 bits ({@link Q8}'s blocks of 32 along K
+     * with a half scale each, {@link #packQ8}), which the kernel reads back as q·d. Widening is exact, and so is q·d
+     * (7 bits times an 11-bit significand), so a packed weight gives bit for bit the result of the float32 values it
+     * holds.
      */
     public static final class PackedB {
         final int n, k;
@@ -110,14 +115,23 @@ public final class Gemm {
         final short[] half;
         /** Whether half holds IEEE binary16 (else bfloat16). */
         final boolean f16;
+        /** Q8_0 values in the slivers' order, and their scales: block b of row r at scale[b · nPad + r]. */
+        final byte[] q8;
+        final float[] scale;
+        /** N rounded up to whole slivers. */
+        final int nPad;
         final int[] blockOffset;
 
-        private PackedB(int n, int k, float[] data, short[] half, boolean f16, int[] blockOffset) {
+        /** values is the float[], short[] (f16 or bfloat16) or byte[] (with scale) the slivers hold. */
+        private PackedB(int n, int k, Object values, boolean f16, float[] scale, int[] blockOffset) {
             this.n = n;
             this.k = k;
-            this.data = data;
-            this.half = half;
+            this.data = values instanceof float[] f ? f : null;
+            this.half = values instanceof short[] h ? h : null;
+            this.q8 = values instanceof byte[] b ? b : null;
             this.f16 = f16;
+            this.scale = scale;
+            this.nPad = (n + NR - 1) / NR * NR;
             this.blockOffset = blockOffset;
         }
 
@@ -131,6 +145,7 @@ public final class Gemm {
 
         /** Bytes held (padding included). */
         public long bytes() {
+            if (q8 != null) return q8.length + 4L * scale.length;
             return half != null ? 2L * half.length : 4L * data.length;
         }
 
@@ -141,8 +156,18 @@ public final class Gemm {
         }
 
         public float get(int row, int col) {
-            int i = index(row, col);
+            return value(index(row, col), row, col);
+        }
+
+        /** The value at packed index i, which holds W[row, col]. */
+        float value(int i, int row, int col) {
+            if (q8 != null) return q8[i] * scale[col / Q8.BLOCK * nPad + row];
             return half == null ? data[i] : widen(half[i], f16);
+        }
+
+        /** Whether the weights are Q8_0 blocks. */
+        public boolean isQ8() {
+            return q8 != null;
         }
 
         /** Row r of W into dst[off, off + K). */
@@ -184,7 +209,7 @@ public final class Gemm {
         int[] off = new int[blocks];
         for (int bl = 0; bl < blocks; bl++) off[bl] = nPad * bl * KC;
         short[] half = new short[Math.multiplyExact(nPad, k)];
-        PackedB w = new PackedB(n, k, null, half, f16, off);
+        PackedB w = new PackedB(n, k, half, f16, null, off);
         // A sliver's NR rows are read from the map in bulk, then written out in the sliver's order, so the writes
         // are sequential (a stride-NR scatter misses the cache at every element); slivers go to the threads.
         Parallel.range(nPad / NR, 1, (chunk, lo, hi) -> {
@@ -213,7 +238,68 @@ public final class Gemm {
             packB(Operand.transposed(w, 0, k), new Block(pc, kc, 0, n), tmp);
             System.arraycopy(tmp, 0, data, off[bl], tmp.length);
         }
-        return new PackedB(n, k, data, null, false, off);
+        return new PackedB(n, k, data, false, null, off);
+    }
+
+    /** Row r of a weight W [N,K] into dst[0, K): where {@link #packQ8} reads the values it quantises. */
+    @FunctionalInterface
+    public interface Rows {
+        void read(int r, float[] dst);
+    }
+
+    /** W [N,K] row-major quantised to Q8_0 ({@link Q8}) and packed in the kernel's slivers. */
+    public static PackedB packQ8(float[] w, int n, int k) {
+        return packQ8(n, k, (r, dst) -> System.arraycopy(w, r * k, dst, 0, k));
+    }
+
+    /** A packed weight's values quantised to Q8_0 (a frozen 16-bit weight's 8-bit copy for generating). */
+    public static PackedB packQ8(PackedB w) {
+        return packQ8(w.n, w.k, (r, dst) -> w.row(r, dst, 0));
+    }
+
+    /**
+     * W [N,K], one row at a time from rows, as Q8_0 blocks of 32 along K in the kernel's slivers: the int8 values where
+     * a 16-bit weight's slivers put its values, the scales apart (padding rows hold zeros).
+     */
+    public static PackedB packQ8(int n, int k, Rows rows) {
+        int nPad = (n + NR - 1) / NR * NR, blocks = (k + KC - 1) / KC, kBlocks = (k + Q8.BLOCK - 1) / Q8.BLOCK;
+        int[] off = new int[blocks];
+        for (int bl = 0; bl < blocks; bl++) off[bl] = nPad * bl * KC;
+        byte[] q = new byte[Math.multiplyExact(nPad, k)];
+        float[] scale = new float[kBlocks * nPad];
+        Parallel.range(nPad / NR, 1, (chunk, lo, hi) -> {
+            float[] row = new float[k];
+            byte[] qRow = new byte[k];
+            for (int sl = lo; sl < hi; sl++) {
+                for (int lane = 0; lane < NR && sl * NR + lane < n; lane++) {
+                    int r = sl * NR + lane;
+                    rows.read(r, row);
+                    for (int b = 0; b < kBlocks; b++) {
+                        int c0 = b * Q8.BLOCK;
+                        scale[b * nPad + r] = Float.float16ToFloat(Q8.quantize(row, c0, Math.min(Q8.BLOCK, k - c0), qRow, c0));
+                    }
+                    for (int bl = 0; bl < blocks; bl++) {
+                        int pc = bl * KC, kc = Math.min(KC, k - pc), dst = off[bl] + sl * NR * kc + lane;
+                        for (int c = 0; c < kc; c++) q[dst + c * NR] = qRow[pc + c];
+                    }
+                }
+            }
+        });
+        return new PackedB(n, k, q, false, scale, off);
+    }
+
+    /**
+     * The KC×NR sliver of a Q8_0 weight at packed index off (rows j0.. of W, columns pc..) as floats q·d: a vector of
+     * the sliver's NR scales per 32 steps of K, each value widened from int8 and scaled in registers (exact).
+     */
+    private static void dequantize(PackedB w, int off, int pc, int kc, int j0, float[] dst) {
+        for (int p = 0; p < kc; p++) {
+            int sc = (pc + p) / Q8.BLOCK * w.nPad + j0, src = off + p * NR;
+            ((FloatVector) ByteVector.fromArray(S8, w.q8, src).convertShape(VectorOperators.B2F, S, 0))
+                    .mul(FloatVector.fromArray(S, w.scale, sc)).intoArray(dst, p * NR);
+            ((FloatVector) ByteVector.fromArray(S8, w.q8, src + L).convertShape(VectorOperators.B2F, S, 0))
+                    .mul(FloatVector.fromArray(S, w.scale, sc + L)).intoArray(dst, p * NR + L);
+        }
     }
 
     private static void run(int m, int n, Call call) {
@@ -274,7 +360,7 @@ public final class Gemm {
         float[] pa = PACK_A.get();
         float[] pb = pre != null && pre.data != null ? pre.data : PACK_B.get();
         float[] edge = EDGE.get();
-        float[] sliver = pre != null && pre.half != null ? SLIVER.get() : null;
+        float[] sliver = pre != null && (pre.half != null || pre.q8 != null) ? SLIVER.get() : null;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -294,10 +380,11 @@ public final class Gemm {
                         int pbOff = pbBase + jr * kc;
                         float[] bs = pb;
                         short[] bh = null;
-                        if (sliver != null && mc <= MR && !pre.f16) {
+                        if (sliver != null && mc <= MR && pre.half != null && !pre.f16) {
                             bh = pre.half;
                         } else if (sliver != null) {
-                            widen(pre.half, pbOff, kc * NR, pre.f16, sliver);
+                            if (pre.q8 != null) dequantize(pre, pbOff, pc, kc, jc + jr, sliver);
+                            else widen(pre.half, pbOff, kc * NR, pre.f16, sliver);
                             bs = sliver;
                             pbOff = 0;
                         }
@@ -435,7 +522,9 @@ public final class Gemm {
             int bl = j0 / KC, kcW = Math.min(KC, w.k - bl * KC), col = (j0 - bl * KC) * NR;
             for (int p = 0; p < kc; p++) {
                 int row = pc + p, src = w.blockOffset[bl] + (row / NR) * NR * kcW + col + row % NR, dst = base + p * NR;
-                if (w.half != null) {
+                if (w.q8 != null) {
+                    for (int q = 0; q < nr; q++) pb[dst + q] = w.value(src + q * NR, row, j0 + q);
+                } else if (w.half != null) {
                     for (int q = 0; q < nr; q++) pb[dst + q] = widen(w.half[src + q * NR], w.f16);
                 } else {
                     for (int q = 0; q < nr; q++) pb[dst + q] = w.data[src + q * NR];

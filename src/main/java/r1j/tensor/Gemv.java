@@ -1,5 +1,6 @@
 package r1j.tensor;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -8,7 +9,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * y[N] (+)= W·x for one row x against a packed weight W [N,K]: the product of decoding one sequence, which reads every
+ * y[N] (+)= W·x for one row x against a packed weight W [N,K] (float32, bfloat16 or Q8_0): the product of decoding one sequence, which reads every
  * weight once and does two flops per weight, so it runs at the speed memory delivers the weights, not at the FMA
  * units' (Williams et al., "Roofline", 2009). {@link Gemm}'s register tile would pad the row to 8 and widen each
  * 16-bit sliver into a buffer first; here each thread streams its own slivers of W straight from the packed array,
@@ -31,7 +32,7 @@ final class Gemv {
 
     private Gemv() {}
 
-    /** Whether {@link #run} computes this product: one row of x·Wᵀ against a float32 or bfloat16 packed W. */
+    /** Whether {@link #run} computes this product: one row of x·Wᵀ against a float32, bfloat16 or Q8_0 packed W. */
     static boolean handles(int m, Gemm.PackedB w, boolean transA) {
         return m == 1 && !transA && !(w.half != null && w.f16);
     }
@@ -60,7 +61,8 @@ final class Gemv {
                 java.util.Arrays.fill(edge, 0f);
                 if (acc) System.arraycopy(y, yOff + r0, edge, 0, rows);
             }
-            if (g == GROUP) group4(w, x, xOff, s, out, off, acc);
+            if (g == GROUP && w.q8 != null) group4q8(w, x, xOff, s, out, off, acc);
+            else if (g == GROUP) group4(w, x, xOff, s, out, off, acc);
             else for (int q = 0; q < g; q++) group1(w, x, xOff, s + q, out, off + q * NR, acc);
             if (!inPlace) System.arraycopy(edge, 0, y, yOff + r0, rows);
         }
@@ -101,6 +103,52 @@ final class Gemv {
         d0.intoArray(out, off + 3 * NR); d1.intoArray(out, off + 3 * NR + L);
     }
 
+    /** L Q8_0 weights from packed index i, times their scales sc: q·d, exact in float32 as {@link Gemm}'s. */
+    private static FloatVector loadQ8(Gemm.PackedB w, int i, FloatVector sc) {
+        return ((FloatVector) ByteVector.fromArray(Gemm.S8, w.q8, i).convertShape(VectorOperators.B2F, S, 0)).mul(sc);
+    }
+
+    /**
+     * {@link #group4} for Q8_0 weights: the four slivers' 4·NR scales are loaded once per block of 32 steps of K, and
+     * each int8 weight is widened and scaled in registers, so memory delivers about one byte per weight.
+     */
+    private static void group4q8(Gemm.PackedB w, float[] x, int xOff, int s, float[] out, int off, boolean acc) {
+        FloatVector a0, a1, b0, b1, c0, c1, d0, d1;
+        if (acc) {
+            a0 = FloatVector.fromArray(S, out, off); a1 = FloatVector.fromArray(S, out, off + L);
+            b0 = FloatVector.fromArray(S, out, off + NR); b1 = FloatVector.fromArray(S, out, off + NR + L);
+            c0 = FloatVector.fromArray(S, out, off + 2 * NR); c1 = FloatVector.fromArray(S, out, off + 2 * NR + L);
+            d0 = FloatVector.fromArray(S, out, off + 3 * NR); d1 = FloatVector.fromArray(S, out, off + 3 * NR + L);
+        } else {
+            a0 = a1 = b0 = b1 = c0 = c1 = d0 = d1 = FloatVector.zero(S);
+        }
+        for (int pc = 0, bl = 0; pc < w.k; pc += KC, bl++) {
+            int kc = Math.min(KC, w.k - pc), stride = NR * kc;
+            int ia = w.blockOffset[bl] + s * stride, ib = ia + stride, ic = ib + stride, id = ic + stride;
+            for (int p0 = 0; p0 < kc; p0 += Q8.BLOCK) {
+                int sc = (pc + p0) / Q8.BLOCK * w.nPad + s * NR, end = Math.min(kc, p0 + Q8.BLOCK);
+                FloatVector sa0 = FloatVector.fromArray(S, w.scale, sc), sa1 = FloatVector.fromArray(S, w.scale, sc + L);
+                FloatVector sb0 = FloatVector.fromArray(S, w.scale, sc + NR);
+                FloatVector sb1 = FloatVector.fromArray(S, w.scale, sc + NR + L);
+                FloatVector sc0 = FloatVector.fromArray(S, w.scale, sc + 2 * NR);
+                FloatVector sc1 = FloatVector.fromArray(S, w.scale, sc + 2 * NR + L);
+                FloatVector sd0 = FloatVector.fromArray(S, w.scale, sc + 3 * NR);
+                FloatVector sd1 = FloatVector.fromArray(S, w.scale, sc + 3 * NR + L);
+                for (int p = p0; p < end; p++, ia += NR, ib += NR, ic += NR, id += NR) {
+                    FloatVector xp = FloatVector.broadcast(S, x[xOff + pc + p]);
+                    a0 = xp.fma(loadQ8(w, ia, sa0), a0); a1 = xp.fma(loadQ8(w, ia + L, sa1), a1);
+                    b0 = xp.fma(loadQ8(w, ib, sb0), b0); b1 = xp.fma(loadQ8(w, ib + L, sb1), b1);
+                    c0 = xp.fma(loadQ8(w, ic, sc0), c0); c1 = xp.fma(loadQ8(w, ic + L, sc1), c1);
+                    d0 = xp.fma(loadQ8(w, id, sd0), d0); d1 = xp.fma(loadQ8(w, id + L, sd1), d1);
+                }
+            }
+        }
+        a0.intoArray(out, off); a1.intoArray(out, off + L);
+        b0.intoArray(out, off + NR); b1.intoArray(out, off + NR + L);
+        c0.intoArray(out, off + 2 * NR); c1.intoArray(out, off + 2 * NR + L);
+        d0.intoArray(out, off + 3 * NR); d1.intoArray(out, off + 3 * NR + L);
+    }
+
     /** One sliver s: NR outputs at out[off...]. */
     private static void group1(Gemm.PackedB w, float[] x, int xOff, int s, float[] out, int off, boolean acc) {
         FloatVector a0 = acc ? FloatVector.fromArray(S, out, off) : FloatVector.zero(S);
@@ -110,8 +158,14 @@ final class Gemv {
             int ia = w.blockOffset[bl] + s * NR * kc;
             for (int p = 0; p < kc; p++, ia += NR) {
                 FloatVector xp = FloatVector.broadcast(S, x[xOff + pc + p]);
-                a0 = xp.fma(load(w, ia), a0);
-                a1 = xp.fma(load(w, ia + L), a1);
+                if (w.q8 != null) {
+                    int sc = (pc + p) / Q8.BLOCK * w.nPad + s * NR;
+                    a0 = xp.fma(loadQ8(w, ia, FloatVector.fromArray(S, w.scale, sc)), a0);
+                    a1 = xp.fma(loadQ8(w, ia + L, FloatVector.fromArray(S, w.scale, sc + L)), a1);
+                } else {
+                    a0 = xp.fma(load(w, ia), a0);
+                    a1 = xp.fma(load(w, ia + L), a1);
+                }
             }
         }
         a0.intoArray(out, off);
