@@ -37,6 +37,9 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--adapter", description = "A LoRA adapter folder (PEFT's format) to apply on the model.")
     Path adapter;
 
+    @picocli.CommandLine.Mixin
+    FrozenDtypeOption frozenDtype = new FrozenDtypeOption();
+
     @Option(names = "--template", description = "r1-zero, chat, plain, or model: the model's own chat template (default: from the run folder, else r1-zero).")
     String template;
 
@@ -45,7 +48,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Transformer m = Checkpoint.loadFrozen(model, adapter);
+        Transformer m = Checkpoint.loadFrozen(model, adapter, frozenDtype.dtype());
         if (!Files.isRegularFile(model.resolve("tokenizer.json"))) throw new UserError(model + ": no tokenizer.json");
         Tokenizer tok = Tokenizer.load(model);
         PromptFormat t = PromptFormat.resolve(template != null ? template : templateOfRun(model), model);

@@ -30,6 +30,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--adapter", description = "A LoRA adapter folder (PEFT's format) to apply on the model.")
     Path adapter;
 
+    @picocli.CommandLine.Mixin
+    FrozenDtypeOption frozenDtype = new FrozenDtypeOption();
+
     @Option(names = "--data", required = true, description = "JSONL with prompt and answer (r1j data tasks).")
     Path data;
 
@@ -68,7 +71,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        Transformer m = Checkpoint.loadFrozen(model, adapter);
+        Transformer m = Checkpoint.loadFrozen(model, adapter, frozenDtype.dtype());
         Tokenizer tok = Tokenizer.load(model);
         if (k < 1) throw new UserError("--k must be ≥ 1, got " + k);
         List<Datasets.Example> ex = Datasets.read(data, false).examples();

@@ -29,6 +29,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--adapter", description = "A LoRA adapter folder (PEFT's format) to apply on the model.")
     Path adapter;
 
+    @picocli.CommandLine.Mixin
+    FrozenDtypeOption frozenDtype = new FrozenDtypeOption();
+
     @Option(names = "--prompt", required = true)
     String prompt;
 
@@ -55,7 +58,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VectorSupport.logOnce();
-        Transformer m = Checkpoint.loadFrozen(model, adapter);
+        Transformer m = Checkpoint.loadFrozen(model, adapter, frozenDtype.dtype());
         if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
             throw new UserError(model + ": no tokenizer.json (r1j init --tokenizer DIR puts one there)");
         }

@@ -107,6 +107,14 @@ public final class GrpoOptions {
     @Option(names = "--repetition-ngram", description = "The repetition reward's n-gram size.")
     int repetitionNgram = D.repetition_ngram();
 
+    /** Rollouts sampled with stored or q8 weights (with q8 the loss carries truncated importance weights). */
+    @picocli.CommandLine.Mixin
+    FrozenDtypeOption frozenDtype = new FrozenDtypeOption();
+
+    @Option(names = "--tis-cap", description = "C of the truncated importance weight min(π_old/π_sampler, C) for rollouts "
+            + "that are not the trainer's exact policy.")
+    float tisCap = D.tis_cap();
+
     GrpoConfig config() {
         if (group < 2) throw new UserError("--group-size must be at least 2 (advantages are relative to the group)");
         if (prompts < 1 || steps < 1 || mu < 1 || microBatch < 1) throw new UserError("--prompts-per-step, --steps, --mu, --micro-batch must be positive");
@@ -126,6 +134,7 @@ public final class GrpoOptions {
             throw new UserError("--overlong-buffer must be within [1, --overlong-max-length " + overlongMax + "], got " + overlongBuffer);
         }
         if (repetitionNgram < 1) throw new UserError("--repetition-ngram must be ≥ 1, got " + repetitionNgram);
+        if (!(tisCap >= 1) || !Float.isFinite(tisCap)) throw new UserError("--tis-cap must be a number ≥ 1, got " + tisCap);
         return D.toBuilder().template(template).rewards(rewards).rewardWeights(weights).groupSize(group).promptsPerStep(prompts)
                 .mu(mu).epsLow(epsLow).epsHigh(epsHigh).beta(beta).advantageScale(scale).aggregation(aggregation)
                 .maskTruncated(maskTruncated).dynamicSampling(dynamicSampling).refRefreshEvery(refRefresh)
@@ -133,6 +142,6 @@ public final class GrpoOptions {
                 .maxCompletionTokens(maxCompletion).microBatch(microBatch).gradClip(clip).biasUpdateSpeed(gamma)
                 .checkpointEvery(checkpointEvery).sampleEvery(sampleEvery).seed(seed).adamBeta1(adamBeta1).adamBeta2(adamBeta2)
                 .adamEpsilon(adamEpsilon).overlongMaxLength(overlongMax).overlongBuffer(overlongBuffer).repetitionNgram(repetitionNgram)
-                .build();
+                .frozenDtype(frozenDtype.dtype()).tisCap(tisCap).build();
     }
 }

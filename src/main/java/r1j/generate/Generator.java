@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import r1j.model.KvCache;
 import r1j.model.LanguageModel;
 import r1j.tensor.LowRank;
+import r1j.tensor.FrozenDtype;
 import r1j.tensor.PackedWeights;
 import r1j.tensor.Parallel;
 import r1j.tensor.Tensor;
@@ -39,13 +40,23 @@ public final class Generator {
     private final LanguageModel model;
     private final Tokenizer tokenizer;
     private final int maxBatch;
+    private final FrozenDtype dtype;
 
     /** tokenizer may be null when only token ids are wanted (no text, no stop strings). */
     public Generator(LanguageModel model, Tokenizer tokenizer, int maxBatch) {
+        this(model, tokenizer, maxBatch, FrozenDtype.STORED);
+    }
+
+    /**
+     * A generator whose products read the model's weights in dtype while it samples ({@link PackedWeights#open(FrozenDtype)}):
+     * with Q8, 8-bit copies of float32 and 16-bit weights alike (GRPO's rollouts with --frozen-dtype q8).
+     */
+    public Generator(LanguageModel model, Tokenizer tokenizer, int maxBatch, FrozenDtype dtype) {
         if (maxBatch < 1) throw new IllegalArgumentException("max batch must be ≥ 1");
         this.model = model;
         this.tokenizer = tokenizer;
         this.maxBatch = maxBatch;
+        this.dtype = dtype;
     }
 
     int maxBatch() {
@@ -116,7 +127,7 @@ public final class Generator {
     /** samples completions for each request, in request order; the shared prefix may be empty. */
     public List<List<Completion>> generate(int[] sharedPrefix, List<Request> requests, int samples, SamplingParams p,
                                            Listener listener) {
-        try (var packed = PackedWeights.open()) {
+        try (var packed = PackedWeights.open(dtype)) {
             return run(sharedPrefix, requests, samples, p, listener);
         }
     }

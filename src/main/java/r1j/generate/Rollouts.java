@@ -3,6 +3,7 @@ package r1j.generate;
 import java.util.List;
 import java.util.Map;
 import r1j.model.Transformer;
+import r1j.tensor.FrozenDtype;
 import r1j.tokenizer.Tokenizer;
 
 /**
@@ -28,7 +29,12 @@ public interface Rollouts extends AutoCloseable {
 
     /** Sampling in this JVM. */
     static Rollouts local(Tokenizer tok) {
-        return (policy, version, prefix, requests, group, p) ->
-                new Generator(policy, tok, Math.max(1, requests.size() * group)).generate(prefix, requests, group, p, null);
+        return local(tok, FrozenDtype.STORED);
+    }
+
+    /** Sampling in this JVM with the policy's weights read in dtype (8-bit rollouts: {@link FrozenDtype#Q8}). */
+    static Rollouts local(Tokenizer tok, FrozenDtype dtype) {
+        return (policy, version, prefix, requests, group, p) -> new Generator(policy, tok,
+                Math.max(1, requests.size() * group), dtype).generate(prefix, requests, group, p, null);
     }
 }

@@ -3,6 +3,8 @@ package r1j.io;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import r1j.tensor.FrozenDtype;
+import r1j.tensor.Gemm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -199,7 +201,7 @@ public final class Checkpoint {
 
     /** Loads a model folder. In strict mode a tensor the config does not expect is an error; otherwise ignored. */
     public static Transformer load(Path dir, boolean strict) throws IOException {
-        return load(dir, strict, false);
+        return load(dir, strict, false, FrozenDtype.STORED);
     }
 
     /**
@@ -208,17 +210,25 @@ public final class Checkpoint {
      * float32 copy; the arithmetic, in float32, is unchanged).
      */
     public static Transformer loadFrozen(Path dir) throws IOException {
-        return load(dir, false, true);
+        return load(dir, false, true, FrozenDtype.STORED);
     }
 
     /** A frozen model with a LoRA adapter folder applied (none when adapter is null): what generate, eval, chat and serve load. */
     public static Transformer loadFrozen(Path dir, Path adapter) throws IOException {
-        Transformer m = loadFrozen(dir);
+        return loadFrozen(dir, adapter, FrozenDtype.STORED);
+    }
+
+    /**
+     * A frozen model whose matrices are held in dtype (with {@link FrozenDtype#Q8}, every matrix a 16-bit model keeps
+     * 16-bit, and float32 ones too, becomes 8-bit Q8_0 blocks), with a LoRA adapter folder applied (none when null).
+     */
+    public static Transformer loadFrozen(Path dir, Path adapter, FrozenDtype dtype) throws IOException {
+        Transformer m = load(dir, false, true, dtype);
         if (adapter != null) r1j.model.Lora.load(adapter, m);
         return m;
     }
 
-    private static Transformer load(Path dir, boolean strict, boolean frozen) throws IOException {
+    private static Transformer load(Path dir, boolean strict, boolean frozen, FrozenDtype dtype) throws IOException {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": no such model folder");
         ModelConfig cfg = ModelConfig.read(dir.resolve(CONFIG));
         Map<String, int[]> expected = ParameterShapes.of(cfg);
@@ -242,9 +252,17 @@ public final class Checkpoint {
                         throw new IllegalArgumentException(f.getKey() + ": tensor '" + name + "' has shape "
                                 + Arrays.toString(entry.shape()) + " but config.json implies " + Arrays.toString(shape));
                     }
-                    boolean compact = frozen && entry.dtype() != DType.F32 && shape.length == 2
-                            && ParameterShapes.isCompactable(name);
-                    tensors.put(name, compact ? Tensor.frozen(name, st.readPacked16(name)) : Tensor.of(st.read(name), shape));
+                    boolean matrix = frozen && shape.length == 2 && ParameterShapes.isCompactable(name);
+                    Tensor t;
+                    if (matrix && dtype == FrozenDtype.Q8) {
+                        t = Tensor.frozen(name, entry.dtype() == DType.F32 ? Gemm.packQ8(st.read(name), shape[0], shape[1])
+                                : Gemm.packQ8(st.readPacked16(name)));
+                    } else if (matrix && entry.dtype() != DType.F32) {
+                        t = Tensor.frozen(name, st.readPacked16(name));
+                    } else {
+                        t = Tensor.of(st.read(name), shape);
+                    }
+                    tensors.put(name, t);
                 }
             }
         }

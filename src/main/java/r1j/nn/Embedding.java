@@ -1,6 +1,8 @@
 package r1j.nn;
 
+import r1j.tensor.Gemm;
 import r1j.tensor.Kernels;
+import r1j.tensor.PackedWeights;
 import r1j.tensor.Parallel;
 import r1j.tensor.Tensor;
 
@@ -23,8 +25,9 @@ public final class Embedding {
                 for (int i = 0; i < ids.length; i++) Kernels.axpy(1f, out.grad(), i * d + lo, gw, ids[i] * d + lo, hi - lo);
             });
         }, weight);
-        if (weight.packed() != null) {
-            for (int i = 0; i < ids.length; i++) weight.packed().row(ids[i], y.data, i * d);
+        Gemm.PackedB rows = PackedWeights.rowsOf(weight);
+        if (rows != null) {
+            for (int i = 0; i < ids.length; i++) rows.row(ids[i], y.data, i * d);
         } else {
             for (int i = 0; i < ids.length; i++) System.arraycopy(weight.data, ids[i] * d, y.data, i * d, d);
         }

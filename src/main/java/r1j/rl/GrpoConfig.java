@@ -3,6 +3,7 @@ package r1j.rl;
 import java.nio.file.Path;
 import r1j.model.LoraConfig;
 import r1j.tensor.AdamW;
+import r1j.tensor.FrozenDtype;
 
 /**
  * Every setting of a GRPO run — the starting model and the prompts included — written to the run folder's
@@ -18,7 +19,7 @@ public record GrpoConfig(
         float lr, int warmup_steps, int steps, int max_completion_tokens, int micro_batch, float grad_clip,
         float weight_decay, float bias_update_speed, int checkpoint_every, int sample_every, long seed,
         LoraConfig lora, boolean gradient_checkpointing, float adam_beta1, float adam_beta2, float adam_epsilon,
-        int overlong_max_length, int overlong_buffer, int repetition_ngram) {
+        int overlong_max_length, int overlong_buffer, int repetition_ngram, FrozenDtype frozen_dtype, float tis_cap) {
 
     /** The command line's and the pipeline's defaults: the calibration of docs/world.md for the miniature. */
     public static GrpoConfig defaults() {
@@ -89,6 +90,8 @@ public record GrpoConfig(
         private int overlong_max_length = r1j.reward.Rewards.Shaping.DEFAULTS.overlongMaxLength();
         private int overlong_buffer = r1j.reward.Rewards.Shaping.DEFAULTS.overlongBuffer();
         private int repetition_ngram = r1j.reward.Rewards.Shaping.DEFAULTS.repetitionNgram();
+        private FrozenDtype frozen_dtype = FrozenDtype.STORED;
+        private float tis_cap = 2f;
 
         private Builder() {}
 
@@ -103,6 +106,7 @@ public record GrpoConfig(
             sample_every = c.sample_every; seed = c.seed; lora = c.lora; gradient_checkpointing = c.gradient_checkpointing;
             adam_beta1 = c.adam_beta1; adam_beta2 = c.adam_beta2; adam_epsilon = c.adam_epsilon;
             overlong_max_length = c.overlong_max_length; overlong_buffer = c.overlong_buffer; repetition_ngram = c.repetition_ngram;
+            frozen_dtype = c.frozen_dtype; tis_cap = c.tis_cap;
         }
 
         public GrpoConfig build() {
@@ -110,7 +114,7 @@ public record GrpoConfig(
                     eps_high, beta, advantage_scale, aggregation, mask_truncated, dynamic_sampling, ref_refresh_every,
                     temperature, top_p, lr, warmup_steps, steps, max_completion_tokens, micro_batch, grad_clip, weight_decay,
                     bias_update_speed, checkpoint_every, sample_every, seed, lora, gradient_checkpointing, adam_beta1,
-                    adam_beta2, adam_epsilon, overlong_max_length, overlong_buffer, repetition_ngram);
+                    adam_beta2, adam_epsilon, overlong_max_length, overlong_buffer, repetition_ngram, frozen_dtype, tis_cap);
         }
 
         /** The policy's model folder (a checkpoint or a LoRA run's base). */
@@ -189,5 +193,15 @@ public record GrpoConfig(
         public Builder overlongBuffer(int v) { overlong_buffer = v; return this; }
         /** The repetition reward's n-gram size. */
         public Builder repetitionNgram(int v) { repetition_ngram = v; return this; }
+        /**
+         * The width the policy's weights are read in while it samples rollouts: as stored (the trainer's exact policy),
+         * or Q8 (8-bit, about half the bytes per token; the objective then corrects with tis_cap).
+         */
+        public Builder frozenDtype(FrozenDtype v) { frozen_dtype = v; return this; }
+        /**
+         * C of the truncated importance weight min(π_old / π_sampler, C) that multiplies each token's loss when rollouts
+         * are not sampled from the trainer's exact policy (Yao et al. 2025; verl's tis_imp_ratio_cap, 2 by default).
+         */
+        public Builder tisCap(float v) { tis_cap = v; return this; }
     }
 }

@@ -75,6 +75,28 @@ public final class GrpoObjective {
     }
 
     /**
+     * Truncated importance sampling for rollouts that were not sampled from the trainer's exact policy (8-bit weights,
+     * another engine): each token's loss is multiplied by the detached weight
+     *
+     * <pre>
+     *   w_t = min(π_old(o_t | q, o_&lt;t) / π_sampler(o_t | q, o_&lt;t), C)
+     * </pre>
+     *
+     * with π_old the trainer's policy at the weights the rollouts were asked for and π_sampler the probabilities the
+     * sampler drew them with (Yao et al. 2025, "Your Efficient RL Framework Secretly Brings You Off-Policy RL
+     * Training"; verl's tis_imp_ratio_cap). The ratio ρ is then taken against π_old, so clipping keeps its meaning.
+     *
+     * @param old log π_old of each token
+     * @param sampler log π_sampler of each token
+     * @param cap C
+     */
+    public static float[] truncatedImportanceWeights(float[] old, float[] sampler, float cap) {
+        float[] w = new float[old.length];
+        for (int i = 0; i < w.length; i++) w[i] = (float) Math.min(Math.exp((double) old[i] - sampler[i]), cap);
+        return w;
+    }
+
+    /**
      * The weights w_t of each aggregation for completions of the given lengths laid out one after another (masked
      * sequences get 0): SEQUENCE_MEAN 1/(|o_i|·G'), TOKEN_MEAN 1/Σ|o_i|, CONSTANT 1/(G'·maxLen), with G' the number of
      * sequences that count.

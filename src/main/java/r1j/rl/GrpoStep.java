@@ -33,8 +33,10 @@ public record GrpoStep(int step, Rewards rewards, Policy policy, Replies replies
      * @param clipHigh the share clipped above 1 + ε_high
      * @param entropy the sampling distribution's entropy per token, estimated by −log p of the sampled tokens
      * @param logprobMaxDiff the largest |log π_old(sampler) − log π_old(trainer)| (0 when both are one engine)
+     * @param tisMean the mean truncated importance weight over the loss's tokens (1 when rollouts are the trainer's
+     *                exact policy and no weight applies; GrpoObjective#truncatedImportanceWeights)
      */
-    public record Policy(double kl, double clipLow, double clipHigh, double entropy, float logprobMaxDiff) {}
+    public record Policy(double kl, double clipLow, double clipHigh, double entropy, float logprobMaxDiff, double tisMean) {}
 
     /**
      * @param lengthMean the mean completion length in tokens
@@ -111,6 +113,7 @@ public record GrpoStep(int step, Rewards rewards, Policy policy, Replies replies
             if (hardest.accuracyUnchecked() != null) row.put("level5_accuracy_unchecked", hardest.accuracyUnchecked());
         }
         row.put("logprob_max_diff", policy.logprobMaxDiff());
+        row.put("tis_mean", policy.tisMean());
         row.put("grad_norm", update.gradNorm());
         row.put("lr", update.lr());
         row.put("rollout_tokens_per_s", times.rolloutTokensPerS());

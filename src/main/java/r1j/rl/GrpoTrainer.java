@@ -14,6 +14,7 @@ import r1j.generate.Rollouts;
 import r1j.model.Transformer;
 import r1j.reward.Rewards;
 import r1j.tensor.AdamW;
+import r1j.tensor.FrozenDtype;
 import r1j.tensor.Grad;
 import r1j.tensor.Seeds;
 import r1j.tensor.LowRank;
@@ -164,12 +165,16 @@ public final class GrpoTrainer {
         Path refDir = latest != null ? latest.resolve("reference") : base;
         Transformer reference = c.lora() != null ? policy
                 : c.ref_refresh_every() > 0 ? Checkpoint.load(refDir, false) : Checkpoint.loadFrozen(refDir);
+        if (rollouts != null && c.frozen_dtype() != FrozenDtype.STORED) {
+            throw new IllegalArgumentException("frozen_dtype " + c.frozen_dtype().key() + ": 8-bit rollouts are sampled in "
+                    + "this JVM only; a cluster's workers sample with the weights as stored (drop --frozen-dtype or the cluster)");
+        }
         Tokenizer tok = Tokenizer.load(from);
         AdamW opt = new AdamW(policy.trainable(), c.adamW());
         int step = (int) run.resume(latest, policy.trainable(), opt, SAMPLES);
         PromptFormat template = PromptFormat.resolve(c.template(), from);
         Collect collect = new Collect(new RolloutBatch.Source(tok, template, tok.encode(template.constantPrefix(), false), rows),
-                rollouts != null ? rollouts : Rollouts.local(tok));
+                rollouts != null ? rollouts : Rollouts.local(tok, c.frozen_dtype()));
         PolicyUpdate update = new PolicyUpdate(c, policy, reference,
                 new OptimizerStep(policy.trainable(), opt, new r1j.train.NumericGuard(log), c.grad_clip()));
         Rewards scoring = rewards != null ? rewards : Rewards.parse(c.rewards(), c.reward_weights(), c.shaping());
@@ -232,9 +237,16 @@ public final class GrpoTrainer {
     static final class Optimised {
         double kl, clipLow, clipHigh, gradNorm, refSeconds;
         float logprobMaxDiff;
+        /** The truncated importance weights' sum and count over the loss's tokens (none when rollouts are on-policy). */
+        double tisSum;
+        long tisTokens;
         long tokens;
         /** An AdamW step was skipped: its loss or gradients were not finite ({@link r1j.train.NumericGuard}). */
         boolean skipped;
+
+        double tisMean() {
+            return tisTokens == 0 ? 1 : tisSum / tisTokens;
+        }
     }
 
     /** The optimiser's side of a step: the policy and its reference, AdamW and the guard against non-finite steps. */
@@ -251,8 +263,14 @@ public final class GrpoTrainer {
             GrpoObjective.Config oc = new GrpoObjective.Config(c.eps_low(), c.eps_high(), c.beta());
             double klSum = 0, lowSum = 0, highSum = 0, lossSum = 0;
             int batches = 0;
+            // Rollouts sampled with other weights than the trainer's (8-bit): π_old is the trainer's policy at the
+            // rollouts' weights (this forward's, before the first update) and each token's loss carries the truncated
+            // importance weight against the sampler's probabilities.
+            boolean offPolicy = c.frozen_dtype() != FrozenDtype.STORED;
+            List<float[]> trainerOld = new ArrayList<>(), tisWeights = new ArrayList<>();
             for (int pass = 0; pass < c.mu(); pass++) {
                 update.zeroGrad();
+                int mbIndex = 0;
                 for (RolloutBatch.MicroBatch m : packed.microBatches()) {
                     if (pass == 0) u.tokens += m.inputTokens();
                     float[] ref = new float[m.targets().tokens().length];
@@ -269,7 +287,24 @@ public final class GrpoTrainer {
                     if (pass == 0) {
                         for (int k = 0; k < lp.data.length; k++) u.logprobMaxDiff = Math.max(u.logprobMaxDiff, Math.abs(lp.data[k] - m.oldLogprobs()[k]));
                     }
-                    GrpoObjective.Result res = GrpoObjective.loss(lp, m.oldLogprobs(), ref, m.advantages(), m.weights(), oc);
+                    float[] old = m.oldLogprobs(), weights = m.weights();
+                    if (offPolicy) {
+                        if (pass == 0) {
+                            float[] o = lp.data.clone(), tis = GrpoObjective.truncatedImportanceWeights(o, m.oldLogprobs(), c.tis_cap());
+                            for (int k = 0; k < tis.length; k++) {
+                                if (weights[k] == 0) continue;
+                                u.tisSum += tis[k];
+                                u.tisTokens++;
+                                tis[k] *= weights[k];
+                            }
+                            trainerOld.add(o);
+                            tisWeights.add(tis);
+                        }
+                        old = trainerOld.get(mbIndex);
+                        weights = tisWeights.get(mbIndex);
+                    }
+                    mbIndex++;
+                    GrpoObjective.Result res = GrpoObjective.loss(lp, old, ref, m.advantages(), weights, oc);
                     res.loss().backward();
                     lossSum += res.loss().item();
                     klSum += res.kl();

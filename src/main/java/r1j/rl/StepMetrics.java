@@ -63,7 +63,7 @@ final class StepMetrics {
         GrpoStep.Rewards rs = new GrpoStep.Rewards(round(mean), round(Math.sqrt(Math.max(0, sq / n - mean * mean))), rewards,
                 round((double) batch.zeroSpreadGroups() / r.length));
         GrpoStep.Policy policy = new GrpoStep.Policy(round(u.kl), round(u.clipLow), round(u.clipHigh),
-                round(entropyTokens == 0 ? 0 : entropy / entropyTokens), u.logprobMaxDiff);
+                round(entropyTokens == 0 ? 0 : entropy / entropyTokens), u.logprobMaxDiff, round(u.tisMean()));
         GrpoStep.Replies replies = new GrpoStep.Replies(round((double) tokens / n), maxLen, round((double) reflect / n),
                 round((double) truncated / n), hardest.figures());
         return new GrpoStep(step, rs, policy, replies, new GrpoStep.Update(round(u.gradNorm), rate, u.skipped), t, watch.rolloutCost());

@@ -165,6 +165,25 @@ public final class Gemm {
             return half == null ? data[i] : widen(half[i], f16);
         }
 
+        private volatile PackedB q8Copy;
+
+        /**
+         * These weights as Q8_0 blocks: this weight itself when it is one, else its 8-bit copy, quantised on first use
+         * and kept (a frozen weight does not change), for generating with 8-bit weights beside the 16-bit ones a trainer
+         * reads.
+         */
+        public PackedB q8Copy() {
+            if (q8 != null) return this;
+            PackedB c = q8Copy;
+            if (c == null) {
+                synchronized (this) {
+                    if (q8Copy == null) q8Copy = packQ8(this);
+                    c = q8Copy;
+                }
+            }
+            return c;
+        }
+
         /** Whether the weights are Q8_0 blocks. */
         public boolean isQ8() {
             return q8 != null;

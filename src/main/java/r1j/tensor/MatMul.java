@@ -16,10 +16,12 @@ public final class MatMul {
     private static Tensor plain(Tensor x, Tensor w) {
         Shapes.check(w.rank() == 2 && x.cols() == w.dim(1), "linear", x, w, "need x [..., K] and w [N, K]");
         int m = x.rows(), k = x.cols(), n = w.dim(0);
-        Gemm.PackedB frozen = w.packed();
-        if (frozen != null) {
+        Gemm.PackedB stored = w.packed();
+        if (stored != null) {
+            // Without gradients, a generating scope may read the weight in 8 bits; the backward always reads it as stored.
+            Gemm.PackedB frozen = Grad.isEnabled() ? stored : PackedWeights.frozen(stored);
             Tensor y = Tensor.result(Shapes.withLast(x.shape(), n), out -> {
-                if (x.requiresGrad()) Gemm.gemmPackedNN(m, Gemm.Operand.of(out.grad, 0, n), frozen,
+                if (x.requiresGrad()) Gemm.gemmPackedNN(m, Gemm.Operand.of(out.grad, 0, n), stored,
                         Gemm.Operand.of(x.gradBuffer(), 0, k), true);
             }, x, w);
             Gemm.gemmPacked(m, Gemm.Operand.of(x.data, 0, k), frozen, Gemm.Operand.of(y.data, 0, n), false);

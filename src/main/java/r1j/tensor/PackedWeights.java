@@ -14,36 +14,65 @@ import java.util.Map;
  * may be updating meanwhile.
  */
 public final class PackedWeights {
-    private static final ThreadLocal<Map<float[], Gemm.PackedB>> ACTIVE = new ThreadLocal<>();
+    private static final ThreadLocal<Scope> ACTIVE = new ThreadLocal<>();
+
+    /** The packed copies of one scope and the width it packs them in. */
+    record Scope(Map<float[], Gemm.PackedB> packed, FrozenDtype dtype) {}
 
     private PackedWeights() {}
 
-    /** Opens a scope on this thread (nested scopes share the outer one). */
+    /** Opens a scope on this thread that packs as stored (nested scopes share the outer one). */
     public static Grad.Scope open() {
+        return open(FrozenDtype.STORED);
+    }
+
+    /**
+     * Opens a scope on this thread whose products read the weights in dtype: with {@link FrozenDtype#Q8} float32
+     * weights are quantised when first packed and frozen 16-bit ones are read through their 8-bit copy (made once
+     * per weight). Nested scopes share the outer one.
+     */
+    public static Grad.Scope open(FrozenDtype dtype) {
         if (ACTIVE.get() != null) return () -> { };
-        ACTIVE.set(new IdentityHashMap<>());
+        ACTIVE.set(new Scope(new IdentityHashMap<>(), dtype));
         return ACTIVE::remove;
     }
 
     /** This thread's scope, or null: what a worker running this thread's chunks takes on ({@link ThreadState}). */
-    static Map<float[], Gemm.PackedB> current() {
+    static Scope current() {
         return ACTIVE.get();
     }
 
-    /** Makes m this thread's scope (null: none) and returns the one it replaces. */
-    static Map<float[], Gemm.PackedB> swap(Map<float[], Gemm.PackedB> m) {
-        Map<float[], Gemm.PackedB> old = ACTIVE.get();
-        if (m == null) ACTIVE.remove();
-        else ACTIVE.set(m);
+    /** Makes s this thread's scope (null: none) and returns the one it replaces. */
+    static Scope swap(Scope s) {
+        Scope old = ACTIVE.get();
+        if (s == null) ACTIVE.remove();
+        else ACTIVE.set(s);
         return old;
     }
 
     /** The packed form of W [n, k] inside a scope, or null outside one. */
     static Gemm.PackedB lookup(float[] w, int n, int k) {
-        Map<float[], Gemm.PackedB> m = ACTIVE.get();
-        if (m == null) return null;
-        synchronized (m) {
-            return m.computeIfAbsent(w, x -> Gemm.pack(x, n, k));
+        Scope s = ACTIVE.get();
+        if (s == null) return null;
+        synchronized (s.packed()) {
+            return s.packed().computeIfAbsent(w, x -> s.dtype() == FrozenDtype.Q8 ? Gemm.packQ8(x, n, k) : Gemm.pack(x, n, k));
         }
+    }
+
+    /** The frozen weight w as this thread's scope reads it: its 8-bit copy in a Q8 scope, else w itself. */
+    static Gemm.PackedB frozen(Gemm.PackedB w) {
+        Scope s = ACTIVE.get();
+        return s != null && s.dtype() == FrozenDtype.Q8 ? w.q8Copy() : w;
+    }
+
+    /**
+     * What an embedding lookup reads the rows of w [n, d] from: in a Q8 scope, without gradients, w's 8-bit copy (as a
+     * model loaded in 8 bits reads its embedding); otherwise w's packed form, or null for w's own float32 rows.
+     */
+    public static Gemm.PackedB rowsOf(Tensor w) {
+        Scope s = ACTIVE.get();
+        boolean q8 = s != null && s.dtype() == FrozenDtype.Q8 && !Grad.isEnabled();
+        if (w.packed() != null) return q8 ? frozen(w.packed()) : w.packed();
+        return q8 ? lookup(w.data, w.dim(0), w.dim(1)) : null;
     }
 }

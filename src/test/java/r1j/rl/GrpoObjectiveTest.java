@@ -109,4 +109,14 @@ class GrpoObjectiveTest {
         for (boolean s : seen) assertThat(s).isTrue();
         assertThat(RolloutBatch.permuted(3, n, 5)).isEqualTo(RolloutBatch.permuted(3, n, 5));
     }
+
+    /** min(π_old / π_sampler, C) token by token, computed by hand: e^0.5, e^−1, and e^1.5 capped at 2. */
+    @Test
+    void truncatedImportanceWeightsByHand() {
+        float[] w = GrpoObjective.truncatedImportanceWeights(new float[] {-1f, -2f, -0.5f, -3f}, new float[] {-1.5f, -1f, -2f, -3f}, 2f);
+        assertThat(w[0]).isCloseTo(1.6487213f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(w[1]).isCloseTo(0.36787944f, org.assertj.core.data.Offset.offset(1e-7f));
+        assertThat(w[2]).isEqualTo(2f);
+        assertThat(w[3]).isEqualTo(1f);
+    }
 }

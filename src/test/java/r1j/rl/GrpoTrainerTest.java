@@ -77,6 +77,38 @@ class GrpoTrainerTest {
     }
 
     /**
+     * Rollouts sampled with 8-bit weights are not the trainer's policy: the sampler's log-probs differ from the
+     * trainer's, the loss carries truncated importance weights (their mean logged, neither 1 nor above the cap), and the
+     * run still resumes bit for bit; the cluster's workers refuse it.
+     */
+    @Test
+    void eightBitRolloutsCarryTruncatedImportanceWeights() throws Exception {
+        GrpoConfig c = config().toBuilder().frozenDtype(r1j.tensor.FrozenDtype.Q8).tisCap(1.5f).model(base).data(data).build();
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        GrpoTrainer.run(c, tmp.resolve("q8"), 0, quiet);
+        List<String> rows = Files.readAllLines(tmp.resolve("q8/metrics.jsonl"));
+        assertThat(rows).hasSize(3);
+        for (String r : rows) {
+            JsonNode n = new ObjectMapper().readTree(r);
+            assertThat(n.get("logprob_max_diff").asDouble()).as("8-bit sampler vs float32 trainer").isGreaterThan(1e-4);
+            // E[π_old/π_sampler] under the sampler is 1: the capped weights average just below it.
+            assertThat(n.get("tis_mean").asDouble()).isBetween(0.8, 1.0);
+        }
+        assertThat(new ObjectMapper().readTree(tmp.resolve("q8/config.json").toFile()).get("frozen_dtype").asText()).isEqualTo("Q8");
+        assertThat(GrpoTrainer.run(c, tmp.resolve("q8b"), 1, quiet).finalModel()).isNull();
+        GrpoTrainer.run(c, tmp.resolve("q8b"), 0, quiet);
+        assertThat(withoutTimings(tmp.resolve("q8b/metrics.jsonl"))).isEqualTo(withoutTimings(tmp.resolve("q8/metrics.jsonl")));
+        GrpoTrainer.run(config().toBuilder().model(base).data(data).build(), tmp.resolve("stored"), 0, quiet);
+        for (String r : Files.readAllLines(tmp.resolve("stored/metrics.jsonl"))) {
+            assertThat(new ObjectMapper().readTree(r).get("tis_mean").asDouble()).as("on-policy: no weight").isEqualTo(1.0);
+        }
+        assertThat(withoutTimings(tmp.resolve("stored/metrics.jsonl"))).as("8-bit rollouts sample other completions")
+                .isNotEqualTo(withoutTimings(tmp.resolve("q8/metrics.jsonl")));
+        assertThatThrownBy(() -> GrpoTrainer.builder(c).console(quiet).rollouts((p, v, pre, req, g, sp) -> List.of()).build()
+                .train(tmp.resolve("cluster"), 0)).hasMessageContaining("8-bit rollouts are sampled in this JVM only");
+    }
+
+    /**
      * N steps in one run, and N/2 steps then a stop and the same command again, end with the same weights bit for bit
      * and the same metrics (all but the timings); a changed setting is refused, naming it.
      */
