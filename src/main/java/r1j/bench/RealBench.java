@@ -17,6 +17,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import r1j.gguf.GgufExport;
+import r1j.tensor.FrozenDtype;
 import r1j.gguf.GgufWriter;
 import r1j.io.Checkpoint;
 import r1j.model.KvCache;
@@ -47,7 +48,7 @@ public final class RealBench {
     /**
      * What to measure: the model folder, the thread counts (one-sequence decoding and prefill at each, the rest at the
      * largest), the sequences decoding together, new tokens per sequence, timed repetitions per figure (the median is
-     * reported), which kinds of work ("decode", "prefill", "full", "lora"), and whether the peers run too.
+     * reported), which kinds of work ("decode", "prefill", "q8" — one sequence with 8-bit weights —, "full", "lora"), and whether the peers run too.
      */
     public record Settings(Path model, List<Integer> threads, List<Integer> sequences, int newTokens, int reps,
                            Set<String> work, boolean peers) {}
@@ -83,7 +84,7 @@ public final class RealBench {
 
         LlamaCpp llama = null;
         Path gguf = null;
-        if (s.peers() && (s.work().contains("decode") || s.work().contains("prefill"))) {
+        if (s.peers() && (s.work().contains("decode") || s.work().contains("prefill") || s.work().contains("q8"))) {
             try {
                 llama = LlamaCpp.open();
                 gguf = Files.createTempFile("r1j-bench-real", ".gguf");
@@ -118,6 +119,29 @@ public final class RealBench {
                     double flops = 2.0 * (matmul - embed) + 2.0 * embed / PREFILL_TOKENS;
                     out.accept(new Row("prefill, " + PREFILL_TOKENS + " tokens", t, mine,
                             llama == null ? null : "llama.cpp BF16", peer, machine.get(t).peakFlops() / flops, "FLOPs"));
+                }
+            }
+            if (s.work().contains("q8")) {
+                // One sequence with 8-bit weights: r1j's Q8_0 blocks against llama.cpp's Q8_0 export of the same model.
+                Transformer q8 = Checkpoint.loadFrozen(s.model(), null, FrozenDtype.Q8);
+                double q8Bytes = (double) q8.weightBytes() * matmul / total;
+                Path q8Gguf = null;
+                if (llama != null) {
+                    q8Gguf = Files.createTempFile("r1j-bench-real-q8", ".gguf");
+                    log.println("exporting " + s.model() + " to GGUF Q8_0 for llama.cpp…");
+                    GgufExport.export(s.model(), q8Gguf, GgufWriter.TensorType.Q8_0);
+                }
+                try {
+                    for (int t : s.threads()) {
+                        LlamaCpp.Workload w = new LlamaCpp.Workload(1, PROMPT_TOKENS, s.newTokens(), t, 1);
+                        double mine = s.newTokens() / decode(q8, w, s.reps()).decodeSeconds();
+                        Double peer = q8Gguf == null ? null : s.newTokens() / peerTime(llama, q8Gguf, w, s.reps()).decodeSeconds();
+                        double bytes = q8Bytes + kvPerToken * (PROMPT_TOKENS + s.newTokens() / 2.0);
+                        out.accept(new Row("decode q8, 1 sequence", t, mine, q8Gguf == null ? null : "llama.cpp Q8_0", peer,
+                                machine.get(t).bandwidth() / bytes, "memory"));
+                    }
+                } finally {
+                    if (q8Gguf != null) Files.deleteIfExists(q8Gguf);
                 }
             }
         } finally {

@@ -512,8 +512,8 @@ public final class BenchCommand implements Runnable {
                 + "after one untimed run.")
         int reps;
 
-        @Option(names = "--work", split = ",", defaultValue = "decode,prefill,full,lora",
-                description = "Which rows: decode, prefill, full, lora.")
+        @Option(names = "--work", split = ",", defaultValue = "decode,prefill,q8,full,lora",
+                description = "Which rows: decode, prefill, q8 (one sequence with 8-bit weights against llama.cpp Q8_0), full, lora.")
         List<String> work;
 
         @Option(names = "--no-peers", description = "r1j alone: no llama.cpp or PyTorch (for quick comparisons "
@@ -525,8 +525,8 @@ public final class BenchCommand implements Runnable {
             VectorSupport.logOnce();
             if (reps < 1 || newTokens < 1) throw new UserError("--reps and --new-tokens must be at least 1");
             for (String w : work) {
-                if (!List.of("decode", "prefill", "full", "lora").contains(w)) {
-                    throw new UserError("--work: unknown '" + w + "' (decode, prefill, full or lora)");
+                if (!List.of("decode", "prefill", "q8", "full", "lora").contains(w)) {
+                    throw new UserError("--work: unknown '" + w + "' (decode, prefill, q8, full or lora)");
                 }
             }
             List<Integer> ts = threads != null ? threads

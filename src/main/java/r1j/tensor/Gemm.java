@@ -115,11 +115,14 @@ public final class Gemm {
         final short[] half;
         /** Whether half holds IEEE binary16 (else bfloat16). */
         final boolean f16;
-        /** Q8_0 values in the slivers' order, and their scales: block b of row r at scale[b · nPad + r]. */
+        /**
+         * Q8_0 values in the slivers' order, and their scales, each sliver's along K so that they stream with its
+         * values: block b of row r at scale[scaleAt(r / NR, b) + r % NR].
+         */
         final byte[] q8;
         final float[] scale;
         /** N rounded up to whole slivers. */
-        final int nPad;
+        final int kBlocks;
         final int[] blockOffset;
 
         /** values is the float[], short[] (f16 or bfloat16) or byte[] (with scale) the slivers hold. */
@@ -131,7 +134,7 @@ public final class Gemm {
             this.q8 = values instanceof byte[] b ? b : null;
             this.f16 = f16;
             this.scale = scale;
-            this.nPad = (n + NR - 1) / NR * NR;
+            this.kBlocks = (k + Q8.BLOCK - 1) / Q8.BLOCK;
             this.blockOffset = blockOffset;
         }
 
@@ -161,7 +164,7 @@ public final class Gemm {
 
         /** The value at packed index i, which holds W[row, col]. */
         float value(int i, int row, int col) {
-            if (q8 != null) return q8[i] * scale[col / Q8.BLOCK * nPad + row];
+            if (q8 != null) return q8[i] * scale[scaleAt(row / NR, col / Q8.BLOCK) + row % NR];
             return half == null ? data[i] : widen(half[i], f16);
         }
 
@@ -182,6 +185,11 @@ public final class Gemm {
                 }
             }
             return c;
+        }
+
+        /** Where the NR scales of a sliver's block of 32 steps of K start. */
+        int scaleAt(int sliver, int block) {
+            return (sliver * kBlocks + block) * NR;
         }
 
         /** Whether the weights are Q8_0 blocks. */
@@ -286,6 +294,7 @@ public final class Gemm {
         for (int bl = 0; bl < blocks; bl++) off[bl] = nPad * bl * KC;
         byte[] q = new byte[Math.multiplyExact(nPad, k)];
         float[] scale = new float[kBlocks * nPad];
+        int scaleStride = kBlocks * NR;
         Parallel.range(nPad / NR, 1, (chunk, lo, hi) -> {
             float[] row = new float[k];
             byte[] qRow = new byte[k];
@@ -295,7 +304,7 @@ public final class Gemm {
                     rows.read(r, row);
                     for (int b = 0; b < kBlocks; b++) {
                         int c0 = b * Q8.BLOCK;
-                        scale[b * nPad + r] = Float.float16ToFloat(Q8.quantize(row, c0, Math.min(Q8.BLOCK, k - c0), qRow, c0));
+                        scale[sl * scaleStride + b * NR + lane] = Float.float16ToFloat(Q8.quantize(row, c0, Math.min(Q8.BLOCK, k - c0), qRow, c0));
                     }
                     for (int bl = 0; bl < blocks; bl++) {
                         int pc = bl * KC, kc = Math.min(KC, k - pc), dst = off[bl] + sl * NR * kc + lane;
@@ -313,7 +322,7 @@ public final class Gemm {
      */
     private static void dequantize(PackedB w, int off, int pc, int kc, int j0, float[] dst) {
         for (int p = 0; p < kc; p++) {
-            int sc = (pc + p) / Q8.BLOCK * w.nPad + j0, src = off + p * NR;
+            int sc = w.scaleAt(j0 / NR, (pc + p) / Q8.BLOCK), src = off + p * NR;
             ((FloatVector) ByteVector.fromArray(S8, w.q8, src).convertShape(VectorOperators.B2F, S, 0))
                     .mul(FloatVector.fromArray(S, w.scale, sc)).intoArray(dst, p * NR);
             ((FloatVector) ByteVector.fromArray(S8, w.q8, src + L).convertShape(VectorOperators.B2F, S, 0))

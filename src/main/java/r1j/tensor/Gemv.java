@@ -126,14 +126,12 @@ final class Gemv {
             int kc = Math.min(KC, w.k - pc), stride = NR * kc;
             int ia = w.blockOffset[bl] + s * stride, ib = ia + stride, ic = ib + stride, id = ic + stride;
             for (int p0 = 0; p0 < kc; p0 += Q8.BLOCK) {
-                int sc = (pc + p0) / Q8.BLOCK * w.nPad + s * NR, end = Math.min(kc, p0 + Q8.BLOCK);
-                FloatVector sa0 = FloatVector.fromArray(S, w.scale, sc), sa1 = FloatVector.fromArray(S, w.scale, sc + L);
-                FloatVector sb0 = FloatVector.fromArray(S, w.scale, sc + NR);
-                FloatVector sb1 = FloatVector.fromArray(S, w.scale, sc + NR + L);
-                FloatVector sc0 = FloatVector.fromArray(S, w.scale, sc + 2 * NR);
-                FloatVector sc1 = FloatVector.fromArray(S, w.scale, sc + 2 * NR + L);
-                FloatVector sd0 = FloatVector.fromArray(S, w.scale, sc + 3 * NR);
-                FloatVector sd1 = FloatVector.fromArray(S, w.scale, sc + 3 * NR + L);
+                int kb = (pc + p0) / Q8.BLOCK, end = Math.min(kc, p0 + Q8.BLOCK);
+                int sa = w.scaleAt(s, kb), sb = w.scaleAt(s + 1, kb), sc = w.scaleAt(s + 2, kb), sd = w.scaleAt(s + 3, kb);
+                FloatVector sa0 = FloatVector.fromArray(S, w.scale, sa), sa1 = FloatVector.fromArray(S, w.scale, sa + L);
+                FloatVector sb0 = FloatVector.fromArray(S, w.scale, sb), sb1 = FloatVector.fromArray(S, w.scale, sb + L);
+                FloatVector sc0 = FloatVector.fromArray(S, w.scale, sc), sc1 = FloatVector.fromArray(S, w.scale, sc + L);
+                FloatVector sd0 = FloatVector.fromArray(S, w.scale, sd), sd1 = FloatVector.fromArray(S, w.scale, sd + L);
                 for (int p = p0; p < end; p++, ia += NR, ib += NR, ic += NR, id += NR) {
                     FloatVector xp = FloatVector.broadcast(S, x[xOff + pc + p]);
                     a0 = xp.fma(loadQ8(w, ia, sa0), a0); a1 = xp.fma(loadQ8(w, ia + L, sa1), a1);
@@ -159,7 +157,7 @@ final class Gemv {
             for (int p = 0; p < kc; p++, ia += NR) {
                 FloatVector xp = FloatVector.broadcast(S, x[xOff + pc + p]);
                 if (w.q8 != null) {
-                    int sc = (pc + p) / Q8.BLOCK * w.nPad + s * NR;
+                    int sc = w.scaleAt(s, (pc + p) / Q8.BLOCK);
                     a0 = xp.fma(loadQ8(w, ia, FloatVector.fromArray(S, w.scale, sc)), a0);
                     a1 = xp.fma(loadQ8(w, ia + L, FloatVector.fromArray(S, w.scale, sc + L)), a1);
                 } else {
