@@ -15,6 +15,7 @@ import r1j.data.Splits;
 import r1j.data.World;
 import r1j.model.LoraConfig;
 import r1j.rl.GrpoConfig;
+import r1j.tensor.FrozenDtype;
 import r1j.rl.GrpoTrainer;
 import r1j.train.TrainingRun;
 
@@ -40,13 +41,15 @@ public final class GrpoBench {
         return data;
     }
 
-    public static Result run(Path model, LoraConfig lora, int steps, int prompts, int group, int maxTokens) throws IOException {
+    /** GRPO steps on model with rollouts sampled with the weights in dtype (8-bit: FrozenDtype.Q8). */
+    public static Result run(Path model, LoraConfig lora, int steps, int prompts, int group, int maxTokens,
+                             FrozenDtype dtype) throws IOException {
         Path dir = Files.createTempDirectory("r1j-bench-grpo");
         try {
             Path data = worldTasks(dir, 64);
             GrpoConfig c = GrpoConfig.builder().model(model).data(data).template("plain").rewards("accuracy")
                     .steps(steps).promptsPerStep(prompts).groupSize(group).maxCompletionTokens(maxTokens)
-                    .microBatch(prompts * group).checkpointEvery(1_000_000).sampleEvery(0).lora(lora).build();
+                    .microBatch(prompts * group).checkpointEvery(1_000_000).sampleEvery(0).lora(lora).frozenDtype(dtype).build();
             GrpoTrainer.run(c, dir.resolve("run"), 0, new PrintStream(new ByteArrayOutputStream()));
             List<JsonNode> ms = new ArrayList<>();
             ObjectMapper json = new ObjectMapper();
@@ -55,7 +58,8 @@ public final class GrpoBench {
             JsonNode last = ms.get(ms.size() - 1);
             r1j.model.MemoryPlan plan = new r1j.model.MemoryPlan(r1j.model.ModelConfig.read(model.resolve("config.json")), 2);
             long trainable = lora != null ? plan.adapterParameters(lora) : plan.parameters();
-            return new Result(lora != null ? "lora r=" + lora.r() : "full", trainable, secs[secs.length / 2],
+            String mode = (lora != null ? "lora r=" + lora.r() : "full") + (dtype == FrozenDtype.Q8 ? ", q8 rollouts" : "");
+            return new Result(mode, trainable, secs[secs.length / 2],
                     last.get("rollout_tokens_per_s").asDouble(), last.get("update_tokens_per_s").asDouble());
         } finally {
             TrainingRun.deleteTree(dir);

@@ -355,6 +355,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--no-full", description = "Skip full fine-tuning (when its 16 bytes per parameter do not fit).")
         boolean noFull;
 
+        /** Rollouts with 8-bit weights (q8), the objective correcting with truncated importance weights. */
+        @picocli.CommandLine.Mixin
+        FrozenDtypeOption frozenDtype = new FrozenDtypeOption();
+
         @Override
         public Integer call() throws Exception {
             VectorSupport.logOnce();
@@ -365,7 +369,8 @@ public final class BenchCommand implements Runnable {
             modes.add(new r1j.model.LoraConfig(r, 2.0 * r, 0, targets, false));
             if (!noFull) modes.add(null);
             for (r1j.model.LoraConfig l : modes) {
-                r1j.bench.GrpoBench.Result res = r1j.bench.GrpoBench.run(model, l, steps, prompts, group, maxTokens);
+                r1j.bench.GrpoBench.Result res = r1j.bench.GrpoBench.run(model, l, steps, prompts, group, maxTokens,
+                        frozenDtype.dtype());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("mode", res.mode());
                 row.put("trainable", res.trainable());

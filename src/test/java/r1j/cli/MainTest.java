@@ -75,7 +75,8 @@ class MainTest {
         List<JsonNode> rows = new ArrayList<>();
         for (String line : r.out().strip().split("\n")) rows.add(new ObjectMapper().readTree(line));
         assertThat(rows).extracting(n -> n.get("work").asText()).containsExactly("decode, 1 sequence",
-                "decode, 3 sequences", "prefill, 512 tokens", "training step, full", "training step, LoRA r=16");
+                "decode, 3 sequences", "prefill, 512 tokens", "decode q8, 1 sequence", "training step, full",
+                "training step, LoRA r=16");
         for (JsonNode n : rows) {
             assertThat(n.get("threads").asInt()).isEqualTo(1);
             assertThat(n.get("tokens_per_s").asDouble()).isPositive().isFinite();
@@ -83,12 +84,12 @@ class MainTest {
             assertThat(n.get("fraction_of_bound").asDouble())
                     .isEqualTo(n.get("tokens_per_s").asDouble() / n.get("bound_tokens_per_s").asDouble(), within(1e-3));
         }
-        for (JsonNode n : rows.subList(0, 3)) {
-            assertThat(n.get("peer").asText()).isEqualTo("llama.cpp BF16");
+        for (JsonNode n : rows.subList(0, 4)) {
+            assertThat(n.get("peer").asText()).isEqualTo(n == rows.get(3) ? "llama.cpp Q8_0" : "llama.cpp BF16");
             assertThat(n.get("peer_tokens_per_s").asDouble()).isPositive().isFinite();
         }
         Run bad = run("bench", "real", "--model", "src/test/resources/fixtures/qwen2-tiny", "--work", "decode,sing");
-        assertThat(bad.err().strip()).isEqualTo("r1j: error: --work: unknown 'sing' (decode, prefill, full or lora)");
+        assertThat(bad.err().strip()).isEqualTo("r1j: error: --work: unknown 'sing' (decode, prefill, q8, full or lora)");
     }
 
     @Test
@@ -158,6 +159,13 @@ class MainTest {
         assertThat(first.get("tokens")).isEqualTo(second.get("tokens"));
         Run noTok = run("generate", "--model", tmp.resolve("m2").toString(), "--prompt", "x");
         assertThat(noTok.code()).isEqualTo(2);
+        // 8-bit weights: the same command runs; an unknown width is refused, naming the accepted ones.
+        Run q8 = run("generate", "--model", model.toString(), "--prompt", "What is 3 + 4?", "--template", "r1-zero",
+                "--temperature", "0", "--max-new-tokens", "5", "--json", "--frozen-dtype", "q8");
+        assertThat(q8.code()).as(q8.err()).isZero();
+        assertThat(new ObjectMapper().readTree(q8.out().strip()).get("finish").asText()).isIn("length", "stop");
+        assertThat(run("generate", "--model", model.toString(), "--prompt", "x", "--frozen-dtype", "q4").err().strip())
+                .isEqualTo("r1j: error: --frozen-dtype: frozen dtype 'q4': expected stored or q8");
 
         // The folder's own Jinja chat_template (r1j's tokenizers write one for the chat format) gives the chat
         // format's prompt and, greedily, the same completion.
