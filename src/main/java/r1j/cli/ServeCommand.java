@@ -23,6 +23,9 @@ public final class ServeCommand implements Callable<Integer> {
             + "--lora-modules (DIR alone: named after its folder); repeatable. A request's 'model' chooses; all are batched together.")
     List<String> adapters = List.of();
 
+    @picocli.CommandLine.Mixin
+    FrozenDtypeOption frozenDtype = new FrozenDtypeOption();
+
     @Option(names = "--host", description = "The address to bind (default: " + ServeSettings.DEFAULT_HOST + ", loopback).")
     String host = ServeSettings.DEFAULT_HOST;
 
@@ -89,7 +92,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        try (OpenAiServer s = OpenAiServer.of(model, adapters(adapters), settings)) {
+        try (OpenAiServer s = OpenAiServer.start(OpenAiServer.Served.load(model, adapters(adapters), frozenDtype.dtype()), settings)) {
             System.err.printf("r1j: serving %s%s on http://%s:%d/v1 (%s)%n", id, adapters.isEmpty() ? "" : " and adapters "
                     + String.join(", ", adapters(adapters).keySet()), host, s.port(), apiKey == null ? "no API key" : "API key required");
             Thread.currentThread().join();

@@ -69,7 +69,12 @@ public final class OpenAiServer implements AutoCloseable {
          * order given, and the folder's tokenizer, chat template and generation config.
          */
         public static Served load(Path dir, Map<String, Path> adapters) throws IOException {
-            Transformer m = r1j.io.Checkpoint.loadFrozen(dir);
+            return load(dir, adapters, r1j.tensor.FrozenDtype.STORED);
+        }
+
+        /** The same with the model's matrices held in dtype (8-bit Q8_0 blocks with {@code Q8}). */
+        public static Served load(Path dir, Map<String, Path> adapters, r1j.tensor.FrozenDtype dtype) throws IOException {
+            Transformer m = r1j.io.Checkpoint.loadFrozen(dir, null, dtype);
             int slot = 0;
             for (Path a : adapters.values()) Lora.loadServed(a, m, slot++);
             ChatTemplate template = ChatTemplate.load(dir);
