@@ -29,10 +29,19 @@ public final class PackedWeights {
     /**
      * Opens a scope on this thread whose products read the weights in dtype: with {@link FrozenDtype#Q8} float32
      * weights are quantised when first packed and frozen 16-bit ones are read through their 8-bit copy (made once
-     * per weight). Nested scopes share the outer one.
+     * per weight). Nested scopes share the outer one, which must read the weights in the same dtype.
+     *
+     * @throws IllegalStateException if this thread already has a scope of another dtype: its products would not
+     *     read the weights as the caller asked
      */
     public static Grad.Scope open(FrozenDtype dtype) {
-        if (ACTIVE.get() != null) return () -> { };
+        Scope outer = ACTIVE.get();
+        if (outer != null) {
+            if (outer.dtype() != dtype)
+                throw new IllegalStateException("a packed-weights scope reading " + outer.dtype() + " is already open on"
+                        + " this thread; a nested scope cannot read " + dtype);
+            return () -> { };
+        }
         ACTIVE.set(new Scope(new IdentityHashMap<>(), dtype));
         return ACTIVE::remove;
     }

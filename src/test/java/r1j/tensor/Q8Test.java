@@ -73,4 +73,17 @@ class Q8Test {
         Gemm.gemm(m, k, n, Gemm.Operand.of(dy, 0, n), Gemm.Operand.of(values, 0, k), Gemm.Operand.of(dxRef, 0, k), false);
         assertThat(dx).as("dY·W").containsExactly(dxRef);
     }
+
+    @Test
+    void aNestedScopeMustReadTheOuterScopesDtype() {
+        try (var outer = PackedWeights.open(FrozenDtype.Q8)) {
+            try (var same = PackedWeights.open(FrozenDtype.Q8)) {
+                assertThat(PackedWeights.current().dtype()).isEqualTo(FrozenDtype.Q8);
+            }
+            assertThat(PackedWeights.current()).as("closing a nested scope keeps the outer one").isNotNull();
+            org.assertj.core.api.Assertions.assertThatThrownBy(PackedWeights::open)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("Q8").hasMessageContaining("STORED");
+        }
+        assertThat(PackedWeights.current()).isNull();
+    }
 }
