@@ -2,6 +2,7 @@ package r1j.cli;
 
 import picocli.CommandLine.Option;
 import r1j.rl.Advantages;
+import r1j.rl.DynamicSampling;
 import r1j.rl.GrpoConfig;
 import r1j.rl.GrpoObjective;
 
@@ -47,8 +48,30 @@ public final class GrpoOptions {
     @Option(names = "--mask-truncated")
     boolean maskTruncated;
 
-    @Option(names = "--dynamic-sampling", description = "Leave out groups whose rewards are all equal.")
-    boolean dynamicSampling;
+    @Option(names = "--dynamic-sampling", arity = "0..1", fallbackValue = "filter", paramLabel = "off|filter|refill",
+            description = "Groups whose rewards are all equal: off (kept; default), filter (left out; the flag alone) or "
+                    + "refill (left out, and further groups sampled until the step has --prompts-per-step with a spread; DAPO).")
+    String dynamicSampling = D.dynamic_sampling().name().toLowerCase(java.util.Locale.ROOT);
+
+    @Option(names = "--refill-max-groups", description = "With --dynamic-sampling refill: the most groups a step samples "
+            + "beyond --prompts-per-step (default ${DEFAULT-VALUE}).")
+    int refillMaxGroups = D.refill_max_groups();
+
+    @Option(names = "--importance-level", paramLabel = "token|sequence",
+            description = "Whose ratio π/π_old is clipped: each token's (GRPO; default) or its sequence's length-normalised one (GSPO).")
+    String importanceLevel = D.importance_level().name().toLowerCase(java.util.Locale.ROOT);
+
+    @Option(names = "--policy-loss", paramLabel = "clip|cispo",
+            description = "The policy term: the clipped surrogate (GRPO; default) or CISPO's detached clipped weight × A·log π.")
+    String policyLoss = D.policy_loss().name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The constant of e named by the option's value in any case, or a usage error listing the names in lower case. */
+    static <E extends Enum<E>> E named(Class<E> e, String option, String v) {
+        for (E x : e.getEnumConstants()) if (x.name().equalsIgnoreCase(v.trim())) return x;
+        StringBuilder names = new StringBuilder();
+        for (E x : e.getEnumConstants()) names.append(names.isEmpty() ? "" : ", ").append(x.name().toLowerCase(java.util.Locale.ROOT));
+        throw new UserError(option + ": '" + v + "' is none of " + names);
+    }
 
     @Option(names = "--ref-refresh-every")
     int refRefresh = D.ref_refresh_every();
@@ -128,20 +151,24 @@ public final class GrpoOptions {
         if (!(topP > 0) || topP > 1) throw new UserError("--top-p must be in (0, 1], got " + topP);
         if (maxCompletion < 1) throw new UserError("--max-completion-tokens must be ≥ 1, got " + maxCompletion);
         if (!(clip > 0)) throw new UserError("--grad-clip must be positive, got " + clip);
-        if (warmup < 0 || refRefresh < 0) throw new UserError("--warmup and --ref-refresh-every must be ≥ 0");
+        if (warmup < 0 || refRefresh < 0 || checkpointEvery < 0) throw new UserError("--warmup, --ref-refresh-every and --checkpoint-every must be ≥ 0");
         OptimizerOptions.checkAdam(adamBeta1, adamBeta2, adamEpsilon);
         if (overlongBuffer < 1 || overlongBuffer > overlongMax) {
             throw new UserError("--overlong-buffer must be within [1, --overlong-max-length " + overlongMax + "], got " + overlongBuffer);
         }
         if (repetitionNgram < 1) throw new UserError("--repetition-ngram must be ≥ 1, got " + repetitionNgram);
         if (!(tisCap >= 1) || !Float.isFinite(tisCap)) throw new UserError("--tis-cap must be a number ≥ 1, got " + tisCap);
+        if (refillMaxGroups < 0) throw new UserError("--refill-max-groups must be ≥ 0, got " + refillMaxGroups);
         return D.toBuilder().template(template).rewards(rewards).rewardWeights(weights).groupSize(group).promptsPerStep(prompts)
                 .mu(mu).epsLow(epsLow).epsHigh(epsHigh).beta(beta).advantageScale(scale).aggregation(aggregation)
-                .maskTruncated(maskTruncated).dynamicSampling(dynamicSampling).refRefreshEvery(refRefresh)
+                .maskTruncated(maskTruncated).dynamicSampling(named(DynamicSampling.class, "--dynamic-sampling", dynamicSampling)).refRefreshEvery(refRefresh)
                 .temperature(temperature).topP(topP).lr(lr).warmupSteps(warmup).steps(steps)
                 .maxCompletionTokens(maxCompletion).microBatch(microBatch).gradClip(clip).biasUpdateSpeed(gamma)
                 .checkpointEvery(checkpointEvery).sampleEvery(sampleEvery).seed(seed).adamBeta1(adamBeta1).adamBeta2(adamBeta2)
                 .adamEpsilon(adamEpsilon).overlongMaxLength(overlongMax).overlongBuffer(overlongBuffer).repetitionNgram(repetitionNgram)
-                .frozenDtype(frozenDtype.dtype()).tisCap(tisCap).build();
+                .frozenDtype(frozenDtype.dtype()).tisCap(tisCap)
+                .refillMaxGroups(refillMaxGroups)
+                .importanceLevel(named(GrpoObjective.ImportanceLevel.class, "--importance-level", importanceLevel))
+                .policyLoss(named(GrpoObjective.PolicyLoss.class, "--policy-loss", policyLoss)).build();
     }
 }

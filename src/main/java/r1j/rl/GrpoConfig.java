@@ -15,11 +15,12 @@ import r1j.tensor.FrozenDtype;
 public record GrpoConfig(
         String model, String data, String template, String rewards, String reward_weights, int group_size, int prompts_per_step, int mu,
         float eps_low, float eps_high, float beta, Advantages.Scale advantage_scale, GrpoObjective.Aggregation aggregation,
-        boolean mask_truncated, boolean dynamic_sampling, int ref_refresh_every, float temperature, float top_p,
+        boolean mask_truncated, DynamicSampling dynamic_sampling, int ref_refresh_every, float temperature, float top_p,
         float lr, int warmup_steps, int steps, int max_completion_tokens, int micro_batch, float grad_clip,
         float weight_decay, float bias_update_speed, int checkpoint_every, int sample_every, long seed,
         LoraConfig lora, boolean gradient_checkpointing, float adam_beta1, float adam_beta2, float adam_epsilon,
-        int overlong_max_length, int overlong_buffer, int repetition_ngram, FrozenDtype frozen_dtype, float tis_cap) {
+        int overlong_max_length, int overlong_buffer, int repetition_ngram, FrozenDtype frozen_dtype, float tis_cap,
+        GrpoObjective.ImportanceLevel importance_level, GrpoObjective.PolicyLoss policy_loss, int refill_max_groups) {
 
     /** The command line's and the pipeline's defaults: the calibration of docs/world.md for the miniature. */
     public static GrpoConfig defaults() {
@@ -46,6 +47,11 @@ public record GrpoConfig(
         return new r1j.reward.Rewards.Shaping(overlong_max_length, overlong_buffer, repetition_ngram);
     }
 
+    /** The objective these settings describe (GrpoObjective). */
+    public GrpoObjective.Config objective() {
+        return new GrpoObjective.Config(eps_low, eps_high, beta, importance_level, policy_loss);
+    }
+
     /** The optimiser these settings describe. */
     public AdamW.Config adamW() {
         return new AdamW.Config(adam_beta1, adam_beta2, adam_epsilon, weight_decay);
@@ -67,7 +73,7 @@ public record GrpoConfig(
         private Advantages.Scale advantage_scale = Advantages.Scale.GROUP_STD_SAMPLE;
         private GrpoObjective.Aggregation aggregation = GrpoObjective.Aggregation.TOKEN_MEAN;
         private boolean mask_truncated;
-        private boolean dynamic_sampling;
+        private DynamicSampling dynamic_sampling = DynamicSampling.OFF;
         private int ref_refresh_every;
         private float temperature = 1f;
         private float top_p = 1f;
@@ -92,6 +98,9 @@ public record GrpoConfig(
         private int repetition_ngram = r1j.reward.Rewards.Shaping.DEFAULTS.repetitionNgram();
         private FrozenDtype frozen_dtype = FrozenDtype.STORED;
         private float tis_cap = 2f;
+        private GrpoObjective.ImportanceLevel importance_level = GrpoObjective.ImportanceLevel.TOKEN;
+        private GrpoObjective.PolicyLoss policy_loss = GrpoObjective.PolicyLoss.CLIP;
+        private int refill_max_groups = 32;
 
         private Builder() {}
 
@@ -106,7 +115,8 @@ public record GrpoConfig(
             sample_every = c.sample_every; seed = c.seed; lora = c.lora; gradient_checkpointing = c.gradient_checkpointing;
             adam_beta1 = c.adam_beta1; adam_beta2 = c.adam_beta2; adam_epsilon = c.adam_epsilon;
             overlong_max_length = c.overlong_max_length; overlong_buffer = c.overlong_buffer; repetition_ngram = c.repetition_ngram;
-            frozen_dtype = c.frozen_dtype; tis_cap = c.tis_cap;
+            frozen_dtype = c.frozen_dtype; tis_cap = c.tis_cap; importance_level = c.importance_level;
+            policy_loss = c.policy_loss; refill_max_groups = c.refill_max_groups;
         }
 
         public GrpoConfig build() {
@@ -114,7 +124,8 @@ public record GrpoConfig(
                     eps_high, beta, advantage_scale, aggregation, mask_truncated, dynamic_sampling, ref_refresh_every,
                     temperature, top_p, lr, warmup_steps, steps, max_completion_tokens, micro_batch, grad_clip, weight_decay,
                     bias_update_speed, checkpoint_every, sample_every, seed, lora, gradient_checkpointing, adam_beta1,
-                    adam_beta2, adam_epsilon, overlong_max_length, overlong_buffer, repetition_ngram, frozen_dtype, tis_cap);
+                    adam_beta2, adam_epsilon, overlong_max_length, overlong_buffer, repetition_ngram, frozen_dtype, tis_cap,
+                    importance_level, policy_loss, refill_max_groups);
         }
 
         /** The policy's model folder (a checkpoint or a LoRA run's base). */
@@ -147,8 +158,13 @@ public record GrpoConfig(
         public Builder aggregation(GrpoObjective.Aggregation v) { aggregation = v; return this; }
         /** Drop completions cut at max_completion_tokens from the loss (DAPO's overlong filtering). */
         public Builder maskTruncated(boolean v) { mask_truncated = v; return this; }
-        /** Skip groups whose rewards are all equal (DAPO's dynamic sampling, without refill). */
-        public Builder dynamicSampling(boolean v) { dynamic_sampling = v; return this; }
+        /** What to do with groups whose rewards are all equal: keep, leave out, or leave out and sample more (DAPO). */
+        public Builder dynamicSampling(DynamicSampling v) { dynamic_sampling = java.util.Objects.requireNonNull(v); return this; }
+        /**
+         * With dynamic sampling REFILL, the most groups one step samples beyond prompts_per_step (twice the default
+         * batch: late in a run most groups of an easy task are all right, and each extra group costs G rollouts).
+         */
+        public Builder refillMaxGroups(int v) { refill_max_groups = v; return this; }
         /** Replace the reference by the policy every that many steps (0: never). */
         public Builder refRefreshEvery(int v) { ref_refresh_every = v; return this; }
         /** Sampling temperature of the rollouts. */
@@ -171,7 +187,7 @@ public record GrpoConfig(
         public Builder weightDecay(float v) { weight_decay = v; return this; }
         /** γ of the router's bias-based load balancing (DeepSeek-V3 §2.1.2); 0 freezes the biases during RL. */
         public Builder biasUpdateSpeed(float v) { bias_update_speed = v; return this; }
-        /** Steps between checkpoints. */
+        /** Steps between checkpoints (0: only the last step's). */
         public Builder checkpointEvery(int v) { checkpoint_every = v; return this; }
         /** Steps between the sample completions written to samples.jsonl. */
         public Builder sampleEvery(int v) { sample_every = v; return this; }
@@ -203,5 +219,16 @@ public record GrpoConfig(
          * are not sampled from the trainer's exact policy (Yao et al. 2025; verl's tis_imp_ratio_cap, 2 by default).
          */
         public Builder tisCap(float v) { tis_cap = v; return this; }
+        /**
+         * Whose ratio π_θ/π_old the objective clips: each token's (GRPO) or its sequence's length-normalised one (GSPO,
+         * arXiv 2507.18071; on-policy the two give one gradient).
+         */
+        public Builder importanceLevel(GrpoObjective.ImportanceLevel v) { importance_level = java.util.Objects.requireNonNull(v); return this; }
+        /**
+         * The policy term: PPO's clipped surrogate (GRPO) or CISPO's detached clipped weight times A·log π (MiniMax-M1,
+         * arXiv 2506.13585: clipped tokens keep their gradient); both clip to [1 − eps_low, 1 + eps_high].
+         */
+        public Builder policyLoss(GrpoObjective.PolicyLoss v) { policy_loss = java.util.Objects.requireNonNull(v); return this; }
+
     }
 }

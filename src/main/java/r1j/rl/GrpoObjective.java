@@ -17,6 +17,17 @@ import r1j.tensor.Tensor;
  * sequences (DeepSeekMath), the sum over all tokens divided by their number (DAPO's token level), or the sum divided
  * by a constant (Dr. GRPO). On the first pass π_old = π_θ numerically, so ρ = 1 and the loss is ~0, but its gradient
  * is A·∇log π_θ, not zero.
+ *
+ * <p>Two successors change one line each ({@link ImportanceLevel}, {@link PolicyLoss}):
+ *
+ * <pre>
+ *   GSPO (arXiv 2507.18071 eq. 5–7):  ρ_t := s_i = exp( (1/|o_i|)·Σ_u log(π_θ(o_u)/π_old(o_u)) )  for every t of o_i
+ *   CISPO (MiniMax-M1, arXiv 2506.13585 eq. 4):  J_t = sg(clip(ρ, 1 − ε_low, 1 + ε_high))·A_i·log π_θ(o_t) − β·D_KL
+ * </pre>
+ *
+ * GSPO clips a whole sequence's length-normalised ratio, so one outlying token no longer decides; on-policy (ρ = 1) its
+ * gradient equals GRPO's. CISPO keeps every token's gradient — the truncated weight is a constant (sg: stop-gradient)
+ * — where the clipped surrogate drops the gradient of the tokens it clips.
  */
 public final class GrpoObjective {
     /**
@@ -25,34 +36,82 @@ public final class GrpoObjective {
      */
     public enum Aggregation { SEQUENCE_MEAN, TOKEN_MEAN, CONSTANT }
 
-    /** The clip range below and above 1 and the KL weight β. */
-    public record Config(float epsLow, float epsHigh, float beta) {}
+    /** Whose ratio the objective clips: each token's (GRPO, PPO) or its sequence's length-normalised one (GSPO). */
+    public enum ImportanceLevel { TOKEN, SEQUENCE }
 
-    /** The loss and what to log about it. */
+    /**
+     * The policy term: PPO's clipped surrogate min(ρA, clip(ρ)A) (GRPO), or CISPO's detached clipped weight times
+     * A·log π_θ.
+     */
+    public enum PolicyLoss { CLIP, CISPO }
+
+    /**
+     * The clip range below and above 1, the KL weight β, whose ratio is clipped and the policy term.
+     */
+    public record Config(float epsLow, float epsHigh, float beta, ImportanceLevel importanceLevel, PolicyLoss policyLoss) {
+        /** GRPO's objective: token-level ratios, the clipped surrogate. */
+        public Config(float epsLow, float epsHigh, float beta) {
+            this(epsLow, epsHigh, beta, ImportanceLevel.TOKEN, PolicyLoss.CLIP);
+        }
+    }
+
+    /**
+     * What the objective reads beside log π_θ, one value per completion token, the completions laid out one after
+     * another.
+     *
+     * @param oldLogProbs log π_old
+     * @param refLogProbs log π_ref (ignored, may be null, when β = 0)
+     * @param advantages A of each token's sequence
+     * @param weights the aggregation weights w (0 for masked tokens)
+     * @param sequences where each completion starts, from 0 to the number of tokens (needed by GSPO; null: each token
+     *     its own sequence)
+     */
+    public record Tokens(float[] oldLogProbs, float[] refLogProbs, float[] advantages, float[] weights, int[] sequences) {}
+
+    /**
+     * The loss and what to log about it: the k3 KL's mean, the shares of tokens whose ratio (their sequence's under
+     * GSPO) fell below 1 − ε_low or above 1 + ε_high where clipping acts — for the clipped surrogate where A's sign makes
+     * the clip bind (those tokens get no gradient), for CISPO every token whose weight was truncated — and the ratio's
+     * mean.
+     */
     public record Result(Tensor loss, double kl, double clipLow, double clipHigh, double ratioMean) {}
 
     private GrpoObjective() {}
 
-    /**
-     * @param logProbs  log π_θ of each completion token (with gradient), [n]
-     * @param oldLogProbs log π_old, [n]
-     * @param refLogProbs log π_ref, [n] (ignored when β = 0)
-     * @param advantages A of each token's sequence, [n]
-     * @param weights   the aggregation weights w (0 for masked tokens), [n]
-     */
+    /** GRPO's objective with token-level ratios ({@link #loss(Tensor, Tokens, Config)}). */
     public static Result loss(Tensor logProbs, float[] oldLogProbs, float[] refLogProbs, float[] advantages, float[] weights,
                               Config c) {
+        return loss(logProbs, new Tokens(oldLogProbs, refLogProbs, advantages, weights, null), c);
+    }
+
+    /**
+     * @param logProbs log π_θ of each completion token (with gradient), [n]
+     * @param t π_old, π_ref, the advantages, aggregation weights and sequence starts of the same tokens
+     */
+    public static Result loss(Tensor logProbs, Tokens t, Config c) {
         int n = logProbs.numel();
-        Tensor old = Tensor.of(oldLogProbs, n), adv = Tensor.of(advantages, n);
-        Tensor ratio = Elementwise.exp(Elementwise.sub(logProbs, old));
-        Tensor surr1 = Elementwise.mul(ratio, adv);
-        Tensor surr2 = Elementwise.mul(Elementwise.clamp(ratio, 1 - c.epsLow(), 1 + c.epsHigh()), adv);
-        Tensor obj = Elementwise.minimum(surr1, surr2);
+        float[] advantages = t.advantages(), weights = t.weights();
+        Tensor adv = Tensor.of(advantages, n);
+        Tensor logRatio = Elementwise.sub(logProbs, Tensor.of(t.oldLogProbs(), n));
+        if (c.importanceLevel() == ImportanceLevel.SEQUENCE) {
+            if (t.sequences() == null) throw new IllegalArgumentException("sequence-level ratios need the sequences' starts");
+            logRatio = Reduce.segmentMean(logRatio, t.sequences());
+        }
+        Tensor ratio = Elementwise.exp(logRatio);
+        float lo = 1 - c.epsLow(), hi = 1 + c.epsHigh();
+        Tensor obj = switch (c.policyLoss()) {
+            case CLIP -> Elementwise.minimum(Elementwise.mul(ratio, adv), Elementwise.mul(Elementwise.clamp(ratio, lo, hi), adv));
+            case CISPO -> {
+                float[] coef = new float[n];
+                for (int i = 0; i < n; i++) coef[i] = Math.min(Math.max(ratio.data[i], lo), hi) * advantages[i];
+                yield Elementwise.mul(logProbs, Tensor.of(coef, n));
+            }
+        };
         double klSum = 0, wSum = 0;
         if (c.beta() != 0) {
             // d = log π_ref − log π_θ; D = e^d − d − 1
-            Tensor d = Elementwise.sub(Tensor.of(refLogProbs, n), logProbs);
-            Tensor kl = Elementwise.sub(Elementwise.sub(Elementwise.exp(d), d), Tensor.of(ones(n), n));
+            Tensor d = Elementwise.sub(Tensor.of(t.refLogProbs(), n), logProbs);
+            Tensor kl = Elementwise.addScalar(Elementwise.sub(Elementwise.exp(d), d), -1f);
             for (int i = 0; i < n; i++) if (weights[i] != 0) {
                 klSum += kl.data[i];
                 wSum++;
@@ -60,6 +119,7 @@ public final class GrpoObjective {
             obj = Elementwise.sub(obj, Elementwise.scale(kl, c.beta()));
         }
         Tensor loss = Reduce.weightedSum(obj, weights, -1f);
+        boolean cispo = c.policyLoss() == PolicyLoss.CISPO;
         int low = 0, high = 0, counted = 0;
         double rsum = 0;
         for (int i = 0; i < n; i++) {
@@ -67,8 +127,8 @@ public final class GrpoObjective {
             counted++;
             float r = ratio.data[i];
             rsum += r;
-            if (advantages[i] < 0 && r < 1 - c.epsLow()) low++;
-            if (advantages[i] > 0 && r > 1 + c.epsHigh()) high++;
+            if ((cispo || advantages[i] < 0) && r < lo) low++;
+            if ((cispo || advantages[i] > 0) && r > hi) high++;
         }
         int m = Math.max(1, counted);
         return new Result(loss, wSum == 0 ? 0 : klSum / wSum, (double) low / m, (double) high / m, rsum / m);
@@ -125,11 +185,5 @@ public final class GrpoObjective {
             at += lengths[i];
         }
         return w;
-    }
-
-    private static float[] ones(int n) {
-        float[] o = new float[n];
-        java.util.Arrays.fill(o, 1f);
-        return o;
     }
 }

@@ -24,8 +24,11 @@ public record GrpoStep(int step, Rewards rewards, Policy policy, Replies replies
      * @param std their standard deviation
      * @param parts each reward's mean, by the reward's name
      * @param zeroSpreadGroups the share of groups whose rewards are all equal (no advantage, no gradient)
+     * @param groupsDrawn the groups sampled (prompts_per_step, more when dynamic sampling refills)
+     * @param groupsDropped the zero-spread groups left out of the loss (dynamic sampling; 0 when off)
      */
-    public record Rewards(double mean, double std, Map<String, Double> parts, double zeroSpreadGroups) {}
+    public record Rewards(double mean, double std, Map<String, Double> parts, double zeroSpreadGroups, int groupsDrawn,
+                          int groupsDropped) {}
 
     /**
      * @param kl the k3 estimate of KL(π‖π_ref) (DeepSeekMath eq. 4), averaged over micro-batches
@@ -97,6 +100,8 @@ public record GrpoStep(int step, Rewards rewards, Policy policy, Replies replies
         row.put("reward_std", rewards.std());
         row.putAll(rewards.parts());
         row.put("zero_spread_groups", rewards.zeroSpreadGroups());
+        row.put("groups_drawn", rewards.groupsDrawn());
+        row.put("groups_dropped", rewards.groupsDropped());
         row.put("kl", policy.kl());
         row.put("clip_low", policy.clipLow());
         row.put("clip_high", policy.clipHigh());

@@ -204,8 +204,23 @@ public final class GrpoTrainer {
 
     /** What sampling a step's rollouts needs: the prompts and their template, and the sampler. */
     private record Collect(RolloutBatch.Source source, Rollouts rollouts) {
-        RolloutBatch batch(Transformer policy, int step, GrpoConfig c) {
-            return RolloutBatch.collect(policy, source, step, c, rollouts);
+        /**
+         * The step's scored rollouts: prompts_per_step groups, and with dynamic sampling REFILL further groups until
+         * prompts_per_step of them have a reward spread or refill_max_groups extra ones were drawn. Each round draws
+         * exactly the groups still missing, so the batch is a function of the step, whatever the rounds' timing.
+         */
+        RolloutBatch batch(Transformer policy, int step, GrpoConfig c, Rewards scoring) {
+            RolloutBatch batch = RolloutBatch.collect(policy, source, step, c, rollouts);
+            batch.score(scoring);
+            if (c.dynamic_sampling() != DynamicSampling.REFILL) return batch;
+            for (int drawn = 0; ; ) {
+                int count = Math.min(c.prompts_per_step() - batch.spreadGroups(), c.refill_max_groups() - drawn);
+                if (count <= 0) return batch;
+                RolloutBatch more = RolloutBatch.refill(policy, source, step, c, rollouts, drawn, count);
+                more.score(scoring);
+                batch = batch.plus(more);
+                drawn += count;
+            }
         }
     }
 
@@ -213,11 +228,10 @@ public final class GrpoTrainer {
     private GrpoStep step(int step, float rate, Collect collect, Rewards scoring, PolicyUpdate update, TrainingRun run)
             throws IOException {
         long t0 = System.nanoTime();
-        RolloutBatch batch = collect.batch(update.policy(), step, c);
+        RolloutBatch batch = collect.batch(update.policy(), step, c, scoring);
         long t1 = System.nanoTime();
-        batch.score(scoring);
         batch.computeAdvantages(c.advantage_scale());
-        RolloutBatch.Packed packed = batch.pack(collect.source().prefix(), c.micro_batch(), c.aggregation(), c.mask_truncated(), c.dynamic_sampling(),
+        RolloutBatch.Packed packed = batch.pack(collect.source().prefix(), c.micro_batch(), c.aggregation(), c.mask_truncated(), c.dynamic_sampling().drops(),
                 c.max_completion_tokens());
         long t2 = System.nanoTime();
         Optimised u = update.optimise(packed, rate, Seeds.mix(c.seed(), step), step + 1);
@@ -226,7 +240,7 @@ public final class GrpoTrainer {
         else update.policy().resetExpertLoads();
         update.reference().resetExpertLoads();
         GrpoStep m = StepMetrics.of(step + 1, batch, u, rate, new long[] {t0, t1, t2, t3},
-                new StepMetrics.Watch(hardest, collect.rollouts().lastCost()));
+                new StepMetrics.Watch(hardest, collect.rollouts().lastCost(), c.dynamic_sampling().drops()));
         if (c.sample_every() > 0 && (step + 1) % c.sample_every() == 0) {
             for (Map<String, Object> s : StepMetrics.samples(step + 1, batch, 2)) run.append(SAMPLES, s);
         }
@@ -260,7 +274,7 @@ public final class GrpoTrainer {
         Optimised optimise(RolloutBatch.Packed packed, float rate, long dropoutSeed, long step) {
             Optimised u = new Optimised();
             if (packed.microBatches().isEmpty()) return u;
-            GrpoObjective.Config oc = new GrpoObjective.Config(c.eps_low(), c.eps_high(), c.beta());
+            GrpoObjective.Config oc = c.objective();
             double klSum = 0, lowSum = 0, highSum = 0, lossSum = 0;
             int batches = 0;
             // Rollouts sampled with other weights than the trainer's (8-bit): π_old is the trainer's policy at the
@@ -304,7 +318,7 @@ public final class GrpoTrainer {
                         weights = tisWeights.get(mbIndex);
                     }
                     mbIndex++;
-                    GrpoObjective.Result res = GrpoObjective.loss(lp, old, ref, m.advantages(), weights, oc);
+                    GrpoObjective.Result res = GrpoObjective.loss(lp, new GrpoObjective.Tokens(old, ref, m.advantages(), weights, m.sequences()), oc);
                     res.loss().backward();
                     lossSum += res.loss().item();
                     klSum += res.kl();

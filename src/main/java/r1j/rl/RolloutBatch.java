@@ -35,10 +35,11 @@ public final class RolloutBatch {
     /**
      * Rows [tail of the template ; prompt ; completion] of one forward pass, right-padded to seq; targets are the
      * completion tokens: target t is tokens[t] predicted at flat position at[t], with π_old's log-prob, the rollout's
-     * advantage and its weight in the aggregated objective.
+     * advantage and its weight in the aggregated objective; sequences[r] is where row r's targets start (from 0 to the
+     * number of targets: GSPO's sequence ratios).
      */
     public record MicroBatch(Transformer.Input input, Transformer.Targets targets, float[] oldLogprobs, float[] advantages,
-                             float[] weights, long inputTokens) {}
+                             float[] weights, int[] sequences, long inputTokens) {}
 
     /** Where a step's prompts come from: the rows, the template they are written in, and its constant prefix as tokens. */
     public record Source(Tokenizer tok, PromptFormat template, int[] prefix, List<Datasets.Example> prompts) {}
@@ -65,26 +66,64 @@ public final class RolloutBatch {
 
     /** The same, sampled where rollouts says (this JVM, or the cluster's workers). */
     public static RolloutBatch collect(Transformer policy, Source source, int step, GrpoConfig c, Rollouts rollouts) {
-        Tokenizer tok = source.tok();
-        PromptFormat template = source.template();
         List<Datasets.Example> prompts = source.prompts();
-        List<Datasets.Example> chosen = new ArrayList<>();
-        List<int[]> ids = new ArrayList<>();
-        List<Generator.Request> reqs = new ArrayList<>();
+        List<Draw> draws = new ArrayList<>();
         for (int i = 0; i < c.prompts_per_step(); i++) {
             long pos = (long) step * c.prompts_per_step() + i;
-            Datasets.Example e = prompts.get(permuted(pos, prompts.size(), c.seed()));
-            int[] p = tok.encode(template.variablePart(e.prompt()), false);
-            chosen.add(e);
+            draws.add(new Draw(prompts.get(permuted(pos, prompts.size(), c.seed())), Seeds.mix(c.seed(), step, i)));
+        }
+        return sample(policy, source, step, c, rollouts, draws);
+    }
+
+    /**
+     * Further groups for dynamic sampling's refill ({@link DynamicSampling#REFILL}): the step's extra draws from..from +
+     * count − 1, each a prompt of a seeded permutation of the data of its own (so the main batches' prompts, and a
+     * resumed run's, do not depend on how many extras earlier steps drew) and its own seed.
+     */
+    public static RolloutBatch refill(Transformer policy, Source source, int step, GrpoConfig c, Rollouts rollouts, int from, int count) {
+        List<Datasets.Example> prompts = source.prompts();
+        int[] perm = Seeds.permutation(prompts.size(), Seeds.mix(c.seed(), step, REFILL));
+        List<Draw> draws = new ArrayList<>();
+        for (int j = from; j < from + count; j++) {
+            draws.add(new Draw(prompts.get(perm[j % perm.length]), Seeds.mix(c.seed(), step, REFILL, j)));
+        }
+        return sample(policy, source, step, c, rollouts, draws);
+    }
+
+    /** Salts the refill's stream apart from the step's main draws. */
+    private static final long REFILL = 0x5EF111L;
+
+    /** One prompt to sample a group for, and the seed of its request. */
+    private record Draw(Datasets.Example example, long seed) {}
+
+    private static RolloutBatch sample(Transformer policy, Source source, int step, GrpoConfig c, Rollouts rollouts, List<Draw> draws) {
+        Tokenizer tok = source.tok();
+        PromptFormat template = source.template();
+        List<int[]> ids = new ArrayList<>();
+        List<Generator.Request> reqs = new ArrayList<>();
+        for (Draw d : draws) {
+            int[] p = tok.encode(template.variablePart(d.example().prompt()), false);
             ids.add(p);
-            reqs.add(new Generator.Request(p, Seeds.mix(c.seed(), step, i)));
+            reqs.add(new Generator.Request(p, d.seed()));
         }
         SamplingParams sp = SamplingParams.sample(c.temperature(), c.top_p(), c.max_completion_tokens(),
                 r1j.generate.GenerationConfig.stopTokensOf(policy, tok));
         List<List<Completion>> comps = rollouts.generate(policy, step, source.prefix(), reqs, c.group_size(), sp);
         List<Group> groups = new ArrayList<>();
-        for (int i = 0; i < chosen.size(); i++) groups.add(new Group(chosen.get(i), ids.get(i), comps.get(i)));
+        for (int i = 0; i < draws.size(); i++) groups.add(new Group(draws.get(i).example(), ids.get(i), comps.get(i)));
         return new RolloutBatch(groups);
+    }
+
+    /** This scored batch followed by another scored one (a refill's groups). */
+    public RolloutBatch plus(RolloutBatch more) {
+        if (rewards == null || more.rewards == null) throw new IllegalStateException("score both batches before joining them");
+        List<Group> gs = new ArrayList<>(groups);
+        gs.addAll(more.groups);
+        RolloutBatch b = new RolloutBatch(gs);
+        b.rewards = java.util.stream.Stream.concat(Arrays.stream(rewards), Arrays.stream(more.rewards)).toArray(double[][]::new);
+        b.parts = new ArrayList<>(parts);
+        b.parts.addAll(more.parts);
+        return b;
     }
 
     /** Score: every completion's rewards, weighted and summed, with each reward's part. */
@@ -172,9 +211,11 @@ public final class RolloutBatch {
             }
             int[] ids = new int[mb * seq], at = new int[targets], tok = new int[targets];
             float[] old = new float[targets], adv = new float[targets], wt = new float[targets];
+            int[] sequences = new int[mb + 1];
             long input = 0;
             for (int r = m0, t = 0; r < m1; r++) {
                 int i = order[r];
+                sequences[r - m0] = t;
                 int[] p = rowPrompt.get(i), ct = rowCompletion.get(i).tokens();
                 int row = (r - m0) * seq;
                 System.arraycopy(p, 0, ids, row, p.length);
@@ -188,7 +229,8 @@ public final class RolloutBatch {
                     wt[t] = w[wStart[i] + j];
                 }
             }
-            out.add(new MicroBatch(new Transformer.Input(shared, ids, mb, seq), new Transformer.Targets(at, tok), old, adv, wt, input));
+            sequences[mb] = targets;
+            out.add(new MicroBatch(new Transformer.Input(shared, ids, mb, seq), new Transformer.Targets(at, tok), old, adv, wt, sequences, input));
         }
         return new Packed(shared, out);
     }
@@ -207,6 +249,11 @@ public final class RolloutBatch {
 
     public List<List<Map<String, Score>>> parts() {
         return parts;
+    }
+
+    /** Groups whose rewards differ: the ones that carry a gradient. */
+    public int spreadGroups() {
+        return groups.size() - zeroSpreadGroups();
     }
 
     /** Groups whose rewards are all equal: their advantages are 0, so they teach nothing. */

@@ -17,10 +17,11 @@ final class StepMetrics {
     private StepMetrics() {}
 
     /**
-     * What a step's metrics watch beyond its rollouts: the rows of the task's hardest level (null: none), and what the
-     * rollouts' workers reported.
+     * What a step's metrics watch beyond its rollouts: the rows of the task's hardest level (null: none), what the
+     * rollouts' workers reported, and whether zero-spread groups were left out of the loss (dynamic sampling).
      */
-    record Watch(java.util.function.Predicate<r1j.data.Datasets.Example> hardest, Map<String, Object> rolloutCost) {}
+    record Watch(java.util.function.Predicate<r1j.data.Datasets.Example> hardest, Map<String, Object> rolloutCost,
+                 boolean dropsZeroSpread) {}
 
     /**
      * The step's metrics. times: the nanosecond clock at the start of collect, score, optimise and at the end;
@@ -61,7 +62,7 @@ final class StepMetrics {
         GrpoStep.Times t = new GrpoStep.Times(Math.round(tokens / collect), Math.round(u.tokens / update), round(collect),
                 round((times[2] - times[1]) / 1e9), round(u.refSeconds), round(update - u.refSeconds), round((times[3] - times[0]) / 1e9));
         GrpoStep.Rewards rs = new GrpoStep.Rewards(round(mean), round(Math.sqrt(Math.max(0, sq / n - mean * mean))), rewards,
-                round((double) batch.zeroSpreadGroups() / r.length));
+                round((double) batch.zeroSpreadGroups() / r.length), r.length, watch.dropsZeroSpread() ? batch.zeroSpreadGroups() : 0);
         GrpoStep.Policy policy = new GrpoStep.Policy(round(u.kl), round(u.clipLow), round(u.clipHigh),
                 round(entropyTokens == 0 ? 0 : entropy / entropyTokens), u.logprobMaxDiff, round(u.tisMean()));
         GrpoStep.Replies replies = new GrpoStep.Replies(round((double) tokens / n), maxLen, round((double) reflect / n),

@@ -15,7 +15,7 @@ import r1j.tensor.Tensor;
  * @param run the run folder
  * @param progress the progress line
  * @param steps the job's steps in all
- * @param checkpointEvery steps between checkpoints (one is also written at the last step)
+ * @param checkpointEvery steps between checkpoints (one is also written at the last step; 0: only then)
  * @param checkpoint what a checkpoint holds
  */
 public record TrainingLoop(TrainingRun run, Progress progress, long steps, int checkpointEvery, Checkpoint checkpoint) {
@@ -52,7 +52,7 @@ public record TrainingLoop(TrainingRun run, Progress progress, long steps, int c
             listener.accept(m);
             progress.update(step, start, m.progress());
             job.afterStep(step);
-            if (step % checkpointEvery == 0 || step == steps) save(step);
+            if ((checkpointEvery > 0 && step % checkpointEvery == 0) || step == steps) save(step);
             if (job.finishedEarly(step)) break;
         }
         return step;

@@ -251,7 +251,7 @@ public final class TrainingRun {
             JsonNode before = mapper.readTree(file.toFile());
             for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (mayChange.contains(f) || now.get(f).equals(before.get(f))) continue;
+                if (mayChange.contains(f) || now.get(f).equals(before.get(f)) || sameEnum(mapper, config, f, before.get(f))) continue;
                 // A setting added after the run began, at its default (the value the code then fixed), changes nothing.
                 if (before.get(f) == null && now.get(f).equals(initial.get(f))) continue;
                 throw new IllegalArgumentException(dir + " holds a run whose " + f + " is "
@@ -260,6 +260,23 @@ public final class TrainingRun {
             }
         }
         AtomicFiles.writeString(file, mapper.writeValueAsString(now) + "\n");
+    }
+
+    /**
+     * Whether the written value of an enum setting reads as the same constant (a setting whose earlier form was a
+     * boolean, as dynamic_sampling was before refill, is read through its enum's creator).
+     */
+    private static boolean sameEnum(ObjectMapper mapper, Record config, String field, JsonNode before) {
+        if (before == null) return false;
+        for (var c : config.getClass().getRecordComponents()) {
+            if (!c.getName().equals(field) || !c.getType().isEnum()) continue;
+            try {
+                return mapper.treeToValue(before, c.getType()) == c.getAccessor().invoke(config);
+            } catch (ReflectiveOperationException | IllegalArgumentException | JsonProcessingException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Drops the rows of a JSONL log past a step (written after the checkpoint, before a crash) and a half-written last line. */

@@ -102,7 +102,8 @@ class HostileInputTest {
         }
         for (String[] o : new String[][] {{"--steps", "-1"}, {"-G", "0"}, {"-G", "1"}, {"--lr", "NaN"}, {"--beta", "-1"},
                 {"--eps-low", "NaN"}, {"--temperature", "0"}, {"--prompts-per-step", "0"}, {"--max-completion-tokens", "0"},
-                {"--adam-beta1", "NaN"}, {"--overlong-buffer", "0"}, {"--repetition-ngram", "0"}}) {
+                {"--adam-beta1", "NaN"}, {"--overlong-buffer", "0"}, {"--repetition-ngram", "0"}, {"--dynamic-sampling", "sometimes"},
+                {"--importance-level", "word"}, {"--policy-loss", "ppo"}, {"--refill-max-groups", "-1"}}) {
             add(out, "grpo", "--model", "@model", "--data", "@tasks", "--out", "@out", "--force", o[0], o[1]);
         }
         for (String[] o : new String[][] {{"--lr", "NaN"}, {"--epochs", "0"}, {"--batch-pairs", "0"}}) {

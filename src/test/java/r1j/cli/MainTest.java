@@ -167,6 +167,25 @@ class MainTest {
         assertThat(run("generate", "--model", model.toString(), "--prompt", "x", "--frozen-dtype", "q4").err().strip())
                 .isEqualTo("r1j: error: --frozen-dtype: frozen dtype 'q4': expected stored or q8");
 
+        // GRPO's successors by name: GSPO's sequence ratios, CISPO's loss, dynamic sampling that refills (config.json
+        // holds them), and `--dynamic-sampling` alone still means filter.
+        java.nio.file.Path tasks = tmp.resolve("tasks.jsonl");
+        assertThat(run("data", "tasks", "--split", "train", "--n", "8", "--out", tasks.toString()).code()).isZero();
+        String[] grpo = {"grpo", "--model", model.toString(), "--data", tasks.toString(), "--steps", "1", "-G", "2",
+                "--prompts-per-step", "2", "--max-completion-tokens", "4", "--checkpoint-every", "0", "--force"};
+        Run gspo = run(concat(grpo, "--out", tmp.resolve("gspo").toString(), "--importance-level", "sequence", "--policy-loss", "CISPO",
+                "--dynamic-sampling", "refill", "--refill-max-groups", "2"));
+        assertThat(gspo.code()).as(gspo.err()).isZero();
+        JsonNode cfg = new ObjectMapper().readTree(tmp.resolve("gspo/config.json").toFile());
+        assertThat(cfg.get("importance_level").asText()).isEqualTo("SEQUENCE");
+        assertThat(cfg.get("policy_loss").asText()).isEqualTo("CISPO");
+        assertThat(cfg.get("dynamic_sampling").asText()).isEqualTo("REFILL");
+        assertThat(cfg.get("refill_max_groups").asInt()).isEqualTo(2);
+        assertThat(run(concat(grpo, "--out", tmp.resolve("filter").toString(), "--dynamic-sampling")).code()).isZero();
+        assertThat(new ObjectMapper().readTree(tmp.resolve("filter/config.json").toFile()).get("dynamic_sampling").asText()).isEqualTo("FILTER");
+        assertThat(run(concat(grpo, "--out", tmp.resolve("x").toString(), "--policy-loss", "ppo")).err().strip())
+                .isEqualTo("r1j: error: --policy-loss: 'ppo' is none of clip, cispo");
+
         // The folder's own Jinja chat_template (r1j's tokenizers write one for the chat format) gives the chat
         // format's prompt and, greedily, the same completion.
         JsonNode viaChat = new ObjectMapper().readTree(run("generate", "--model", model.toString(), "--prompt", "What is 3 + 4?",
@@ -272,5 +291,11 @@ class MainTest {
         assertThat(cs.out()).contains("composition:").contains("facts").contains("0.50");
         assertThat(run("data", "corpus", "--tokens", "10", "--out", c.toString(), "--mix", "nope=1").err())
                 .contains("unknown corpus style 'nope'");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

@@ -120,6 +120,14 @@ class GrpoTrainerTest {
         assertThat(GrpoTrainer.run(c.toBuilder().model(base).data(data).build(), tmp.resolve("b"), 2, quiet).finalModel()).isNull();
         assertThatThrownBy(() -> GrpoTrainer.run(c.toBuilder().lr(2e-3f).model(base).data(data).build(), tmp.resolve("b"), 0, quiet))
                 .hasMessageContaining("holds a run whose lr is 0.001, and this one has 0.002");
+        // A run folder written before refill holds dynamic_sampling as a boolean: false reads as OFF, true as FILTER.
+        Path cfg = tmp.resolve("b/config.json");
+        String written = Files.readString(cfg);
+        assertThat(written).contains("\"dynamic_sampling\" : \"OFF\"");
+        Files.writeString(cfg, written.replace("\"dynamic_sampling\" : \"OFF\"", "\"dynamic_sampling\" : true"));
+        assertThatThrownBy(() -> GrpoTrainer.run(c.toBuilder().model(base).data(data).build(), tmp.resolve("b"), 0, quiet))
+                .hasMessageContaining("holds a run whose dynamic_sampling is true, and this one has \"OFF\"");
+        Files.writeString(cfg, written.replace("\"dynamic_sampling\" : \"OFF\"", "\"dynamic_sampling\" : false"));
         GrpoTrainer.Result resumed = GrpoTrainer.run(c.toBuilder().checkpointEvery(1).model(base).data(data).build(), tmp.resolve("b"), 0, quiet);
         Transformer a = Checkpoint.load(full.finalModel(), true), b = Checkpoint.load(resumed.finalModel(), true);
         for (var e : a.tensors().entrySet()) assertThat(b.tensors().get(e.getKey()).data).as(e.getKey()).containsExactly(e.getValue().data);
@@ -160,6 +168,54 @@ class GrpoTrainerTest {
         // B starts at zero, so the first step's policy is its reference (KL 0); updated adapters move it away.
         assertThat(rows.get(0).get("kl").asDouble()).isZero();
         assertThat(rows.get(3).get("kl").asDouble()).isPositive();
+    }
+
+    /**
+     * A reward that is constant on half the prompts (zero spread: no gradient) and the share of vowels on the others.
+     */
+    private static r1j.reward.Rewards halfConstant() {
+        return r1j.reward.Rewards.builder().add(r1j.reward.Reward.of("vowels", x -> (x.prompt().hashCode() & 1) == 0 ? 0.5
+                : x.completion().chars().filter(ch -> "aeiou".indexOf(ch) >= 0).count() / (double) Math.max(1, x.completion().length())), 1)
+                .build();
+    }
+
+    /**
+     * Dynamic sampling that refills: every step samples further groups until it has prompts_per_step groups with a
+     * reward spread (the zero-spread ones drawn are dropped and counted), or stops at the cap; the same run with every
+     * request sampled on its own (one "worker" per prompt) and a stopped-and-resumed run give the same metrics.
+     */
+    @Test
+    void refillSamplesUntilTheStepHasItsGroupsWithASpread() throws Exception {
+        GrpoConfig c = config().toBuilder().steps(3).checkpointEvery(1).dynamicSampling(DynamicSampling.REFILL).refillMaxGroups(20)
+                .model(base).data(data).build();
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        GrpoTrainer.builder(c).rewards(halfConstant()).console(quiet).build().train(tmp.resolve("refill"));
+        List<JsonNode> rows = withoutTimings(tmp.resolve("refill/metrics.jsonl"));
+        int extra = 0;
+        for (JsonNode n : rows) {
+            int drawn = n.get("groups_drawn").asInt(), dropped = n.get("groups_dropped").asInt();
+            assertThat(drawn - dropped).as("groups with a spread").isEqualTo(3);
+            assertThat(n.get("zero_spread_groups").asDouble()).isCloseTo((double) dropped / drawn, org.assertj.core.data.Offset.offset(1e-5));
+            extra += drawn - 3;
+        }
+        assertThat(extra).as("some step drew more than its 3 groups").isPositive();
+        assertThat(new ObjectMapper().readTree(tmp.resolve("refill/config.json").toFile()).get("dynamic_sampling").asText()).isEqualTo("REFILL");
+
+        r1j.generate.Rollouts local = r1j.generate.Rollouts.local(Tokenizer.load(base));
+        r1j.generate.Rollouts onePerWorker = (p, v, pre, req, g, sp) ->
+                req.stream().flatMap(r -> local.generate(p, v, pre, List.of(r), g, sp).stream()).toList();
+        GrpoTrainer.builder(c).rewards(halfConstant()).rollouts(onePerWorker).console(quiet).build().train(tmp.resolve("sharded"));
+        assertThat(withoutTimings(tmp.resolve("sharded/metrics.jsonl"))).isEqualTo(rows);
+        assertThat(GrpoTrainer.builder(c).rewards(halfConstant()).console(quiet).build().train(tmp.resolve("resumed"), 2).finalModel()).isNull();
+        GrpoTrainer.builder(c).rewards(halfConstant()).console(quiet).build().train(tmp.resolve("resumed"));
+        assertThat(withoutTimings(tmp.resolve("resumed/metrics.jsonl"))).isEqualTo(rows);
+
+        // The cap: at most one extra group per step; filter drops without drawing more.
+        GrpoTrainer.builder(c.toBuilder().refillMaxGroups(1).build()).rewards(halfConstant()).console(quiet).build().train(tmp.resolve("cap"));
+        for (JsonNode n : withoutTimings(tmp.resolve("cap/metrics.jsonl"))) assertThat(n.get("groups_drawn").asInt()).isBetween(3, 4);
+        GrpoTrainer.builder(c.toBuilder().dynamicSampling(DynamicSampling.FILTER).build()).rewards(halfConstant()).console(quiet).build()
+                .train(tmp.resolve("filter"));
+        for (JsonNode n : withoutTimings(tmp.resolve("filter/metrics.jsonl"))) assertThat(n.get("groups_drawn").asInt()).isEqualTo(3);
     }
 
     private static List<JsonNode> withoutTimings(Path metrics) throws Exception {
