@@ -65,6 +65,10 @@ public final class GrpoOptions {
             description = "The policy term: the clipped surrogate (GRPO; default) or CISPO's detached clipped weight × A·log π.")
     String policyLoss = D.policy_loss().name().toLowerCase(java.util.Locale.ROOT);
 
+    @Option(names = "--async-steps", description = "Sample the rollouts of step s from the policy after s − N updates, "
+            + "while the trainer updates (truncated importance weights correct the lag; 0: on-policy, default).")
+    int asyncSteps = D.async_steps();
+
     /** The constant of e named by the option's value in any case, or a usage error listing the names in lower case. */
     static <E extends Enum<E>> E named(Class<E> e, String option, String v) {
         for (E x : e.getEnumConstants()) if (x.name().equalsIgnoreCase(v.trim())) return x;
@@ -158,6 +162,7 @@ public final class GrpoOptions {
         }
         if (repetitionNgram < 1) throw new UserError("--repetition-ngram must be ≥ 1, got " + repetitionNgram);
         if (!(tisCap >= 1) || !Float.isFinite(tisCap)) throw new UserError("--tis-cap must be a number ≥ 1, got " + tisCap);
+        if (asyncSteps < 0) throw new UserError("--async-steps must be ≥ 0, got " + asyncSteps);
         if (refillMaxGroups < 0) throw new UserError("--refill-max-groups must be ≥ 0, got " + refillMaxGroups);
         return D.toBuilder().template(template).rewards(rewards).rewardWeights(weights).groupSize(group).promptsPerStep(prompts)
                 .mu(mu).epsLow(epsLow).epsHigh(epsHigh).beta(beta).advantageScale(scale).aggregation(aggregation)
@@ -169,6 +174,6 @@ public final class GrpoOptions {
                 .frozenDtype(frozenDtype.dtype()).tisCap(tisCap)
                 .refillMaxGroups(refillMaxGroups)
                 .importanceLevel(named(GrpoObjective.ImportanceLevel.class, "--importance-level", importanceLevel))
-                .policyLoss(named(GrpoObjective.PolicyLoss.class, "--policy-loss", policyLoss)).build();
+                .policyLoss(named(GrpoObjective.PolicyLoss.class, "--policy-loss", policyLoss)).asyncSteps(asyncSteps).build();
     }
 }

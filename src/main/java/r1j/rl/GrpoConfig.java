@@ -20,7 +20,7 @@ public record GrpoConfig(
         float weight_decay, float bias_update_speed, int checkpoint_every, int sample_every, long seed,
         LoraConfig lora, boolean gradient_checkpointing, float adam_beta1, float adam_beta2, float adam_epsilon,
         int overlong_max_length, int overlong_buffer, int repetition_ngram, FrozenDtype frozen_dtype, float tis_cap,
-        GrpoObjective.ImportanceLevel importance_level, GrpoObjective.PolicyLoss policy_loss, int refill_max_groups) {
+        GrpoObjective.ImportanceLevel importance_level, GrpoObjective.PolicyLoss policy_loss, int refill_max_groups, int async_steps) {
 
     /** The command line's and the pipeline's defaults: the calibration of docs/world.md for the miniature. */
     public static GrpoConfig defaults() {
@@ -101,6 +101,7 @@ public record GrpoConfig(
         private GrpoObjective.ImportanceLevel importance_level = GrpoObjective.ImportanceLevel.TOKEN;
         private GrpoObjective.PolicyLoss policy_loss = GrpoObjective.PolicyLoss.CLIP;
         private int refill_max_groups = 32;
+        private int async_steps;
 
         private Builder() {}
 
@@ -116,7 +117,7 @@ public record GrpoConfig(
             adam_beta1 = c.adam_beta1; adam_beta2 = c.adam_beta2; adam_epsilon = c.adam_epsilon;
             overlong_max_length = c.overlong_max_length; overlong_buffer = c.overlong_buffer; repetition_ngram = c.repetition_ngram;
             frozen_dtype = c.frozen_dtype; tis_cap = c.tis_cap; importance_level = c.importance_level;
-            policy_loss = c.policy_loss; refill_max_groups = c.refill_max_groups;
+            policy_loss = c.policy_loss; refill_max_groups = c.refill_max_groups; async_steps = c.async_steps;
         }
 
         public GrpoConfig build() {
@@ -125,7 +126,7 @@ public record GrpoConfig(
                     temperature, top_p, lr, warmup_steps, steps, max_completion_tokens, micro_batch, grad_clip, weight_decay,
                     bias_update_speed, checkpoint_every, sample_every, seed, lora, gradient_checkpointing, adam_beta1,
                     adam_beta2, adam_epsilon, overlong_max_length, overlong_buffer, repetition_ngram, frozen_dtype, tis_cap,
-                    importance_level, policy_loss, refill_max_groups);
+                    importance_level, policy_loss, refill_max_groups, async_steps);
         }
 
         /** The policy's model folder (a checkpoint or a LoRA run's base). */
@@ -229,6 +230,12 @@ public record GrpoConfig(
          * arXiv 2506.13585: clipped tokens keep their gradient); both clip to [1 − eps_low, 1 + eps_high].
          */
         public Builder policyLoss(GrpoObjective.PolicyLoss v) { policy_loss = java.util.Objects.requireNonNull(v); return this; }
+        /**
+         * N: the rollouts of step s are sampled from the policy after s − N updates, on a generation thread (or the
+         * cluster's workers) while the trainer updates (AheadRollouts; verl's one-step-off-policy is 1). 0: on-policy,
+         * sampled then trained, as GRPO is published. Above 0 the objective corrects with tis_cap.
+         */
+        public Builder asyncSteps(int v) { async_steps = v; return this; }
 
     }
 }

@@ -38,8 +38,11 @@ public record GrpoStep(int step, Rewards rewards, Policy policy, Replies replies
      * @param logprobMaxDiff the largest |log π_old(sampler) − log π_old(trainer)| (0 when both are one engine)
      * @param tisMean the mean truncated importance weight over the loss's tokens (1 when rollouts are the trainer's
      *                exact policy and no weight applies; GrpoObjective#truncatedImportanceWeights)
+     * @param lag the updates between the policy the rollouts were sampled from and the trainer's (0 on-policy; up to
+     *            async_steps)
      */
-    public record Policy(double kl, double clipLow, double clipHigh, double entropy, float logprobMaxDiff, double tisMean) {}
+    public record Policy(double kl, double clipLow, double clipHigh, double entropy, float logprobMaxDiff, double tisMean,
+                         int lag) {}
 
     /**
      * @param lengthMean the mean completion length in tokens
@@ -119,6 +122,7 @@ public record GrpoStep(int step, Rewards rewards, Policy policy, Replies replies
         }
         row.put("logprob_max_diff", policy.logprobMaxDiff());
         row.put("tis_mean", policy.tisMean());
+        row.put("policy_lag", policy.lag());
         row.put("grad_norm", update.gradNorm());
         row.put("lr", update.lr());
         row.put("rollout_tokens_per_s", times.rolloutTokensPerS());

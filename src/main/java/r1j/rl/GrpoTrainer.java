@@ -180,24 +180,40 @@ public final class GrpoTrainer {
         Rewards scoring = rewards != null ? rewards : Rewards.parse(c.rewards(), c.reward_weights(), c.shaping());
         LrSchedule lr = new LrSchedule(c.lr(), c.lr(), c.warmup_steps(), c.steps(), LrSchedule.Decay.CONSTANT);
         TrainingRun.Folder folder = c.lora() != null ? TrainingRun.adapterFolder(policy, tok, c.model()) : TrainingRun.modelFolder(policy, tok);
-        Map<String, TrainingRun.Folder> extras = c.lora() != null ? Map.of()
-                : Map.of("reference", d -> Checkpoint.save(reference, d, DType.F32, Long.MAX_VALUE));
+        Map<String, TrainingRun.Folder> extras = new java.util.LinkedHashMap<>();
+        if (c.lora() == null) extras.put("reference", d -> Checkpoint.save(reference, d, DType.F32, Long.MAX_VALUE));
+        AheadRollouts ahead = null;
+        if (c.async_steps() > 0) {
+            // N copies of the policy to sample from while it trains (the same architecture and frozen base, loaded again).
+            List<Transformer> samplers = new ArrayList<>();
+            for (int i = 0; i < c.async_steps(); i++) samplers.add(TrainingRun.trainee(base, latest, c.lora(), c.seed()));
+            ahead = new AheadRollouts(samplers, (sampler, s) ->
+                    new AheadRollouts.Sampled(collect.batch(sampler, s, c, scoring), s, collect.rollouts().lastCost()));
+            if (latest != null) ahead.load(latest.resolve("rollouts"), rows, b -> b.score(scoring));
+            AheadRollouts inFlight = ahead;
+            extras.put("rollouts", d -> inFlight.save(d, rows));
+        }
         TrainingLoop loop = new TrainingLoop(run, new Progress("grpo", c.steps(), log), c.steps(), c.checkpoint_every(),
                 new TrainingLoop.Checkpoint(folder, extras, policy.trainable(), opt));
         double[] lastReward = {Double.NaN};
-        step = (int) loop.run(step, stopAfter, new TrainingLoop.Job<GrpoStep>() {
-            @Override
-            public GrpoStep step(long s) throws IOException {
-                GrpoStep m = GrpoTrainer.this.step((int) s, lr.at((int) s), collect, scoring, update, run);
-                lastReward[0] = m.rewardMean();
-                return m;
-            }
+        AheadRollouts aheadOf = ahead;
+        try (AheadRollouts closing = ahead) {
+            step = (int) loop.run(step, stopAfter, new TrainingLoop.Job<GrpoStep>() {
+                @Override
+                public GrpoStep step(long s) throws IOException {
+                    java.util.function.Supplier<AheadRollouts.Sampled> rollouts = aheadOf != null ? () -> aheadOf.take((int) s, policy, c.steps())
+                            : () -> new AheadRollouts.Sampled(collect.batch(policy, (int) s, c, scoring), (int) s, collect.rollouts().lastCost());
+                    GrpoStep m = GrpoTrainer.this.step((int) s, lr.at((int) s), rollouts, collect.source().prefix(), update, run);
+                    lastReward[0] = m.rewardMean();
+                    return m;
+                }
 
-            @Override
-            public void afterStep(long done) {
-                if (c.ref_refresh_every() > 0 && done % c.ref_refresh_every() == 0) copyWeights(policy, reference);
-            }
-        }, listener::onStep);
+                @Override
+                public void afterStep(long done) {
+                    if (c.ref_refresh_every() > 0 && done % c.ref_refresh_every() == 0) copyWeights(policy, reference);
+                }
+            }, listener::onStep);
+        }
         Path fin = step == c.steps() ? run.finish(folder) : null;
         return new Result(fin, step, lastReward[0]);
     }
@@ -224,14 +240,18 @@ public final class GrpoTrainer {
         }
     }
 
-    /** One GRPO step: collect → score → advantages → pack → optimise; returns its metrics. */
-    private GrpoStep step(int step, float rate, Collect collect, Rewards scoring, PolicyUpdate update, TrainingRun run)
-            throws IOException {
+    /**
+     * One GRPO step: its scored rollouts (collected and scored now, or taken from those sampled ahead) → advantages →
+     * pack (rows continue the template's prefix) → optimise; returns its metrics.
+     */
+    private GrpoStep step(int step, float rate, java.util.function.Supplier<AheadRollouts.Sampled> rollouts, int[] prefix,
+                          PolicyUpdate update, TrainingRun run) throws IOException {
         long t0 = System.nanoTime();
-        RolloutBatch batch = collect.batch(update.policy(), step, c, scoring);
+        AheadRollouts.Sampled sampled = rollouts.get();
+        RolloutBatch batch = sampled.batch();
         long t1 = System.nanoTime();
         batch.computeAdvantages(c.advantage_scale());
-        RolloutBatch.Packed packed = batch.pack(collect.source().prefix(), c.micro_batch(), c.aggregation(), c.mask_truncated(), c.dynamic_sampling().drops(),
+        RolloutBatch.Packed packed = batch.pack(prefix, c.micro_batch(), c.aggregation(), c.mask_truncated(), c.dynamic_sampling().drops(),
                 c.max_completion_tokens());
         long t2 = System.nanoTime();
         Optimised u = update.optimise(packed, rate, Seeds.mix(c.seed(), step), step + 1);
@@ -240,7 +260,7 @@ public final class GrpoTrainer {
         else update.policy().resetExpertLoads();
         update.reference().resetExpertLoads();
         GrpoStep m = StepMetrics.of(step + 1, batch, u, rate, new long[] {t0, t1, t2, t3},
-                new StepMetrics.Watch(hardest, collect.rollouts().lastCost(), c.dynamic_sampling().drops()));
+                new StepMetrics.Watch(hardest, sampled.cost(), c.dynamic_sampling().drops(), step - sampled.version()));
         if (c.sample_every() > 0 && (step + 1) % c.sample_every() == 0) {
             for (Map<String, Object> s : StepMetrics.samples(step + 1, batch, 2)) run.append(SAMPLES, s);
         }
@@ -277,10 +297,10 @@ public final class GrpoTrainer {
             GrpoObjective.Config oc = c.objective();
             double klSum = 0, lowSum = 0, highSum = 0, lossSum = 0;
             int batches = 0;
-            // Rollouts sampled with other weights than the trainer's (8-bit): π_old is the trainer's policy at the
-            // rollouts' weights (this forward's, before the first update) and each token's loss carries the truncated
-            // importance weight against the sampler's probabilities.
-            boolean offPolicy = c.frozen_dtype() != FrozenDtype.STORED;
+            // Rollouts sampled with other weights than the trainer's (8-bit, or an earlier policy: async_steps): π_old is
+            // the trainer's policy as it is (this forward's, before the first update) and each token's loss carries the
+            // truncated importance weight against the sampler's probabilities.
+            boolean offPolicy = c.frozen_dtype() != FrozenDtype.STORED || c.async_steps() > 0;
             List<float[]> trainerOld = new ArrayList<>(), tisWeights = new ArrayList<>();
             for (int pass = 0; pass < c.mu(); pass++) {
                 update.zeroGrad();

@@ -18,10 +18,11 @@ final class StepMetrics {
 
     /**
      * What a step's metrics watch beyond its rollouts: the rows of the task's hardest level (null: none), what the
-     * rollouts' workers reported, and whether zero-spread groups were left out of the loss (dynamic sampling).
+     * rollouts' workers reported, whether zero-spread groups were left out of the loss (dynamic sampling), and how
+     * many updates the rollouts' policy lags the trainer's (async_steps).
      */
     record Watch(java.util.function.Predicate<r1j.data.Datasets.Example> hardest, Map<String, Object> rolloutCost,
-                 boolean dropsZeroSpread) {}
+                 boolean dropsZeroSpread, int policyLag) {}
 
     /**
      * The step's metrics. times: the nanosecond clock at the start of collect, score, optimise and at the end;
@@ -64,7 +65,8 @@ final class StepMetrics {
         GrpoStep.Rewards rs = new GrpoStep.Rewards(round(mean), round(Math.sqrt(Math.max(0, sq / n - mean * mean))), rewards,
                 round((double) batch.zeroSpreadGroups() / r.length), r.length, watch.dropsZeroSpread() ? batch.zeroSpreadGroups() : 0);
         GrpoStep.Policy policy = new GrpoStep.Policy(round(u.kl), round(u.clipLow), round(u.clipHigh),
-                round(entropyTokens == 0 ? 0 : entropy / entropyTokens), u.logprobMaxDiff, round(u.tisMean()));
+                round(entropyTokens == 0 ? 0 : entropy / entropyTokens), u.logprobMaxDiff, round(u.tisMean()),
+                watch.policyLag());
         GrpoStep.Replies replies = new GrpoStep.Replies(round((double) tokens / n), maxLen, round((double) reflect / n),
                 round((double) truncated / n), hardest.figures());
         return new GrpoStep(step, rs, policy, replies, new GrpoStep.Update(round(u.gradNorm), rate, u.skipped), t, watch.rolloutCost());

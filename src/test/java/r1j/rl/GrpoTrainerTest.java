@@ -218,6 +218,45 @@ class GrpoTrainerTest {
         for (JsonNode n : withoutTimings(tmp.resolve("filter/metrics.jsonl"))) assertThat(n.get("groups_drawn").asInt()).isEqualTo(3);
     }
 
+    /**
+     * Asynchronous rollouts: step s trains on rollouts sampled from the policy after s − N updates (the lag logged, the
+     * lag corrected by truncated importance weights), and the run is deterministic: a stopped-and-resumed run (the
+     * checkpoint holds the rollouts in flight) and one whose requests are sampled one per "worker" give the same
+     * metrics and weights as an uninterrupted one.
+     */
+    @Test
+    void asyncRolloutsLagByNStepsAndResumeBitIdentically() throws Exception {
+        GrpoConfig c = config().toBuilder().steps(4).checkpointEvery(1).refRefreshEvery(0).asyncSteps(2).model(base).data(data).build();
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        GrpoTrainer.Result full = GrpoTrainer.builder(c).rewards(halfConstant()).console(quiet).build().train(tmp.resolve("async"));
+        List<JsonNode> rows = withoutTimings(tmp.resolve("async/metrics.jsonl"));
+        assertThat(rows.stream().map(n -> n.get("policy_lag").asInt()).toList()).containsExactly(0, 1, 2, 2);
+        assertThat(rows.get(0).get("logprob_max_diff").asDouble()).as("step 1 samples the starting policy").isLessThan(1e-4);
+        assertThat(rows.get(3).get("logprob_max_diff").asDouble()).as("step 4 samples the policy of 2 updates ago").isGreaterThan(1e-3);
+        assertThat(rows.get(3).get("tis_mean").asDouble()).isPositive().isLessThanOrEqualTo(2.0).isNotEqualTo(1.0);
+
+        assertThat(GrpoTrainer.builder(c).rewards(halfConstant()).console(quiet).build().train(tmp.resolve("resumed"), 2).finalModel()).isNull();
+        assertThat(Files.readAllLines(tmp.resolve("resumed/checkpoints/step-0000002/rollouts/rollouts.jsonl")))
+                .as("the batches of steps 3 and 4, in flight").hasSize(2);
+        GrpoTrainer.Result resumed = GrpoTrainer.builder(c).rewards(halfConstant()).console(quiet).build().train(tmp.resolve("resumed"));
+        assertThat(withoutTimings(tmp.resolve("resumed/metrics.jsonl"))).isEqualTo(rows);
+        Transformer a = Checkpoint.load(full.finalModel(), true), b = Checkpoint.load(resumed.finalModel(), true);
+        for (var e : a.tensors().entrySet()) assertThat(b.tensors().get(e.getKey()).data).as(e.getKey()).containsExactly(e.getValue().data);
+
+        r1j.generate.Rollouts local = r1j.generate.Rollouts.local(Tokenizer.load(base));
+        r1j.generate.Rollouts onePerWorker = (p, v, pre, req, g, sp) ->
+                req.stream().flatMap(r -> local.generate(p, v, pre, List.of(r), g, sp).stream()).toList();
+        GrpoTrainer.builder(c).rewards(halfConstant()).rollouts(onePerWorker).console(quiet).build().train(tmp.resolve("sharded"));
+        assertThat(withoutTimings(tmp.resolve("sharded/metrics.jsonl"))).isEqualTo(rows);
+
+        // N = 0 is the synchronous run: every step on-policy.
+        GrpoTrainer.builder(c.toBuilder().asyncSteps(0).build()).rewards(halfConstant()).console(quiet).build().train(tmp.resolve("sync"));
+        for (JsonNode n : withoutTimings(tmp.resolve("sync/metrics.jsonl"))) {
+            assertThat(n.get("policy_lag").asInt()).isZero();
+            assertThat(n.get("tis_mean").asDouble()).isEqualTo(1.0);
+        }
+    }
+
     private static List<JsonNode> withoutTimings(Path metrics) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         for (String line : Files.readAllLines(metrics)) {

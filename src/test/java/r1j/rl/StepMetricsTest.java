@@ -38,7 +38,7 @@ class StepMetricsTest {
 
     /** metrics.jsonl's row of a step with these hardest-level figures. */
     private static Map<String, Object> row(GrpoStep.Hardest hardest) {
-        return new GrpoStep(1, new GrpoStep.Rewards(0, 0, Map.of(), 0, 0, 0), new GrpoStep.Policy(0, 0, 0, 0, 0f, 1),
+        return new GrpoStep(1, new GrpoStep.Rewards(0, 0, Map.of(), 0, 0, 0), new GrpoStep.Policy(0, 0, 0, 0, 0f, 1, 0),
                 new GrpoStep.Replies(0, 0, 0, 0, hardest), new GrpoStep.Update(0, 0f, false),
                 new GrpoStep.Times(0, 0, 0, 0, 0, 0, 0), Map.of()).row();
     }
