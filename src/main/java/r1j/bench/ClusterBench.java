@@ -27,12 +27,14 @@ import r1j.train.TrainingRun;
  */
 public final class ClusterBench {
     /** One configuration's medians over the steps after the first. */
-    public record Result(int workers, double secondsPerStep, double rolloutSeconds, double syncSeconds, long syncBytes) {}
+    public record Result(int workers, int asyncSteps, double secondsPerStep, double rolloutSeconds, double syncSeconds, long syncBytes) {}
 
     private ClusterBench() {}
 
-    public static List<Result> run(Path model, List<Integer> workerCounts, int steps, int prompts, int group, int maxTokens,
+    /** Each worker count (0: alone) with the rollouts on-policy and each of asyncSteps ahead. */
+    public static List<Result> run(Path model, List<Integer> workerCounts, GrpoBench.Shape shape, List<Integer> asyncSteps,
                                    PrintStream progress) throws Exception {
+        int steps = shape.steps(), prompts = shape.prompts(), group = shape.group(), maxTokens = shape.maxTokens();
         Path dir = Files.createTempDirectory("r1j-bench-cluster");
         List<Result> out = new ArrayList<>();
         try {
@@ -40,8 +42,10 @@ public final class ClusterBench {
             GrpoConfig c = GrpoConfig.builder().model(model).data(data).template("r1-zero").rewards("accuracy,format")
                     .rewardWeights("1,0.1").steps(steps).promptsPerStep(prompts).groupSize(group)
                     .maxCompletionTokens(maxTokens).checkpointEvery(1_000_000).sampleEvery(0).build();
-            progress.println("bench cluster: GRPO alone");
-            out.add(measure(0, c, dir.resolve("alone"), null));
+            for (int a : asyncSteps) {
+                progress.println("bench cluster: GRPO alone, async steps " + a);
+                out.add(measure(0, c.toBuilder().asyncSteps(a).build(), dir.resolve("alone-" + a), null));
+            }
             for (int n : workerCounts) {
                 String name = "r1j-bench-" + ProcessHandle.current().pid() + "-" + n;
                 List<Process> ws = new ArrayList<>();
@@ -52,10 +56,12 @@ public final class ClusterBench {
                         ws.add(startWorker(port, first, name, dir.resolve("worker-" + n + "-" + i + ".log")));
                         if (first == 0) first = port;
                     }
-                    progress.printf("bench cluster: GRPO on %d worker(s)%n", n);
                     try (Rollouts r = ClusterRollouts.connect(new ClusterRollouts.Connection(name, List.of("127.0.0.1:" + first), "127.0.0.1", freePort(), n, 120),
                             ModelSpec.policy(model.toAbsolutePath().toString(), null, c.seed()), Tokenizer.load(model), progress)) {
-                        out.add(measure(n, c, dir.resolve("workers-" + n), r));
+                        for (int a : asyncSteps) {
+                            progress.printf("bench cluster: GRPO on %d worker(s), async steps %d%n", n, a);
+                            out.add(measure(n, c.toBuilder().asyncSteps(a).build(), dir.resolve("workers-" + n + "-" + a), r));
+                        }
                     }
                 } finally {
                     ws.forEach(Process::destroyForcibly);
@@ -73,7 +79,7 @@ public final class ClusterBench {
         ObjectMapper json = new ObjectMapper();
         for (String line : Files.readAllLines(out.resolve(TrainingRun.METRICS))) ms.add(json.readTree(line));
         List<JsonNode> timed = ms.subList(ms.size() > 1 ? 1 : 0, ms.size());
-        return new Result(workers, median(timed, "seconds"), median(timed, "time_rollout"), median(timed, "sync_seconds"),
+        return new Result(workers, c.async_steps(), median(timed, "seconds"), median(timed, "time_rollout"), median(timed, "sync_seconds"),
                 (long) median(timed, "sync_bytes"));
     }
 

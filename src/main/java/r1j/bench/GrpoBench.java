@@ -30,6 +30,9 @@ public final class GrpoBench {
     public record Result(String mode, long trainable, double secondsPerStep, double rolloutTokensPerSecond,
                          double updateTokensPerSecond) {}
 
+    /** The benchmark's GRPO steps: how many, prompts per step, completions per prompt, and their length limit. */
+    public record Shape(int steps, int prompts, int group, int maxTokens) {}
+
     private GrpoBench() {}
 
     /** n train-split world problems as prompt/answer JSONL in dir: the prompts a GRPO benchmark trains on. */
@@ -41,15 +44,19 @@ public final class GrpoBench {
         return data;
     }
 
-    /** GRPO steps on model with rollouts sampled with the weights in dtype (8-bit: FrozenDtype.Q8). */
-    public static Result run(Path model, LoraConfig lora, int steps, int prompts, int group, int maxTokens,
-                             FrozenDtype dtype) throws IOException {
+    /**
+     * GRPO steps on model with rollouts sampled with the weights in dtype (8-bit: FrozenDtype.Q8), asyncSteps ahead of
+     * the trainer (0: on-policy).
+     */
+    public static Result run(Path model, LoraConfig lora, Shape shape, FrozenDtype dtype, int asyncSteps) throws IOException {
+        int steps = shape.steps(), prompts = shape.prompts(), group = shape.group(), maxTokens = shape.maxTokens();
         Path dir = Files.createTempDirectory("r1j-bench-grpo");
         try {
             Path data = worldTasks(dir, 64);
             GrpoConfig c = GrpoConfig.builder().model(model).data(data).template("plain").rewards("accuracy")
                     .steps(steps).promptsPerStep(prompts).groupSize(group).maxCompletionTokens(maxTokens)
-                    .microBatch(prompts * group).checkpointEvery(1_000_000).sampleEvery(0).lora(lora).frozenDtype(dtype).build();
+                    .microBatch(prompts * group).checkpointEvery(1_000_000).sampleEvery(0).lora(lora).frozenDtype(dtype)
+                    .asyncSteps(asyncSteps).build();
             GrpoTrainer.run(c, dir.resolve("run"), 0, new PrintStream(new ByteArrayOutputStream()));
             List<JsonNode> ms = new ArrayList<>();
             ObjectMapper json = new ObjectMapper();
@@ -58,7 +65,8 @@ public final class GrpoBench {
             JsonNode last = ms.get(ms.size() - 1);
             r1j.model.MemoryPlan plan = new r1j.model.MemoryPlan(r1j.model.ModelConfig.read(model.resolve("config.json")), 2);
             long trainable = lora != null ? plan.adapterParameters(lora) : plan.parameters();
-            String mode = (lora != null ? "lora r=" + lora.r() : "full") + (dtype == FrozenDtype.Q8 ? ", q8 rollouts" : "");
+            String mode = (lora != null ? "lora r=" + lora.r() : "full") + (dtype == FrozenDtype.Q8 ? ", q8 rollouts" : "")
+                    + (asyncSteps > 0 ? ", async " + asyncSteps : "");
             return new Result(mode, trainable, secs[secs.length / 2],
                     last.get("rollout_tokens_per_s").asDouble(), last.get("update_tokens_per_s").asDouble());
         } finally {

@@ -359,20 +359,26 @@ public final class BenchCommand implements Runnable {
         @picocli.CommandLine.Mixin
         FrozenDtypeOption frozenDtype = new FrozenDtypeOption();
 
+        @Option(names = "--async-steps", split = ",", defaultValue = "0,1",
+                description = "Each mode with its rollouts this many steps ahead of the trainer (0: on-policy), side by side.")
+        List<Integer> asyncSteps;
+
         @Override
         public Integer call() throws Exception {
             VectorSupport.logOnce();
-            ResultRows out = new ResultRows(json, col("mode", "mode", "%s"), col("trainable", "trainable", "%,d"),
+            for (int a : asyncSteps) if (a < 0) throw new UserError("--async-steps: counts must be ≥ 0");
+            ResultRows out = new ResultRows(json, col("mode", "mode", "%s"), col("async_steps", "async", "%d"), col("trainable", "trainable", "%,d"),
                     col("seconds_per_step", "s/step", "%.2f"), col("rollout_tokens_per_s", "rollout tok/s", "%.0f"),
                     col("update_tokens_per_s", "update tok/s", "%.0f"));
             List<r1j.model.LoraConfig> modes = new ArrayList<>();
             modes.add(new r1j.model.LoraConfig(r, 2.0 * r, 0, targets, false));
             if (!noFull) modes.add(null);
-            for (r1j.model.LoraConfig l : modes) {
-                r1j.bench.GrpoBench.Result res = r1j.bench.GrpoBench.run(model, l, steps, prompts, group, maxTokens,
-                        frozenDtype.dtype());
+            for (r1j.model.LoraConfig l : modes) for (int a : asyncSteps) {
+                r1j.bench.GrpoBench.Result res = r1j.bench.GrpoBench.run(model, l, new r1j.bench.GrpoBench.Shape(steps, prompts, group, maxTokens),
+                        frozenDtype.dtype(), a);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("mode", res.mode());
+                row.put("async_steps", a);
                 row.put("trainable", res.trainable());
                 row.put("seconds_per_step", round3(res.secondsPerStep()));
                 row.put("rollout_tokens_per_s", round3(res.rolloutTokensPerSecond()));
@@ -406,19 +412,27 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--max-completion-tokens", defaultValue = "48")
         int maxTokens;
 
+        @Option(names = "--async-steps", split = ",", defaultValue = "0,1",
+                description = "Each configuration with its rollouts this many steps ahead of the trainer (0: on-policy).")
+        List<Integer> asyncSteps;
+
         @Override
         public Integer call() throws Exception {
             VectorSupport.logOnce();
             if (steps < 2) throw new UserError("--steps must be at least 2 (the first step is not timed)");
             for (int w : workers) if (w < 1) throw new UserError("--workers: counts must be at least 1");
-            ResultRows out = new ResultRows(json, col("workers", "workers", "%d"), col("seconds_per_step", "s/step", "%.3f"),
+            for (int a : asyncSteps) if (a < 0) throw new UserError("--async-steps: counts must be ≥ 0");
+            ResultRows out = new ResultRows(json, col("workers", "workers", "%d"), col("async_steps", "async", "%d"),
+                    col("seconds_per_step", "s/step", "%.3f"),
                     col("vs_alone", "× alone", "%.2f"), col("rollout_seconds", "rollout s", "%.3f"), col("sync_seconds", "sync s", "%.4f"),
                     col("sync_bytes", "sync bytes", "%,d"));
-            List<r1j.bench.ClusterBench.Result> rs = r1j.bench.ClusterBench.run(model, workers, steps, prompts, group, maxTokens, System.err);
+            List<r1j.bench.ClusterBench.Result> rs = r1j.bench.ClusterBench.run(model, workers,
+                    new r1j.bench.GrpoBench.Shape(steps, prompts, group, maxTokens), asyncSteps, System.err);
             double alone = rs.get(0).secondsPerStep();
             for (r1j.bench.ClusterBench.Result r : rs) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("workers", r.workers());
+                row.put("async_steps", r.asyncSteps());
                 row.put("seconds_per_step", round3(r.secondsPerStep()));
                 row.put("vs_alone", round3(r.secondsPerStep() / alone));
                 row.put("rollout_seconds", round3(r.rolloutSeconds()));
