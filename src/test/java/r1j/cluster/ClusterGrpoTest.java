@@ -75,6 +75,14 @@ class ClusterGrpoTest {
         long loraSync = rawMetrics(tmp.resolve("lora-w3")).get(1).get("sync_bytes").asLong();
         assertThat(loraSync).isPositive().isLessThan(fullSync / 10);
 
+        // Asynchronous rollouts (one step ahead) on the workers: the same run as in one JVM, the lag logged.
+        String[] async = {"--async-steps", "1"};
+        assertThat(grpo(tmp.resolve("async-alone"), 0, null, async)).isZero();
+        assertThat(grpo(tmp.resolve("async-w3"), 3, null, async)).isZero();
+        assertThat(metrics(tmp.resolve("async-w3"))).isEqualTo(metrics(tmp.resolve("async-alone")));
+        assertSameFinalWeights(tmp.resolve("async-alone"), tmp.resolve("async-w3"));
+        assertThat(rawMetrics(tmp.resolve("async-w3")).stream().map(r -> r.get("policy_lag").asInt()).toList()).containsExactly(0, 1, 1, 1);
+
         // Evaluation and rejection sampling (the distillation's data) on the three workers: the same samples as alone.
         List<String> eval = List.of("eval", "--model", model.toString(), "--data", tasks.toString(), "--k", "3", "--max-new-tokens", "8",
                 "--limit", "12", "--json");
