@@ -9,8 +9,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import r1j.report.Html;
 
-/** {@code r1j report RUN_DIR [RUN_DIR…]}: one self-contained report.html with the runs' curves, tables and samples. */
-@Command(name = "report", description = "Write a self-contained HTML report of one or more run folders.")
+/**
+ * {@code r1j report RUN_DIR [RUN_DIR…]}: one self-contained report.html with the runs' curves, tables and samples; a
+ * pipeline's folder alone gets the pipeline's report (the stage table, the findings drawn, curves by kind of job).
+ */
+@Command(name = "report", description = "Write a self-contained HTML report of one or more run folders (of a pipeline "
+        + "folder alone: its stage table, findings and curves).")
 public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_DIR", arity = "1..*")
     List<Path> runs;
@@ -22,7 +26,8 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (Path r : runs) if (!Files.isDirectory(r)) throw new UserError(r + ": no such run folder");
         Path target = out != null ? out : runs.get(0).resolve("report.html");
-        Html.write(runs, target);
+        if (runs.size() == 1 && r1j.report.PipelineReport.isPipeline(runs.get(0))) r1j.report.PipelineReport.write(runs.get(0), target);
+        else Html.write(runs, target);
         System.out.println(target);
         return 0;
     }

@@ -165,8 +165,7 @@ public final class Pipeline {
         List<Map<String, Object>> table = new ArrayList<>();
         for (ModelStage m : models) table.add(evaluate(m, data, help, harm));
         Jsonl.writeAll(o.out().resolve("eval-stages.jsonl"), table);
-        report(List.of("base", "r1-zero", "sft1", "reasoning-rl", "sft2", "rm-helpfulness", "rm-harmlessness", "rl-all",
-                "student-base", "student-distilled", "student-rl"));
+        report();
         return table;
     }
 
@@ -179,15 +178,13 @@ public final class Pipeline {
         Path data = data(), base = base(), r1Zero = r1Zero(base, data);
         List<Map<String, Object>> table = List.of(evaluate(new ModelStage("base", base, Templates.R1_ZERO), data, null, null),
                 evaluate(new ModelStage("r1-zero", r1Zero, Templates.R1_ZERO), data, null, null));
-        report(List.of("base", "r1-zero"));
+        report();
         return table;
     }
 
-    /** The report of the run folder with the curves of the stages that have metrics. */
-    private void report(List<String> stages) throws IOException {
-        List<Path> runs = new ArrayList<>(List.of(o.out()));
-        for (String s : stages) if (Files.isRegularFile(o.out().resolve(s).resolve("metrics.jsonl"))) runs.add(o.out().resolve(s));
-        r1j.report.Html.write(runs, o.out().resolve("report.html"));
+    /** The run folder's report: the stage table, the findings drawn, the curves of its stages (report.PipelineReport). */
+    private void report() throws IOException {
+        r1j.report.PipelineReport.write(o.out(), o.out().resolve("report.html"));
     }
 
     /** The world's task files of every stage (train, hard levels, all scenarios, and the test sets). */

@@ -29,14 +29,7 @@ public final class Html {
     private Html() {}
 
     public static void write(List<Path> runs, Path out) throws IOException {
-        StringBuilder b = new StringBuilder();
-        b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>r1j report</title><style>")
-                .append("body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1{font-size:20px}h2{font-size:16px;margin-top:28px}")
-                .append(".charts{display:flex;flex-wrap:wrap;gap:12px}.chart{border:1px solid #e5e7eb;background:#fff}")
-                .append(".title{font-size:12px;font-weight:600}.tick{font-size:10px;fill:#555}.frame{fill:none;stroke:#ccc}")
-                .append(".grid{stroke:#f0f0f0}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;")
-                .append("text-align:left;vertical-align:top}th{background:#f7f7f7}.ok{color:#15803d}.bad{color:#b91c1c}")
-                .append("pre{white-space:pre-wrap;margin:0;max-width:760px}.legend span{margin-right:14px}</style></head><body>");
+        StringBuilder b = new StringBuilder(head("r1j report"));
         b.append("<h1>r1j report</h1>");
         List<String> labels = labels(runs);
         b.append("<div class=\"legend\">");
@@ -82,10 +75,27 @@ public final class Html {
             Path samples = r.resolve("samples.jsonl");
             if (Files.isRegularFile(samples)) b.append(samplesTable(readRows(samples, 300)));
         }
-        b.append("<script>function filt(v){document.querySelectorAll('tr.sample').forEach(function(t){")
-                .append("t.style.display=(v==='all'||t.dataset.correct===v)?'':'none';});}</script></body></html>");
+        b.append(FILTER_SCRIPT).append("</body></html>");
         AtomicFiles.writeString(out, b.toString());
     }
+
+    /** The page's head: its title and the inlined styles every report shares. */
+    static String head(String title) {
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title><style>"
+                + "body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1{font-size:20px}h2{font-size:16px;margin-top:28px}"
+                + ".charts{display:flex;flex-wrap:wrap;gap:12px}.chart{border:1px solid #e5e7eb;background:#fff}"
+                + ".title{font-size:12px;font-weight:600}.tick{font-size:10px;fill:#555}.frame{fill:none;stroke:#ccc}"
+                + ".grid{stroke:#f0f0f0}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;"
+                + "text-align:left;vertical-align:top}th{background:#f7f7f7}.ok{color:#15803d}.bad{color:#b91c1c}"
+                + "pre{white-space:pre-wrap;margin:0;max-width:760px}.legend span{margin-right:14px}"
+                + "td.best{font-weight:700;background:#ecfdf5}td.num{text-align:right;white-space:nowrap}#stages th{white-space:nowrap}"
+                + ".findings li{margin:2px 0;max-width:1100px}"
+                + "h1{margin:0 0 4px}.sub{color:#555;margin:0 0 8px}</style></head><body>";
+    }
+
+    /** The sample tables' filter (correct, incorrect, all), run by their select element. */
+    static final String FILTER_SCRIPT = "<script>function filt(v){document.querySelectorAll('tr.sample').forEach(function(t){"
+            + "t.style.display=(v==='all'||t.dataset.correct===v)?'':'none';});}</script>";
 
     static Map<String, List<double[]>> readMetrics(Path file) throws IOException {
         Map<String, List<double[]>> m = new LinkedHashMap<>();
@@ -138,7 +148,7 @@ public final class Html {
         return b.append("</table>").toString();
     }
 
-    private static List<JsonNode> readRows(Path file, int max) throws IOException {
+    static List<JsonNode> readRows(Path file, int max) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
         for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (l.isBlank()) continue;
@@ -148,14 +158,14 @@ public final class Html {
         return rows;
     }
 
-    private static String kvTable(JsonNode n) {
+    static String kvTable(JsonNode n) {
         StringBuilder b = new StringBuilder("<table>");
         n.fields().forEachRemaining(e -> b.append("<tr><th>").append(escape(e.getKey())).append("</th><td>")
                 .append(escape(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString())).append("</td></tr>"));
         return b.append("</table>").toString();
     }
 
-    private static String rowsTable(List<JsonNode> rows) {
+    static String rowsTable(List<JsonNode> rows) {
         if (rows.isEmpty()) return "";
         StringBuilder b = new StringBuilder("<table><tr>");
         List<String> cols = new ArrayList<>();
@@ -175,7 +185,7 @@ public final class Html {
         return b.append("</table>").toString();
     }
 
-    private static String samplesTable(List<JsonNode> rows) {
+    static String samplesTable(List<JsonNode> rows) {
         StringBuilder b = new StringBuilder("<h3>Samples</h3><p>Show: <select onchange=\"filt(this.value)\">")
                 .append("<option value=\"all\">all</option><option value=\"yes\">correct</option><option value=\"no\">incorrect</option>")
                 .append("</select></p><table><tr><th>step</th><th>prompt</th><th>completion</th><th>rewards</th></tr>");

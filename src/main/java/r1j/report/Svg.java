@@ -15,7 +15,17 @@ final class Svg {
 
     private Svg() {}
 
+    /** The axes' titles with their units ("RL step", "tokens"); null y: none. */
+    record Axes(String x, String y) {
+        static final Axes STEPS = new Axes("step", null);
+    }
+
     static String chart(String title, List<Series> series, List<String> labels, List<Integer> runs) {
+        return chart(title, Axes.STEPS, series, labels, runs);
+    }
+
+    /** A line chart of series (run runs.get(i)'s colour each), its x axis from the first to the last x, titled axes. */
+    static String chart(String title, Axes axes, List<Series> series, List<String> labels, List<Integer> runs) {
         double x0 = Double.POSITIVE_INFINITY, x1 = Double.NEGATIVE_INFINITY, y0 = Double.POSITIVE_INFINITY, y1 = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
@@ -40,11 +50,21 @@ final class Svg {
         for (int k = 0; k <= 4; k++) {
             double v = y0 + (y1 - y0) * k / 4;
             double py = T + (H - T - B) * (1 - (double) k / 4);
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>", L - 4, py + 3, fmt(v)));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>", L - 4, py + 3,
+                    axes.y() == null ? fmt(v) : tick(v, y1 - y0)));
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", L, W - R, py, py));
         }
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">step %d</text>", L, H - 8, Math.round(x0)));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">step %d</text>", W - R, H - 8, Math.round(x1)));
+        if (axes == Axes.STEPS) {
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">step %d</text>", L, H - 8, Math.round(x0)));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">step %d</text>", W - R, H - 8, Math.round(x1)));
+        } else {
+            // The range's ends under the frame's corners, the axis's title between them.
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">%d</text>", L, H - 14, Math.round(x0)));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%d</text>", W - R, H - 14, Math.round(x1)));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick axis\" text-anchor=\"middle\">%s</text>", (L + W - R) / 2, H - 4,
+                    Html.escape(axes.x())));
+        }
+        sb.append(yTitle(axes));
         for (int s = 0; s < series.size(); s++) {
             Series se = series.get(s);
             StringBuilder px = new StringBuilder(), data = new StringBuilder();
@@ -62,9 +82,74 @@ final class Svg {
         return sb.append("</svg>").toString();
     }
 
+    /** The y axis's title, written up the left edge. */
+    private static String yTitle(Axes axes) {
+        if (axes.y() == null) return "";
+        return String.format(Locale.ROOT, "<text class=\"tick axis\" transform=\"translate(11 %d) rotate(-90)\" text-anchor=\"middle\">%s</text>",
+                T + (H - T - B) / 2, Html.escape(axes.y()));
+    }
+
+    /** One bar group per category, one bar per series in it; values missing (NaN) are left out. */
+    record Bars(String name, double[] values) {}
+
+    /**
+     * A bar chart: categories along x (each labelled under its group), bars per series in the series' colour, the y
+     * axis from 0 to the largest value (or yMax when that is larger: 100 for percentages), each bar's value written
+     * above it and carried in data-value for tests.
+     */
+    static String bars(String title, String yAxis, List<String> categories, List<Bars> series, double yMax) {
+        int w = Math.max(W, L + R + categories.size() * Math.max(56, 18 * series.size() + 22));
+        double top = yMax;
+        for (Bars b : series) for (double v : b.values()) if (Double.isFinite(v)) top = Math.max(top, v);
+        if (!(top > 0)) top = 1;
+        // 12 px above the plot for the value written over a full-height bar.
+        int h = H + 34, plotTop = T + 12, plotH = h - plotTop - B - 22;
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "<svg class=\"chart bars\" data-metric=\"%s\" viewBox=\"0 0 %d %d\" "
+                + "width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">", Html.escape(title), w, h, w, h));
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"15\" class=\"title\">%s</text>", L, Html.escape(title)));
+        for (int k = 0; k <= 4; k++) {
+            double py = plotTop + plotH * (1 - k / 4.0);
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>", L - 4, py + 3, tick(top * k / 4, top)));
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", L, w - R, py, py));
+        }
+        sb.append(yTitle(new Axes("", yAxis)));
+        double groupW = (double) (w - L - R) / Math.max(1, categories.size());
+        double barW = Math.min(22, (groupW - 8) / Math.max(1, series.size()));
+        for (int c = 0; c < categories.size(); c++) {
+            double gx = L + groupW * c + (groupW - barW * series.size()) / 2;
+            for (int s = 0; s < series.size(); s++) {
+                double v = series.get(s).values()[c];
+                if (!Double.isFinite(v)) continue;
+                double bh = plotH * v / top, x = gx + barW * s, y = plotTop + plotH - bh;
+                sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+                        + "data-series=\"%s\" data-category=\"%s\" data-value=\"%s\"><title>%s, %s: %s</title></rect>", x, y, barW - 2, bh,
+                        color(s), Html.escape(series.get(s).name()), Html.escape(categories.get(c)), v, Html.escape(categories.get(c)),
+                        Html.escape(series.get(s).name()), fmt(v)));
+                sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"middle\">%.0f</text>",
+                        x + (barW - 2) / 2, y - 2, v));
+            }
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>",
+                    L + groupW * (c + 0.5), plotTop + plotH + 12, Html.escape(categories.get(c))));
+        }
+        if (series.size() > 1) {
+            for (int s = 0; s < series.size(); s++) {
+                sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" fill=\"%s\">■ %s</text>", L + 150 * s,
+                        h - 6, color(s), Html.escape(series.get(s).name())));
+            }
+        }
+        return sb.append("</svg>").toString();
+    }
+
     /** A run's colour, the same in every chart and in the legend, whatever metrics the other runs have. */
     static String color(int run) {
         return COLORS[run % COLORS.length];
+    }
+
+    /** A tick label with as many decimals as the axis's span needs (0 to 100 in percent: none). */
+    static String tick(double v, double span) {
+        if (span >= 20) return String.format(Locale.ROOT, "%.0f", v);
+        if (span >= 2) return String.format(Locale.ROOT, "%.1f", v);
+        return fmt(v);
     }
 
     static String fmt(double v) {

@@ -36,7 +36,11 @@ class PipelineTest {
         for (String s : models) {
             assertThat(out.resolve(s).resolve("final/model.safetensors")).as(s).isRegularFile();
         }
-        assertThat(out.resolve("report.html")).isRegularFile();
+        // The report opens with the stage table, every evaluated stage a row, and draws the findings.
+        String report = Files.readString(out.resolve("report.html"));
+        assertThat(report.indexOf("<table id=\"stages\">")).isPositive().isLessThan(report.indexOf("id=\"findings\""));
+        assertThat(report).contains("R1-Zero (GRPO from the base").contains("data-metric=\"R1-Zero: accuracy of its rollouts\"")
+                .contains("data-kind=\"grpo\"").contains("data-kind=\"pretraining\"");
         assertThat(table).extracting(r -> r.get("stage")).containsExactlyElementsOf(models);
         for (Map<String, Object> row : table) {
             for (String k : List.of("pass@1", "cons@2", "format", "readable", "language", "length", "general_accuracy",

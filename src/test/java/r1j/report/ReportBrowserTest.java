@@ -32,11 +32,13 @@ class ReportBrowserTest {
     }
 
     /** The page's DOM after its scripts (and any appended to it) have run. */
-    private String dumpDom(Path html) throws Exception {
-        Process p = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + tmp.resolve("profile"), "--enable-logging=stderr", "--v=0", "--dump-dom",
-                html.toUri().toString()).redirectError(tmp.resolve("stderr.txt").toFile()).start();
+    private String dumpDom(Path html, String... flags) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(List.of(chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + tmp.resolve("profile"), "--enable-logging=stderr", "--v=0", "--dump-dom"));
+        cmd.addAll(List.of(flags));
+        cmd.add(html.toUri().toString());
+        Process p = new ProcessBuilder(cmd).redirectError(tmp.resolve("stderr.txt").toFile()).start();
         String dom = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String err = Files.readString(tmp.resolve("stderr.txt"));
@@ -82,5 +84,41 @@ class ReportBrowserTest {
         Files.writeString(html, page.replace("</body>", probe + "</body>"));
         String dom = dumpDom(html);
         assertThat(dom).contains("<pre id=\"probe\">no=q2;yes=q1+q3;all=q1+q2+q3</pre>");
+    }
+
+    /**
+     * The pipeline's report as a newcomer first sees it, in a 1280 × 900 window: the stage table and the first row of
+     * findings charts are on the first screen (a probe measures where the browser laid them out), a screenshot is
+     * taken, and no script error is logged.
+     */
+    @Test
+    void thePipelinesStageTableAndFindingsAreOnTheFirstScreen() throws Exception {
+        Path dir = PipelineReportTest.pipeline(tmp.resolve("pipeline"));
+        Path html = dir.resolve("report.html");
+        PipelineReport.write(dir, html);
+        String probe = """
+                <script>(function(){var h=window.innerHeight,t=document.getElementById('stages').getBoundingClientRect(),
+                c=document.querySelectorAll('#findings svg'),f=c[0].getBoundingClientRect(),r=c[1].getBoundingClientRect();
+                var p=document.createElement('pre');p.id='probe';p.textContent='screen='+h+';table='+Math.round(t.bottom)+
+                ';findings='+Math.round(Math.max(f.bottom,r.bottom))+';sameRow='+(f.top===r.top);document.body.appendChild(p);})();</script>""";
+        Files.writeString(html, Files.readString(html).replace("</body>", probe + "</body>"));
+        String dom = dumpDom(html, "--window-size=1280,900");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<pre id=\"probe\">screen=(\\d+);table=(\\d+);findings=(\\d+);sameRow=(\\w+)</pre>")
+                .matcher(dom);
+        assertThat(m.find()).as(dom.substring(Math.max(0, dom.length() - 400))).isTrue();
+        int screen = Integer.parseInt(m.group(1));
+        assertThat(screen).as("the window's inner height (headless Chromium keeps some for its frame)").isBetween(700, 900);
+        assertThat(Integer.parseInt(m.group(2))).as("the stage table's bottom").isLessThan(screen);
+        assertThat(Integer.parseInt(m.group(3))).as("the first two findings charts' bottom").isLessThan(screen);
+        assertThat(m.group(4)).as("the two side by side").isEqualTo("true");
+        Path shot = tmp.resolve("first-screen.png");
+        Process p = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+                "--user-data-dir=" + tmp.resolve("profile2"), "--window-size=1280,900", "--screenshot=" + shot, dir.resolve("report.html").toUri().toString())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        byte[] png = Files.readAllBytes(shot);
+        assertThat(png).hasSizeGreaterThan(10_000);
+        assertThat(java.util.Arrays.copyOf(png, 4)).containsExactly(0x89, 'P', 'N', 'G');
     }
 }
