@@ -32,11 +32,7 @@ public final class Html {
         StringBuilder b = new StringBuilder(head("r1j report"));
         b.append("<h1>r1j report</h1>");
         List<String> labels = labels(runs);
-        b.append("<div class=\"legend\">");
-        for (int i = 0; i < runs.size(); i++) {
-            b.append("<span style=\"color:").append(Svg.color(i)).append("\">■ ").append(escape(labels.get(i))).append("</span>");
-        }
-        b.append("</div>");
+        b.append(legend(labels));
         // curves
         List<Map<String, List<double[]>>> metrics = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>();
@@ -45,20 +41,7 @@ public final class Html {
             metrics.add(m);
             keys.addAll(m.keySet());
         }
-        b.append("<h2>Curves</h2><div class=\"charts\">");
-        for (String k : keys) {
-            List<Series> series = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            List<Integer> which = new ArrayList<>();
-            for (int i = 0; i < runs.size(); i++) {
-                List<double[]> pts = metrics.get(i).get(k);
-                if (pts == null) continue;
-                series.add(Series.of(k, pts, MAX_POINTS));
-                names.add(labels.get(i));
-                which.add(i);
-            }
-            b.append(Svg.chart(k, series, names, which));
-        }
+        b.append("<h2>Curves</h2><div class=\"charts\">").append(charts(keys, metrics, labels, pts -> true));
         b.append("</div>");
         if (runs.size() > 1) b.append(comparison(keys, metrics, labels));
         // settings and evaluations
@@ -77,6 +60,38 @@ public final class Html {
         }
         b.append(FILTER_SCRIPT).append("</body></html>");
         AtomicFiles.writeString(out, b.toString());
+    }
+
+    /**
+     * One chart per key, overlaying the runs whose series of it the filter draws (run i in its colour); a key no run
+     * draws gets no chart.
+     */
+    static String charts(Set<String> keys, List<Map<String, List<double[]>>> metrics, List<String> labels,
+                         java.util.function.Predicate<List<double[]>> drawn) {
+        StringBuilder b = new StringBuilder();
+        for (String k : keys) {
+            List<Series> series = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            List<Integer> which = new ArrayList<>();
+            for (int i = 0; i < metrics.size(); i++) {
+                List<double[]> pts = metrics.get(i).get(k);
+                if (pts == null || !drawn.test(pts)) continue;
+                series.add(Series.of(k, pts, MAX_POINTS));
+                names.add(labels.get(i));
+                which.add(i);
+            }
+            if (!series.isEmpty()) b.append(Svg.chart(k, series, names, which));
+        }
+        return b.toString();
+    }
+
+    /** Each run's name in its colour. */
+    static String legend(List<String> labels) {
+        StringBuilder b = new StringBuilder("<div class=\"legend\">");
+        for (int i = 0; i < labels.size(); i++) {
+            b.append("<span style=\"color:").append(Svg.color(i)).append("\">■ ").append(escape(labels.get(i))).append("</span>");
+        }
+        return b.append("</div>").toString();
     }
 
     /** The page's head: its title and the inlined styles every report shares. */

@@ -235,24 +235,9 @@ public final class PipelineReport {
                 ms.add(m);
                 keys.addAll(m.keySet());
             }
-            b.append("<h3>").append(Html.escape(g.getKey().title)).append("</h3><div class=\"legend\">");
-            for (int i = 0; i < labels.size(); i++) {
-                b.append("<span style=\"color:").append(Svg.color(i)).append("\">■ ").append(Html.escape(labels.get(i))).append("</span>");
-            }
-            b.append("</div><div class=\"charts\" data-kind=\"").append(g.getKey().name().toLowerCase(Locale.ROOT)).append("\">");
-            for (String k : keys) {
-                List<Series> series = new ArrayList<>();
-                List<String> names = new ArrayList<>();
-                List<Integer> which = new ArrayList<>();
-                for (int i = 0; i < ms.size(); i++) {
-                    List<double[]> pts = ms.get(i).get(k);
-                    if (pts == null || !varies(pts)) continue;
-                    series.add(Series.of(k, pts, Html.MAX_POINTS));
-                    names.add(labels.get(i));
-                    which.add(i);
-                }
-                if (!series.isEmpty()) b.append(Svg.chart(k, series, names, which));
-            }
+            b.append("<h3>").append(Html.escape(g.getKey().title)).append("</h3>").append(Html.legend(labels))
+                    .append("<div class=\"charts\" data-kind=\"").append(g.getKey().name().toLowerCase(Locale.ROOT)).append("\">")
+                    .append(Html.charts(keys, ms, labels, PipelineReport::varies));
             b.append("</div>");
         }
         return b.toString();
